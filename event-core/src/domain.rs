@@ -1,0 +1,285 @@
+//! Domains: the first segment of an event name, each with its Kafka topic.
+//!
+//! The specification's four domains are built in ([`Combat`], [`Economy`], [`Social`],
+//! [`System`]). A crate declares a domain of its own with [`domain!`](crate::domain!) and names
+//! it in the event attribute:
+//!
+//! ```
+//! event_core::domain! {
+//!     /// Matchmaking queues.
+//!     pub struct Matchmaking {
+//!         name: "matchmaking",
+//!         topic: "game.matchmaking.events",
+//!         partitions: 6,
+//!         retention_days: 3,
+//!         priority: Normal,
+//!     }
+//! }
+//!
+//! #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize)]
+//! #[event("matchmaking.queue.join", domain = Matchmaking)]
+//! pub struct QueueJoin {
+//!     pub queue: String,
+//! }
+//!
+//! use event_core::KafkaEvent;
+//! assert_eq!(QueueJoin::TOPIC, "game.matchmaking.events");
+//! ```
+//!
+//! Both the declaration and the use are checked at compile time: the name and topic must be
+//! well formed, and the domain named by `domain = ..` must be the first segment of the event.
+
+use serde::{Deserialize, Serialize};
+
+/// Delivery priority of a domain's events, written into every envelope's `metadata`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Background data.
+    Low,
+    /// The default.
+    #[default]
+    Normal,
+    /// Hot-path gameplay.
+    High,
+    /// Must never wait.
+    Critical,
+}
+
+impl Priority {
+    /// Every priority, lowest first.
+    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Critical];
+
+    /// The wire name, e.g. `"high"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
+}
+
+/// A domain of events and the topic its events go to.
+pub trait Domain: 'static {
+    /// The first segment of event names in this domain, `[a-z][a-z0-9_]*`.
+    const NAME: &'static str;
+    /// The Kafka topic of the domain's events (major version 1).
+    const TOPIC: &'static str;
+    /// Partitions of the topic.
+    const PARTITIONS: u32;
+    /// Retention of the topic, in days.
+    const RETENTION_DAYS: u32;
+    /// Priority of the domain's events.
+    const PRIORITY: Priority;
+}
+
+/// Declares a domain: a unit struct implementing [`Domain`], checked at compile time.
+///
+/// See the [module documentation](crate::domain) for an example.
+#[macro_export]
+macro_rules! domain {
+    ($(#[$meta:meta])* $vis:vis struct $ty:ident {
+        name: $name:literal,
+        topic: $topic:literal,
+        partitions: $partitions:literal,
+        retention_days: $retention:literal,
+        priority: $priority:ident $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        $vis struct $ty;
+
+        impl $crate::Domain for $ty {
+            const NAME: &'static str = $name;
+            const TOPIC: &'static str = $topic;
+            const PARTITIONS: u32 = $partitions;
+            const RETENTION_DAYS: u32 = $retention;
+            const PRIORITY: $crate::Priority = $crate::Priority::$priority;
+        }
+
+        const _: () = $crate::domain::check_declaration($name, $topic, $partitions, $retention);
+    };
+}
+
+domain! {
+    /// Combat: sessions, attacks, damage, anti-cheat (hot path).
+    pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High }
+}
+domain! {
+    /// Economy: trades, listings, currency, auctions, prices.
+    pub struct Economy { name: "economy", topic: "game.economy.events", partitions: 12, retention_days: 30, priority: Normal }
+}
+domain! {
+    /// Social: guilds, parties, chat, reputation.
+    pub struct Social { name: "social", topic: "game.social.events", partitions: 8, retention_days: 30, priority: Normal }
+}
+domain! {
+    /// System: health, infrastructure metrics, audit records.
+    pub struct System { name: "system", topic: "game.system.events", partitions: 6, retention_days: 90, priority: Low }
+}
+
+/// Whether `segment` is a valid name segment: `[a-z][a-z0-9_]*`.
+pub const fn is_valid_segment(segment: &str) -> bool {
+    let bytes = segment.as_bytes();
+    if bytes.is_empty() || !bytes[0].is_ascii_lowercase() {
+        return false;
+    }
+    let mut i = 1;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether `topic` is a legal Kafka topic name: 1 to 249 of `[a-zA-Z0-9._-]`, not `.`/`..`.
+pub const fn is_valid_topic(topic: &str) -> bool {
+    let bytes = topic.as_bytes();
+    if bytes.is_empty() || bytes.len() > 249 {
+        return false;
+    }
+    if (bytes.len() == 1 && bytes[0] == b'.') || (bytes.len() == 2 && bytes[0] == b'.' && bytes[1] == b'.') {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !(b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-') {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Compile-time checks of a [`domain!`](crate::domain!) declaration.
+#[doc(hidden)]
+pub const fn check_declaration(name: &str, topic: &str, partitions: u32, retention_days: u32) {
+    assert!(
+        is_valid_segment(name),
+        "domain name must match [a-z][a-z0-9_]* (lowercase letter first, then lowercase letters, digits or _)"
+    );
+    assert!(
+        is_valid_topic(topic),
+        "topic must be 1 to 249 characters of [a-zA-Z0-9._-], as Kafka requires"
+    );
+    assert!(partitions > 0, "a topic needs at least one partition");
+    assert!(retention_days > 0, "retention must be at least one day");
+}
+
+/// Compile-time check emitted by the derive: the domain named by `domain = ..` is the event
+/// name's first segment.
+#[doc(hidden)]
+pub const fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The topic of a major version: `base` for major 0 and 1, `{base}.v{major}` after a breaking
+/// change, so that an incompatible schema never shares a topic with the old one.
+///
+/// ```
+/// use event_core::domain::versioned_topic;
+/// assert_eq!(versioned_topic("game.combat.events", 1), "game.combat.events");
+/// assert_eq!(versioned_topic("game.combat.events", 2), "game.combat.events.v2");
+/// ```
+pub fn versioned_topic(base: &str, major: u64) -> String {
+    if major <= 1 {
+        base.to_owned()
+    } else {
+        format!("{base}.v{major}")
+    }
+}
+
+/// Length of [`versioned_topic`], for const evaluation.
+#[doc(hidden)]
+pub const fn versioned_topic_len(base: &str, major: u64) -> usize {
+    if major <= 1 {
+        return base.len();
+    }
+    let mut digits = 0;
+    let mut rest = major;
+    while rest > 0 {
+        digits += 1;
+        rest /= 10;
+    }
+    base.len() + 2 + digits
+}
+
+/// Bytes of [`versioned_topic`], for const evaluation (`N` from [`versioned_topic_len`]).
+#[doc(hidden)]
+pub const fn versioned_topic_bytes<const N: usize>(base: &str, major: u64) -> [u8; N] {
+    let mut out = [0u8; N];
+    let base = base.as_bytes();
+    let mut i = 0;
+    while i < base.len() {
+        out[i] = base[i];
+        i += 1;
+    }
+    if major > 1 {
+        out[i] = b'.';
+        out[i + 1] = b'v';
+        let mut end = N;
+        let mut rest = major;
+        while rest > 0 {
+            end -= 1;
+            out[end] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+    }
+    out
+}
+
+/// The topic of a major version, as a `&'static str` computed at compile time.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __versioned_topic {
+    ($base:expr, $major:expr) => {{
+        const LEN: usize = $crate::domain::versioned_topic_len($base, $major);
+        const BYTES: [u8; LEN] = $crate::domain::versioned_topic_bytes::<LEN>($base, $major);
+        match ::core::str::from_utf8(&BYTES) {
+            Ok(topic) => topic,
+            Err(_) => panic!("topic names are ASCII"),
+        }
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_and_topics() {
+        assert!(is_valid_segment("combat"));
+        assert!(is_valid_segment("a1_b"));
+        for bad in ["", "1a", "Combat", "a-b", "_a"] {
+            assert!(!is_valid_segment(bad), "{bad}");
+        }
+        assert!(is_valid_topic("game.combat.events"));
+        assert!(!is_valid_topic("game combat"));
+        assert!(!is_valid_topic(".."));
+    }
+
+    #[test]
+    fn const_versioned_topic_matches_the_runtime_one() {
+        const V1: &str = crate::__versioned_topic!("game.combat.events", 1);
+        const V12: &str = crate::__versioned_topic!("game.combat.events", 12);
+        assert_eq!(V1, versioned_topic("game.combat.events", 1));
+        assert_eq!(V12, versioned_topic("game.combat.events", 12));
+    }
+}

@@ -1,0 +1,69 @@
+//! # event-core
+//!
+//! The runtime of kafka-events: it turns plain Rust structs into governed Kafka event
+//! contracts. Derive [`KafkaEvent`] on a struct, name it `domain.entity.action`, and get its
+//! Draft 7 JSON Schema (envelope included), its topic and its place in the catalog.
+//!
+//! ```
+//! use event_core::{EventSchema, KafkaEvent};
+//! use serde::{Deserialize, Serialize};
+//!
+//! /// A match-maker opened a new combat session.
+//! #[derive(KafkaEvent, Serialize, Deserialize)]
+//! #[event("combat.session.start", version = "1.0.0")]
+//! pub struct CombatSessionStart {
+//!     pub session_id: uuid::Uuid,
+//!     /// Map identifier.
+//!     #[event(max_length = 64)]
+//!     pub map_id: String,
+//!     pub mode: GameMode,
+//!     #[event(minimum = 2, maximum = 128)]
+//!     pub max_players: u16,
+//!     pub ranked: bool,
+//! }
+//!
+//! /// How a session is played.
+//! #[derive(EventSchema, Serialize, Deserialize)]
+//! #[serde(rename_all = "snake_case")]
+//! pub enum GameMode { Deathmatch, CaptureTheFlag }
+//!
+//! let schema = CombatSessionStart::json_schema();
+//! assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+//! let data = &schema["definitions"]["CombatSessionStart"];
+//! assert_eq!(data["properties"]["map_id"]["maxLength"], 64);
+//! assert_eq!(schema["definitions"]["GameMode"]["enum"][1], "capture_the_flag");
+//! ```
+#![warn(missing_docs)]
+
+// Lets the derives' absolute `::event_core::…` paths work inside this crate too.
+extern crate self as event_core;
+
+pub mod document;
+pub mod domain;
+pub mod envelope;
+pub mod layout;
+pub mod registry;
+pub mod schema;
+mod traits;
+
+pub use domain::{Combat, Domain, Economy, Priority, Social, System};
+pub use envelope::{Envelope, Metadata};
+pub use event_macros::{EventSchema, KafkaEvent};
+pub use traits::{EventSchema, KafkaEvent};
+
+/// Built-in domains, by their names in event names.
+pub mod domains {
+    pub use crate::domain::{Combat, Economy, Social, System};
+}
+
+/// Dependencies named by generated code. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use inventory;
+    pub use serde;
+    pub use serde_json;
+    pub use std::borrow::Cow;
+    pub use std::string::String;
+    pub use std::vec::Vec;
+    pub use std::{format, vec};
+}

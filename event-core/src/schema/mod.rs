@@ -1,0 +1,21 @@
+//! The JSON Schema model, the generator of documents and the building blocks of the derive.
+
+mod compose;
+mod generator;
+mod impls;
+mod keywords;
+mod model;
+
+pub use compose::{
+    describe, document, enumeration, tuple, RecordSchema, Representation, Variant,
+    LAYOUT_ORDER_KEYWORD,
+};
+pub use generator::{type_label, SchemaGenerator};
+pub use impls::MapKey;
+pub use keywords::{ArrayKeywords, Constraints, NumberKeywords, StringKeywords};
+#[doc(hidden)]
+pub use keywords::{assert_array_keywords, assert_number_keywords, assert_string_keywords};
+pub use model::{InstanceType, Items, Schema, SchemaObject};
+
+/// The `$schema` of every document kafka-events writes.
+pub const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";

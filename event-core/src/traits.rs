@@ -1,0 +1,100 @@
+//! The two traits at the heart of kafka-events: [`EventSchema`] and [`KafkaEvent`].
+
+use std::borrow::Cow;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::domain::Domain;
+use crate::layout::LayoutClass;
+use crate::schema::{Schema, SchemaGenerator};
+
+/// A type that can appear inside an event and knows its JSON Schema.
+///
+/// Derive it with `#[derive(EventSchema)]` for structs and enums; it is implemented for the
+/// standard types, [`uuid::Uuid`] and [`chrono`] timestamps.
+///
+/// ```
+/// use event_core::{EventSchema, schema::SchemaGenerator};
+/// let mut generator = SchemaGenerator::default();
+/// let schema = generator.subschema_for::<u8>();
+/// assert_eq!(
+///     schema.to_value(),
+///     serde_json::json!({"type": "integer", "minimum": 0, "maximum": 255})
+/// );
+/// ```
+pub trait EventSchema {
+    /// The size class used to place fields of this type in layout order.
+    const LAYOUT_CLASS: LayoutClass = LayoutClass::Fixed;
+
+    /// Whether a missing field of this type deserializes (as `Option` does), so that the field
+    /// is not `required`.
+    const OPTIONAL: bool = false;
+
+    /// The name of this type under `definitions`, or `None` to write its schema inline at
+    /// every use (the default, right for primitives).
+    fn schema_name() -> Option<Cow<'static, str>> {
+        None
+    }
+
+    /// A name that tells two types with the same [`schema_name`](Self::schema_name) apart.
+    fn schema_id() -> Cow<'static, str> {
+        Cow::Borrowed(core::any::type_name::<Self>())
+    }
+
+    /// The schema of this type, with nested named types added to `generator`.
+    fn schema(generator: &mut SchemaGenerator) -> Schema;
+
+    /// The object schema whose properties `#[serde(flatten)]` merges into the parent.
+    fn flatten_schema(generator: &mut SchemaGenerator) -> Schema {
+        Self::schema(generator)
+    }
+}
+
+/// A Kafka event: a struct with a stable `domain.entity.action` name, a semantic version, a
+/// topic and a JSON Schema of its envelope.
+///
+/// Derive it with `#[derive(KafkaEvent)]` and `#[event("domain.entity.action")]`:
+///
+/// ```
+/// use event_core::KafkaEvent;
+/// use serde::{Deserialize, Serialize};
+///
+/// /// A player left a combat session.
+/// #[derive(KafkaEvent, Serialize, Deserialize)]
+/// #[event("combat.session.leave", version = "1.2.0")]
+/// pub struct SessionLeave {
+///     /// Who left.
+///     pub player: uuid::Uuid,
+/// }
+///
+/// assert_eq!(SessionLeave::EVENT_TYPE, "combat.session.leave");
+/// assert_eq!(SessionLeave::TOPIC, "game.combat.events");
+/// let schema = SessionLeave::json_schema();
+/// assert_eq!(schema["properties"]["event_type"]["const"], "combat.session.leave");
+/// ```
+pub trait KafkaEvent: EventSchema + Serialize + DeserializeOwned {
+    /// The domain this event belongs to; it decides the topic.
+    type Domain: Domain;
+    /// The full name, `domain.entity.action`.
+    const EVENT_TYPE: &'static str;
+    /// The first segment of the name.
+    const DOMAIN: &'static str = <Self::Domain as Domain>::NAME;
+    /// The second segment of the name.
+    const ENTITY: &'static str;
+    /// The third segment of the name.
+    const ACTION: &'static str;
+    /// The schema version, `MAJOR.MINOR.PATCH`.
+    const VERSION: &'static str;
+    /// The major part of [`VERSION`](Self::VERSION).
+    const MAJOR_VERSION: u64;
+    /// The topic: the domain's topic for major version 1, `{topic}.v{major}` after a breaking
+    /// change (see [`crate::domain::versioned_topic`]).
+    const TOPIC: &'static str;
+
+    /// The complete Draft 7 document of the envelope carrying this event, with the event's own
+    /// schema under `definitions`.
+    fn json_schema() -> serde_json::Value {
+        crate::document::event_document::<Self>()
+    }
+}

@@ -1,0 +1,34 @@
+//! Code generation (quote only): every decision was made by `ast` and `validate`.
+
+mod event;
+mod keywords;
+mod schema;
+
+pub use event::expand_kafka_event;
+pub use schema::expand_event_schema;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{parse_quote, Generics, WherePredicate};
+
+/// `generics` with `T: EventSchema` added for every type parameter.
+fn with_schema_bounds(generics: &Generics) -> Generics {
+    let mut generics = generics.clone();
+    let bounds: Vec<WherePredicate> = generics
+        .type_params()
+        .map(|param| {
+            let ident = &param.ident;
+            parse_quote!(#ident: ::event_core::EventSchema)
+        })
+        .collect();
+    generics.make_where_clause().predicates.extend(bounds);
+    generics
+}
+
+/// An optional `&str` as tokens of an `Option<String>`.
+fn optional_string(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(text) => quote!(::core::option::Option::Some(::event_core::__private::String::from(#text))),
+        None => quote!(::core::option::Option::None),
+    }
+}

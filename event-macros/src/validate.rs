@@ -1,0 +1,321 @@
+//! The rules of a derive input that need no type information: the event name, version and
+//! domain, the shape of the type, and the consistency of field keywords. Keyword-vs-type rules
+//! that need types are checked by the compiler on generated code (see `expand`).
+
+use syn::LitStr;
+
+use crate::ast::{Container, Data, Field, Style};
+use crate::attr::{FieldKeywords, Keyword, Number};
+use crate::ctxt::Ctxt;
+
+/// The built-in domains, by name, with the path of their `Domain` type.
+pub const BUILTIN_DOMAINS: [&str; 4] = ["combat", "economy", "social", "system"];
+
+const NAME_FORM: &str = "expected `domain.entity.action`, each segment [a-z][a-z0-9_]* (a lowercase letter, then lowercase letters, digits or _), e.g. \"combat.session.start\"";
+
+/// A validated event name.
+pub struct EventName {
+    pub full: String,
+    pub domain: String,
+    pub entity: String,
+    pub action: String,
+}
+
+/// A validated semantic version.
+pub struct Version {
+    pub text: String,
+    pub major: u64,
+}
+
+/// What the KafkaEvent expansion needs, once every rule holds.
+pub struct EventSpec {
+    pub name: EventName,
+    pub version: Version,
+    /// `domain = path`, or `None` for a built-in domain.
+    pub domain_path: Option<syn::Path>,
+}
+
+fn is_valid_segment(segment: &str) -> bool {
+    let mut chars = segment.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+pub fn event_name(cx: &mut Ctxt, lit: &LitStr) -> Option<EventName> {
+    let full = lit.value();
+    let segments: Vec<&str> = full.split('.').collect();
+    if segments.len() != 3 {
+        cx.error_spanned_by(
+            lit,
+            format!("event name `{full}` has {} segment(s); {NAME_FORM}", segments.len()),
+        );
+        return None;
+    }
+    let mut valid = true;
+    for (role, segment) in ["domain", "entity", "action"].iter().zip(&segments) {
+        if !is_valid_segment(segment) {
+            cx.error_spanned_by(
+                lit,
+                format!("the {role} segment `{segment}` of event name `{full}` is not valid; {NAME_FORM}"),
+            );
+            valid = false;
+        }
+    }
+    if !valid {
+        return None;
+    }
+    let (domain, entity, action) = (segments[0].to_owned(), segments[1].to_owned(), segments[2].to_owned());
+    Some(EventName {
+        domain,
+        entity,
+        action,
+        full,
+    })
+}
+
+pub fn version(cx: &mut Ctxt, lit: Option<&LitStr>) -> Option<Version> {
+    let Some(lit) = lit else {
+        return Some(Version {
+            text: "1.0.0".to_owned(),
+            major: 1,
+        });
+    };
+    let text = lit.value();
+    let parts: Vec<Option<u64>> = text.split('.').map(semver_number).collect();
+    match parts.as_slice() {
+        [Some(major), Some(_), Some(_)] => Some(Version { major: *major, text }),
+        _ => {
+            cx.error_spanned_by(
+                lit,
+                format!("version `{text}` is not semantic versioning: expected MAJOR.MINOR.PATCH, numbers without leading zeros, e.g. \"1.0.0\""),
+            );
+            None
+        }
+    }
+}
+
+fn semver_number(part: &str) -> Option<u64> {
+    let well_formed = !part.is_empty()
+        && part.bytes().all(|b| b.is_ascii_digit())
+        && (part == "0" || !part.starts_with('0'));
+    well_formed.then(|| part.parse().ok()).flatten()
+}
+
+/// Checks a `#[derive(KafkaEvent)]` input and extracts its event attributes.
+pub fn event(cx: &mut Ctxt, container: &Container) -> Option<EventSpec> {
+    if !matches!(container.data, Data::Struct(Style::Named, _)) {
+        cx.error_spanned_by(
+            container.ident,
+            "an event is a struct with named fields: #[derive(KafkaEvent)] does not apply here (use #[derive(EventSchema)] for types inside events)",
+        );
+    }
+    if container.serde.transparent {
+        cx.error_spanned_by(container.ident, "an event cannot be #[serde(transparent)]: its data must be a JSON object");
+    }
+    let Some(attr) = &container.event else {
+        cx.error_spanned_by(
+            container.ident,
+            "missing #[event(\"domain.entity.action\")]: name the event, e.g. #[event(\"combat.session.start\", version = \"1.0.0\")]",
+        );
+        return None;
+    };
+    let Some(name_lit) = &attr.name else {
+        cx.error_spanned_by(
+            container.ident,
+            "#[event(..)] has no event name: add it as the first argument, e.g. #[event(\"combat.session.start\")]",
+        );
+        return None;
+    };
+    let name = event_name(cx, name_lit);
+    let version = version(cx, attr.version.as_ref());
+    if let Some(name) = &name {
+        if attr.domain.is_none() && !BUILTIN_DOMAINS.contains(&name.domain.as_str()) {
+            cx.error_spanned_by(
+                name_lit,
+                format!(
+                    "unknown domain `{}` in event name `{}`: the known domains are {}; to use a domain of your own, declare it with `event_core::domain!` and name it here with `domain = path::ToDomain`",
+                    name.domain,
+                    name.full,
+                    BUILTIN_DOMAINS.join(", ")
+                ),
+            );
+        }
+    }
+    Some(EventSpec {
+        name: name?,
+        version: version?,
+        domain_path: attr.domain.clone(),
+    })
+}
+
+/// Checks rules common to both derives.
+pub fn container(cx: &mut Ctxt, container: &Container, is_event: bool) {
+    if !is_event {
+        if let Some(attr) = &container.event {
+            if let Some(name) = &attr.name {
+                cx.error_spanned_by(
+                    name,
+                    "an event name belongs on #[derive(KafkaEvent)]: #[derive(EventSchema)] types have no name of their own",
+                );
+            }
+        }
+    }
+    match &container.data {
+        Data::Struct(style, fields) => {
+            if container.serde.transparent {
+                let kept = fields.iter().filter(|f| f.in_schema()).count();
+                if kept != 1 {
+                    cx.error_spanned_by(container.ident, "#[serde(transparent)] needs exactly one field that is not skipped");
+                }
+            }
+            if container.serde.tag.is_some() && *style == Style::Named {
+                cx.error_spanned_by(
+                    container.ident,
+                    "#[serde(tag = ..)] on a struct is not supported: put the type in an internally tagged enum instead",
+                );
+            }
+            fields.iter().for_each(|field| field_rules(cx, field));
+        }
+        Data::Enum(variants) => {
+            if container.serde.content.is_some() && container.serde.tag.is_none() {
+                cx.error_spanned_by(container.ident, "#[serde(content = ..)] needs #[serde(tag = ..)] too");
+            }
+            for variant in variants {
+                variant.fields.iter().for_each(|field| field_rules(cx, field));
+                if container.serde.tag.is_some()
+                    && container.serde.content.is_none()
+                    && variant.style == Style::Tuple
+                {
+                    cx.error_spanned_by(
+                        variant.ident,
+                        "serde cannot write a tuple variant in an internally tagged enum; use a struct variant",
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn field_rules(cx: &mut Ctxt, field: &Field) {
+    let k = &field.keywords;
+    if k.is_empty() {
+        return;
+    }
+    if !field.in_schema() || field.serde.flatten {
+        cx.error_spanned_by(
+            field.original,
+            "schema keywords have no effect on a skipped or flattened field: remove them or put them on the fields of the inner type",
+        );
+        return;
+    }
+    ordered(cx, &k.minimum, &k.maximum, false);
+    ordered(cx, &k.exclusive_minimum, &k.exclusive_maximum, true);
+    ordered(cx, &k.minimum, &k.exclusive_maximum, true);
+    ordered(cx, &k.exclusive_minimum, &k.maximum, true);
+    ordered_counts(cx, &k.min_length, &k.max_length);
+    ordered_counts(cx, &k.min_items, &k.max_items);
+    if let Some(multiple) = &k.multiple_of {
+        if multiple.value.as_f64() <= 0.0 {
+            cx.error_at(multiple.value_span, "`multiple_of` must be greater than 0");
+        }
+    }
+    if let Some(pattern) = &k.pattern {
+        if let Err(error) = regex_syntax::Parser::new().parse(&pattern.value) {
+            cx.error_at(
+                pattern.value_span,
+                format!("`pattern` is not a valid regular expression: {error}"),
+            );
+        }
+    }
+    if let Some(format) = &k.format {
+        if !FORMATS.contains(&format.value.as_str()) {
+            cx.error_at(
+                format.value_span,
+                format!("unknown format `{}`; the Draft 7 formats are {}", format.value, FORMATS.join(", ")),
+            );
+        }
+    }
+    integer_range(cx, field, k);
+}
+
+/// The `format` values of Draft 7, plus `uuid` (which Draft 2019-09 added and validators of
+/// Draft 7 commonly know).
+const FORMATS: [&str; 18] = [
+    "date-time", "date", "time", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri",
+    "uri-reference", "iri", "iri-reference", "uri-template", "json-pointer", "relative-json-pointer", "regex",
+    "uuid",
+];
+
+fn ordered(cx: &mut Ctxt, low: &Option<Keyword<Number>>, high: &Option<Keyword<Number>>, strict: bool) {
+    if let (Some(low), Some(high)) = (low, high) {
+        let (l, h) = (low.value.as_f64(), high.value.as_f64());
+        if l > h || (strict && l == h) {
+            cx.error_at(
+                high.value_span,
+                format!("this upper bound ({h}) is below the lower bound ({l}): no value could be valid"),
+            );
+        }
+    }
+}
+
+fn ordered_counts(cx: &mut Ctxt, low: &Option<Keyword<u64>>, high: &Option<Keyword<u64>>) {
+    if let (Some(low), Some(high)) = (low, high) {
+        if low.value > high.value {
+            cx.error_at(
+                high.value_span,
+                format!("this maximum ({}) is below the minimum ({}): no value could be valid", high.value, low.value),
+            );
+        }
+    }
+}
+
+/// The range of a primitive integer type written in the source (also inside `Option<..>`).
+fn integer_range(cx: &mut Ctxt, field: &Field, k: &FieldKeywords) {
+    let Some((name, min, max)) = primitive_integer(field.ty) else {
+        return;
+    };
+    let bounds = [&k.minimum, &k.maximum, &k.exclusive_minimum, &k.exclusive_maximum];
+    for bound in bounds.into_iter().flatten() {
+        let outside = match bound.value {
+            Number::Int(i) => i < min || i > max,
+            Number::Float(f) => f < min as f64 || f > max as f64,
+        };
+        if outside {
+            cx.error_at(
+                bound.value_span,
+                format!("this bound is outside the range of `{name}` ({min}..={max})"),
+            );
+        }
+    }
+}
+
+fn primitive_integer(ty: &syn::Type) -> Option<(String, i128, i128)> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident == "Option" {
+        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+            if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                return primitive_integer(inner);
+            }
+        }
+        return None;
+    }
+    if path.path.segments.len() != 1 || !last.arguments.is_empty() {
+        return None;
+    }
+    let name = last.ident.to_string();
+    let (min, max): (i128, i128) = match name.as_str() {
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" => (0, u64::MAX.into()),
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    };
+    Some((name, min, max))
+}
