@@ -62,6 +62,11 @@ impl Priority {
 }
 
 /// A domain of events and the topic its events go to.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a domain",
+    label = "`domain = ..` must name a domain type",
+    note = "declare a domain with `event_core::domain!`, or use a built-in one: combat, economy, social, system"
+)]
 pub trait Domain: 'static {
     /// The first segment of event names in this domain, `[a-z][a-z0-9_]*`.
     const NAME: &'static str;

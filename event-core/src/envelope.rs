@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{Domain, Priority};
-use crate::schema::{InstanceType, Schema, SchemaObject};
+use crate::schema::{uuid_schema, InstanceType, Schema, SchemaObject};
 use crate::KafkaEvent;
 
 /// Delivery metadata of an envelope.
@@ -182,7 +182,7 @@ fn described(mut object: SchemaObject, description: &str) -> Schema {
 /// The schema of the envelope of one event: `data` is `data_schema`, `event_type` is fixed,
 /// and `version` must keep the major version `major`.
 pub fn envelope_schema(event_type: &str, major: u64, data_schema: Schema) -> SchemaObject {
-    let uuid = || string(Some("uuid"));
+    let uuid = uuid_schema;
     let optional_uuid = |description: &str| described(uuid(), description).nullable();
     let properties = vec![
         ("event_id".to_owned(), described(uuid(), "Unique id of this event.")),

@@ -46,7 +46,6 @@ pub struct Field<'a> {
 }
 
 pub struct Variant<'a> {
-    pub ident: &'a Ident,
     /// The name serde writes.
     pub name: String,
     pub style: Style,
@@ -106,7 +105,6 @@ fn variant_of<'a>(cx: &mut Ctxt, variant: &'a syn::Variant, container: &SerdeCon
     let field_rule = serde.rename_all.or(container.rename_all_fields);
     let (style, fields) = fields_of(cx, &variant.fields, field_rule);
     Variant {
-        ident: &variant.ident,
         name,
         style,
         fields,

@@ -48,6 +48,8 @@ pub struct EventAttr {
     pub name: Option<LitStr>,
     pub version: Option<LitStr>,
     pub domain: Option<syn::Path>,
+    /// A name was given but is not a string literal (already reported).
+    pub malformed_name: bool,
 }
 
 /// Keys accepted by `#[event(..)]` on a type, listed in errors.
@@ -163,6 +165,7 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
             }
         } else {
             let value: Expr = input.parse()?;
+            out.malformed_name = true;
             cx.error_spanned_by(
                 value,
                 "the event name must be a string literal, e.g. #[event(\"combat.session.start\")]",

@@ -120,6 +120,9 @@ pub fn event(cx: &mut Ctxt, container: &Container) -> Option<EventSpec> {
         return None;
     };
     let Some(name_lit) = &attr.name else {
+        if attr.malformed_name {
+            return None; // already reported at the malformed name
+        }
         cx.error_spanned_by(
             container.ident,
             "#[event(..)] has no event name: add it as the first argument, e.g. #[event(\"combat.session.start\")]",
@@ -182,15 +185,6 @@ pub fn container(cx: &mut Ctxt, container: &Container, is_event: bool) {
             }
             for variant in variants {
                 variant.fields.iter().for_each(|field| field_rules(cx, field));
-                if container.serde.tag.is_some()
-                    && container.serde.content.is_none()
-                    && variant.style == Style::Tuple
-                {
-                    cx.error_spanned_by(
-                        variant.ident,
-                        "serde cannot write a tuple variant in an internally tagged enum; use a struct variant",
-                    );
-                }
             }
         }
     }

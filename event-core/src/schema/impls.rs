@@ -131,10 +131,25 @@ impl EventSchema for () {
     }
 }
 
+/// The hyphenated form serde writes a [`uuid::Uuid`] in. `format: uuid` is not a Draft 7
+/// format, so Draft 7 validators ignore it; the pattern makes every one of them check it.
+pub const UUID_PATTERN: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+/// The schema of a uuid: `format: uuid` plus [`UUID_PATTERN`].
+pub fn uuid_schema() -> SchemaObject {
+    SchemaObject {
+        types: vec![InstanceType::String],
+        format: Some("uuid".to_owned()),
+        pattern: Some(UUID_PATTERN.to_owned()),
+        ..SchemaObject::default()
+    }
+}
+
 impl EventSchema for uuid::Uuid {
     const LAYOUT_CLASS: LayoutClass = LayoutClass::Variable;
     fn schema(_: &mut SchemaGenerator) -> Schema {
-        string_with_format("uuid")
+        uuid_schema().into()
     }
 }
 
@@ -284,7 +299,7 @@ impl MapKey for String {
 
 impl MapKey for uuid::Uuid {
     fn property_names() -> Option<Schema> {
-        Some(string_with_format("uuid"))
+        Some(uuid_schema().into())
     }
 }
 
@@ -393,7 +408,10 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(schema_of::<uuid::Uuid>(), json!({"type": "string", "format": "uuid"}));
+        assert_eq!(
+            schema_of::<uuid::Uuid>(),
+            json!({"type": "string", "format": "uuid", "pattern": UUID_PATTERN})
+        );
         assert_eq!(
             schema_of::<chrono::DateTime<chrono::Utc>>(),
             json!({"type": "string", "format": "date-time"})

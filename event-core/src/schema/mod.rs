@@ -11,7 +11,7 @@ pub use compose::{
     LAYOUT_ORDER_KEYWORD,
 };
 pub use generator::{type_label, SchemaGenerator};
-pub use impls::MapKey;
+pub use impls::{uuid_schema, MapKey, UUID_PATTERN};
 pub use keywords::{ArrayKeywords, Constraints, NumberKeywords, StringKeywords};
 #[doc(hidden)]
 pub use keywords::{assert_array_keywords, assert_number_keywords, assert_string_keywords};

@@ -2,7 +2,8 @@
 //! compile-time checks that the keywords fit the field's type.
 
 use proc_macro2::{Literal, Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::TokenTree;
+use quote::{quote, quote_spanned, ToTokens};
 use syn::Type;
 
 use crate::attr::{FieldKeywords, JsonLiteral, Keyword, Number};
@@ -118,6 +119,8 @@ pub fn type_checks(k: &FieldKeywords, ty: &Type) -> TokenStream {
     let mut checks = TokenStream::new();
     let mut check = |span: Span, assertion: &str| {
         let assertion = syn::Ident::new(assertion, span);
+        // The type is re-spanned to the keyword, so the compiler points at the keyword.
+        let ty = respan(ty.to_token_stream(), span);
         checks.extend(quote_spanned! {span=>
             let _: fn() = ::event_core::schema::#assertion::<#ty>;
         });
@@ -144,4 +147,21 @@ pub fn type_checks(k: &FieldKeywords, ty: &Type) -> TokenStream {
         check(span, "assert_array_keywords");
     }
     checks
+}
+
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let mut respanned = proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                TokenTree::Group(respanned)
+            }
+            mut other => {
+                other.set_span(span);
+                other
+            }
+        })
+        .collect()
 }
