@@ -32,7 +32,9 @@
 use serde::{Deserialize, Serialize};
 
 /// Delivery priority of a domain's events, written into every envelope's `metadata`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Background data.
@@ -48,7 +50,12 @@ pub enum Priority {
 
 impl Priority {
     /// Every priority, lowest first.
-    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Critical];
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Critical,
+    ];
 
     /// The wire name, e.g. `"high"`.
     pub const fn as_str(self) -> &'static str {
@@ -148,7 +155,9 @@ pub const fn is_valid_topic(topic: &str) -> bool {
     if bytes.is_empty() || bytes.len() > 249 {
         return false;
     }
-    if (bytes.len() == 1 && bytes[0] == b'.') || (bytes.len() == 2 && bytes[0] == b'.' && bytes[1] == b'.') {
+    if (bytes.len() == 1 && bytes[0] == b'.')
+        || (bytes.len() == 2 && bytes[0] == b'.' && bytes[1] == b'.')
+    {
         return false;
     }
     let mut i = 0;

@@ -78,6 +78,18 @@ impl<T: KafkaEvent> Envelope<T> {
 }
 
 impl<T> Envelope<T> {
+    /// Sets the event id (for a replay that must keep the original id, or a fixed example).
+    pub fn with_event_id(mut self, id: Uuid) -> Self {
+        self.event_id = id;
+        self
+    }
+
+    /// Sets when the event happened.
+    pub fn with_timestamp(mut self, timestamp: DateTime<Utc>) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
     /// Sets the producing service, e.g. `"combat-service"`.
     pub fn with_source(mut self, source: impl Into<String>) -> Self {
         self.source = source.into();
@@ -184,7 +196,8 @@ fn described(mut object: SchemaObject, description: &str) -> Schema {
 pub fn envelope_schema(event_type: &str, major: u64, data_schema: Schema) -> SchemaObject {
     let uuid = uuid_schema;
     let optional_uuid = |description: &str| described(uuid(), description).nullable();
-    let properties = vec![
+    let properties =
+        vec![
         ("event_id".to_owned(), described(uuid(), "Unique id of this event.")),
         (
             "event_type".to_owned(),
@@ -228,9 +241,17 @@ pub fn envelope_schema(event_type: &str, major: u64, data_schema: Schema) -> Sch
     ];
     SchemaObject {
         types: vec![InstanceType::Object],
-        required: ["event_id", "event_type", "timestamp", "version", "source", "data", "metadata"]
-            .map(str::to_owned)
-            .to_vec(),
+        required: [
+            "event_id",
+            "event_type",
+            "timestamp",
+            "version",
+            "source",
+            "data",
+            "metadata",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
         properties,
         ..SchemaObject::default()
     }
@@ -255,11 +276,21 @@ fn metadata_schema() -> Schema {
         description: Some("Delivery metadata.".to_owned()),
         types: vec![InstanceType::Object],
         properties: vec![
-            ("priority".to_owned(), described(priority, "Delivery priority.")),
+            (
+                "priority".to_owned(),
+                described(priority, "Delivery priority."),
+            ),
             ("ttl".to_owned(), described(ttl, "Time to live, e.g. 7d.")),
-            ("retry_count".to_owned(), described(retry_count, "Delivery retries so far.")),
+            (
+                "retry_count".to_owned(),
+                described(retry_count, "Delivery retries so far."),
+            ),
         ],
-        required: vec!["priority".to_owned(), "ttl".to_owned(), "retry_count".to_owned()],
+        required: vec![
+            "priority".to_owned(),
+            "ttl".to_owned(),
+            "retry_count".to_owned(),
+        ],
         ..SchemaObject::default()
     }
     .into()

@@ -41,9 +41,11 @@ extern crate self as event_core;
 pub mod document;
 pub mod domain;
 pub mod envelope;
+pub mod fs;
 pub mod layout;
 pub mod registry;
 pub mod schema;
+pub mod topic;
 mod traits;
 
 pub use domain::{Combat, Domain, Economy, Priority, Social, System};

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::topic::TopicSettings;
 use crate::KafkaEvent;
 
 /// What the registry knows of one event type.
@@ -20,6 +21,10 @@ pub struct EventDescriptor {
     pub topic: &'static str,
     /// The Rust type, as `module::path::Name`.
     pub rust_type: &'static str,
+    /// The major version (the topic changes with it).
+    pub major_version: u64,
+    /// The settings of the domain's topic.
+    pub topic_settings: TopicSettings,
     /// The event's [`KafkaEvent::json_schema`].
     pub json_schema: fn() -> serde_json::Value,
 }
@@ -33,6 +38,8 @@ impl EventDescriptor {
             domain: E::DOMAIN,
             topic: E::TOPIC,
             rust_type,
+            major_version: E::MAJOR_VERSION,
+            topic_settings: TopicSettings::of::<E::Domain>(),
             json_schema: E::json_schema,
         }
     }
@@ -84,7 +91,10 @@ pub fn check_unique(
     events.sort_by(|a, b| (a.event_type, a.rust_type).cmp(&(b.event_type, b.rust_type)));
     let mut by_name: BTreeMap<&'static str, Vec<&'static str>> = BTreeMap::new();
     for event in &events {
-        by_name.entry(event.event_type).or_default().push(event.rust_type);
+        by_name
+            .entry(event.event_type)
+            .or_default()
+            .push(event.rust_type);
     }
     let duplicates: Vec<DuplicateEvent> = by_name
         .into_iter()

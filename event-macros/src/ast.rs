@@ -89,7 +89,11 @@ impl<'a> Container<'a> {
     }
 }
 
-fn variant_of<'a>(cx: &mut Ctxt, variant: &'a syn::Variant, container: &SerdeContainer) -> Variant<'a> {
+fn variant_of<'a>(
+    cx: &mut Ctxt,
+    variant: &'a syn::Variant,
+    container: &SerdeContainer,
+) -> Variant<'a> {
     let serde = serde_attr::variant(cx, &variant.attrs);
     if let Some(attr) = variant.attrs.iter().find(|a| a.path().is_ident("event")) {
         cx.error_spanned_by(
@@ -98,10 +102,13 @@ fn variant_of<'a>(cx: &mut Ctxt, variant: &'a syn::Variant, container: &SerdeCon
         );
     }
     let ident_name = variant.ident.unraw().to_string();
-    let name = serde.rename.clone().unwrap_or_else(|| match container.rename_all {
-        Some(rule) => rule.apply_to_variant(&ident_name),
-        None => ident_name,
-    });
+    let name = serde
+        .rename
+        .clone()
+        .unwrap_or_else(|| match container.rename_all {
+            Some(rule) => rule.apply_to_variant(&ident_name),
+            None => ident_name,
+        });
     let field_rule = serde.rename_all.or(container.rename_all_fields);
     let (style, fields) = fields_of(cx, &variant.fields, field_rule);
     Variant {
@@ -113,7 +120,11 @@ fn variant_of<'a>(cx: &mut Ctxt, variant: &'a syn::Variant, container: &SerdeCon
     }
 }
 
-fn fields_of<'a>(cx: &mut Ctxt, fields: &'a Fields, rule: Option<RenameRule>) -> (Style, Vec<Field<'a>>) {
+fn fields_of<'a>(
+    cx: &mut Ctxt,
+    fields: &'a Fields,
+    rule: Option<RenameRule>,
+) -> (Style, Vec<Field<'a>>) {
     let style = match fields {
         Fields::Named(_) => Style::Named,
         Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => Style::Newtype,

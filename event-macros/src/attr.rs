@@ -53,7 +53,8 @@ pub struct EventAttr {
 }
 
 /// Keys accepted by `#[event(..)]` on a type, listed in errors.
-pub const CONTAINER_KEYS: &str = "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, `domain = path::ToDomain`";
+pub const CONTAINER_KEYS: &str =
+    "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, `domain = path::ToDomain`";
 
 /// Keys accepted by `#[event(..)]` on a field, listed in errors.
 pub const FIELD_KEYS: &str = "minimum, maximum, exclusive_minimum, exclusive_maximum, multiple_of, \
@@ -119,7 +120,8 @@ pub fn parse_event_attrs(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<Even
             continue;
         };
         let mut parsed = EventAttr::default();
-        let result = list.parse_args_with(|input: ParseStream| parse_container_args(cx, input, &mut parsed));
+        let result =
+            list.parse_args_with(|input: ParseStream| parse_container_args(cx, input, &mut parsed));
         if let Err(error) = result {
             cx.syn_error(error);
         }
@@ -133,7 +135,10 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
         if input.peek(LitStr) {
             let name: LitStr = input.parse()?;
             if out.name.is_some() {
-                cx.error_spanned_by(&name, "an event has one name; remove this second name literal");
+                cx.error_spanned_by(
+                    &name,
+                    "an event has one name; remove this second name literal",
+                );
             } else {
                 out.name = Some(name);
             }
@@ -144,7 +149,9 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
                 "version" => {
                     let value: Expr = input.parse()?;
                     match value {
-                        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => set_once(cx, &key, &mut out.version, s),
+                        Expr::Lit(ExprLit {
+                            lit: Lit::Str(s), ..
+                        }) => set_once(cx, &key, &mut out.version, s),
                         other => cx.error_spanned_by(
                             other,
                             "`version` takes a string literal, e.g. version = \"1.2.0\"",
@@ -241,14 +248,19 @@ fn set_keyword(cx: &mut Ctxt, k: &mut FieldKeywords, key: &Ident, value: Option<
         "example" => put!(example, json_literal),
         _ => cx.error_spanned_by(
             key,
-            format!("unknown key `{name}` in #[event(..)] on a field; expected one of {FIELD_KEYS}"),
+            format!(
+                "unknown key `{name}` in #[event(..)] on a field; expected one of {FIELD_KEYS}"
+            ),
         ),
     }
 }
 
 fn required_value(cx: &mut Ctxt, key: &Ident, value: Option<Expr>, example: &str) -> Option<Expr> {
     if value.is_none() {
-        cx.error_spanned_by(key, format!("`{key}` needs a value, e.g. {key} = {example}"));
+        cx.error_spanned_by(
+            key,
+            format!("`{key}` needs a value, e.g. {key} = {example}"),
+        );
     }
     value
 }
@@ -281,7 +293,10 @@ fn literal(expr: &Expr) -> Option<(Lit, bool)> {
 fn number_of(lit: &Lit, negative: bool) -> Option<Number> {
     let sign = if negative { -1 } else { 1 };
     match lit {
-        Lit::Int(int) => int.base10_parse::<i128>().ok().map(|i| Number::Int(sign * i)),
+        Lit::Int(int) => int
+            .base10_parse::<i128>()
+            .ok()
+            .map(|i| Number::Int(sign * i)),
         Lit::Float(float) => float
             .base10_parse::<f64>()
             .ok()
@@ -296,7 +311,10 @@ fn number(cx: &mut Ctxt, key: &Ident, value: Option<Expr>) -> Option<Keyword<Num
     match literal(&expr).and_then(|(lit, negative)| number_of(&lit, negative)) {
         Some(n) => Some(keyword(key, expr.span(), n)),
         None => {
-            cx.error_spanned_by(&expr, format!("`{key}` takes a number literal, e.g. {key} = 10"));
+            cx.error_spanned_by(
+                &expr,
+                format!("`{key}` takes a number literal, e.g. {key} = 10"),
+            );
             None
         }
     }
@@ -340,7 +358,10 @@ fn flag(cx: &mut Ctxt, key: &Ident, value: Option<Expr>) -> Option<Keyword<bool>
     match literal(&expr) {
         Some((Lit::Bool(b), false)) => Some(keyword(key, expr.span(), b.value)),
         _ => {
-            cx.error_spanned_by(&expr, format!("`{key}` is a flag: write `{key}` or `{key} = true`"));
+            cx.error_spanned_by(
+                &expr,
+                format!("`{key}` is a flag: write `{key}` or `{key} = true`"),
+            );
             None
         }
     }
@@ -372,12 +393,19 @@ pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) => match &nv.value {
-                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Some(s.value()),
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => Some(s.value()),
                 _ => None,
             },
             _ => None,
         })
-        .map(|line| line.strip_prefix(' ').unwrap_or(&line).trim_end().to_owned())
+        .map(|line| {
+            line.strip_prefix(' ')
+                .unwrap_or(&line)
+                .trim_end()
+                .to_owned()
+        })
         .collect();
     let doc = lines.join("\n").trim().to_owned();
     (!doc.is_empty()).then_some(doc)

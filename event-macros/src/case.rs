@@ -27,7 +27,10 @@ pub const RULES: [(&str, RenameRule); 8] = [
 
 impl RenameRule {
     pub fn from_name(name: &str) -> Option<Self> {
-        RULES.iter().find(|(n, _)| *n == name).map(|(_, rule)| *rule)
+        RULES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, rule)| *rule)
     }
 
     /// Renames a variant, declared in PascalCase.
@@ -53,9 +56,15 @@ impl RenameRule {
                 }
                 snake
             }
-            RenameRule::ScreamingSnake => RenameRule::Snake.apply_to_variant(variant).to_ascii_uppercase(),
-            RenameRule::Kebab => RenameRule::Snake.apply_to_variant(variant).replace('_', "-"),
-            RenameRule::ScreamingKebab => RenameRule::ScreamingSnake.apply_to_variant(variant).replace('_', "-"),
+            RenameRule::ScreamingSnake => RenameRule::Snake
+                .apply_to_variant(variant)
+                .to_ascii_uppercase(),
+            RenameRule::Kebab => RenameRule::Snake
+                .apply_to_variant(variant)
+                .replace('_', "-"),
+            RenameRule::ScreamingKebab => RenameRule::ScreamingSnake
+                .apply_to_variant(variant)
+                .replace('_', "-"),
         }
     }
 
@@ -103,7 +112,11 @@ mod tests {
             ("TeamDeathmatch", RenameRule::Snake, "team_deathmatch"),
             ("TeamDeathmatch", RenameRule::Camel, "teamDeathmatch"),
             ("TeamDeathmatch", RenameRule::Kebab, "team-deathmatch"),
-            ("TeamDeathmatch", RenameRule::ScreamingSnake, "TEAM_DEATHMATCH"),
+            (
+                "TeamDeathmatch",
+                RenameRule::ScreamingSnake,
+                "TEAM_DEATHMATCH",
+            ),
             ("TeamDeathmatch", RenameRule::Lower, "teamdeathmatch"),
         ];
         for (input, rule, expected) in cases {

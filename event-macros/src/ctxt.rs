@@ -15,7 +15,8 @@ pub struct Ctxt {
 impl Ctxt {
     /// Records an error spanning `tokens`.
     pub fn error_spanned_by<T: ToTokens, M: Display>(&mut self, tokens: T, message: M) {
-        self.errors.push(syn::Error::new_spanned(tokens.into_token_stream(), message));
+        self.errors
+            .push(syn::Error::new_spanned(tokens.into_token_stream(), message));
     }
 
     /// Records an error at `span`.

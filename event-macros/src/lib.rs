@@ -63,5 +63,8 @@ fn derive(input: &DeriveInput, is_event: bool) -> proc_macro2::TokenStream {
 }
 
 fn errors(cx: Ctxt) -> proc_macro2::TokenStream {
-    cx.check().err().map(ctxt::to_compile_errors).unwrap_or_default()
+    cx.check()
+        .err()
+        .map(ctxt::to_compile_errors)
+        .unwrap_or_default()
 }

@@ -90,7 +90,8 @@ fn unsupported(cx: &mut Ctxt, meta: &ParseNestedMeta, what: &str) -> syn::Result
     skip_value(meta)
 }
 
-const CONVERTED: &str = "kafka-events cannot describe a type that serde writes through another type \
+const CONVERTED: &str =
+    "kafka-events cannot describe a type that serde writes through another type \
     (`from`, `try_from`, `into`, `remote`): derive the schema on the type that is written instead";
 const WITH: &str = "kafka-events cannot see what a custom serde function writes \
     (`with`, `serialize_with`, `deserialize_with`): use a type whose Serialize impl is derived, or a newtype with its own EventSchema impl";
@@ -99,7 +100,11 @@ pub fn container(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> SerdeContainer {
     let mut out = SerdeContainer::default();
     for attr in serde_attrs(attrs) {
         let _ = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             match key.as_str() {
                 "rename_all" => out.rename_all = rename_rule(cx, &meta)?,
                 "rename_all_fields" => out.rename_all_fields = rename_rule(cx, &meta)?,
@@ -125,7 +130,11 @@ pub fn field(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> SerdeField {
     let mut out = SerdeField::default();
     for attr in serde_attrs(attrs) {
         let _ = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             match key.as_str() {
                 "rename" => out.rename = wire_name(cx, &meta)?,
                 "skip" => out.skip = true,

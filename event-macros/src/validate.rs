@@ -47,7 +47,10 @@ pub fn event_name(cx: &mut Ctxt, lit: &LitStr) -> Option<EventName> {
     if segments.len() != 3 {
         cx.error_spanned_by(
             lit,
-            format!("event name `{full}` has {} segment(s); {NAME_FORM}", segments.len()),
+            format!(
+                "event name `{full}` has {} segment(s); {NAME_FORM}",
+                segments.len()
+            ),
         );
         return None;
     }
@@ -64,7 +67,11 @@ pub fn event_name(cx: &mut Ctxt, lit: &LitStr) -> Option<EventName> {
     if !valid {
         return None;
     }
-    let (domain, entity, action) = (segments[0].to_owned(), segments[1].to_owned(), segments[2].to_owned());
+    let (domain, entity, action) = (
+        segments[0].to_owned(),
+        segments[1].to_owned(),
+        segments[2].to_owned(),
+    );
     Some(EventName {
         domain,
         entity,
@@ -83,7 +90,10 @@ pub fn version(cx: &mut Ctxt, lit: Option<&LitStr>) -> Option<Version> {
     let text = lit.value();
     let parts: Vec<Option<u64>> = text.split('.').map(semver_number).collect();
     match parts.as_slice() {
-        [Some(major), Some(_), Some(_)] => Some(Version { major: *major, text }),
+        [Some(major), Some(_), Some(_)] => Some(Version {
+            major: *major,
+            text,
+        }),
         _ => {
             cx.error_spanned_by(
                 lit,
@@ -110,7 +120,10 @@ pub fn event(cx: &mut Ctxt, container: &Container) -> Option<EventSpec> {
         );
     }
     if container.serde.transparent {
-        cx.error_spanned_by(container.ident, "an event cannot be #[serde(transparent)]: its data must be a JSON object");
+        cx.error_spanned_by(
+            container.ident,
+            "an event cannot be #[serde(transparent)]: its data must be a JSON object",
+        );
     }
     let Some(attr) = &container.event else {
         cx.error_spanned_by(
@@ -168,7 +181,10 @@ pub fn container(cx: &mut Ctxt, container: &Container, is_event: bool) {
             if container.serde.transparent {
                 let kept = fields.iter().filter(|f| f.in_schema()).count();
                 if kept != 1 {
-                    cx.error_spanned_by(container.ident, "#[serde(transparent)] needs exactly one field that is not skipped");
+                    cx.error_spanned_by(
+                        container.ident,
+                        "#[serde(transparent)] needs exactly one field that is not skipped",
+                    );
                 }
             }
             if container.serde.tag.is_some() && *style == Style::Named {
@@ -181,10 +197,16 @@ pub fn container(cx: &mut Ctxt, container: &Container, is_event: bool) {
         }
         Data::Enum(variants) => {
             if container.serde.content.is_some() && container.serde.tag.is_none() {
-                cx.error_spanned_by(container.ident, "#[serde(content = ..)] needs #[serde(tag = ..)] too");
+                cx.error_spanned_by(
+                    container.ident,
+                    "#[serde(content = ..)] needs #[serde(tag = ..)] too",
+                );
             }
             for variant in variants {
-                variant.fields.iter().for_each(|field| field_rules(cx, field));
+                variant
+                    .fields
+                    .iter()
+                    .for_each(|field| field_rules(cx, field));
             }
         }
     }
@@ -225,7 +247,11 @@ fn field_rules(cx: &mut Ctxt, field: &Field) {
         if !FORMATS.contains(&format.value.as_str()) {
             cx.error_at(
                 format.value_span,
-                format!("unknown format `{}`; the Draft 7 formats are {}", format.value, FORMATS.join(", ")),
+                format!(
+                    "unknown format `{}`; the Draft 7 formats are {}",
+                    format.value,
+                    FORMATS.join(", ")
+                ),
             );
         }
     }
@@ -235,12 +261,32 @@ fn field_rules(cx: &mut Ctxt, field: &Field) {
 /// The `format` values of Draft 7, plus `uuid` (which Draft 2019-09 added and validators of
 /// Draft 7 commonly know).
 const FORMATS: [&str; 18] = [
-    "date-time", "date", "time", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri",
-    "uri-reference", "iri", "iri-reference", "uri-template", "json-pointer", "relative-json-pointer", "regex",
+    "date-time",
+    "date",
+    "time",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
     "uuid",
 ];
 
-fn ordered(cx: &mut Ctxt, low: &Option<Keyword<Number>>, high: &Option<Keyword<Number>>, strict: bool) {
+fn ordered(
+    cx: &mut Ctxt,
+    low: &Option<Keyword<Number>>,
+    high: &Option<Keyword<Number>>,
+    strict: bool,
+) {
     if let (Some(low), Some(high)) = (low, high) {
         let (l, h) = (low.value.as_f64(), high.value.as_f64());
         if l > h || (strict && l == h) {
@@ -257,7 +303,10 @@ fn ordered_counts(cx: &mut Ctxt, low: &Option<Keyword<u64>>, high: &Option<Keywo
         if low.value > high.value {
             cx.error_at(
                 high.value_span,
-                format!("this maximum ({}) is below the minimum ({}): no value could be valid", high.value, low.value),
+                format!(
+                    "this maximum ({}) is below the minimum ({}): no value could be valid",
+                    high.value, low.value
+                ),
             );
         }
     }
@@ -268,7 +317,12 @@ fn integer_range(cx: &mut Ctxt, field: &Field, k: &FieldKeywords) {
     let Some((name, min, max)) = primitive_integer(field.ty) else {
         return;
     };
-    let bounds = [&k.minimum, &k.maximum, &k.exclusive_minimum, &k.exclusive_maximum];
+    let bounds = [
+        &k.minimum,
+        &k.maximum,
+        &k.exclusive_minimum,
+        &k.exclusive_maximum,
+    ];
     for bound in bounds.into_iter().flatten() {
         let outside = match bound.value {
             Number::Int(i) => i < min || i > max,

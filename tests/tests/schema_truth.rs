@@ -165,7 +165,9 @@ pub struct Everything {
     #[proptest(strategy = "10u32..=20")]
     pub bounded: u32,
     #[event(min_items = 1, max_items = 4, unique_items)]
-    #[proptest(strategy = "proptest::collection::btree_set(any::<u8>(), 1..=4).prop_map(|s| s.into_iter().collect())")]
+    #[proptest(
+        strategy = "proptest::collection::btree_set(any::<u8>(), 1..=4).prop_map(|s| s.into_iter().collect())"
+    )]
     pub tags: Vec<u8>,
     #[event(pattern = "^[A-Z]{3}$", example = "EUW")]
     #[proptest(regex = "[A-Z]{3}")]
@@ -220,7 +222,7 @@ proptest! {
     fn every_serialised_value_is_valid(event in any::<Everything>()) {
         let validator = validator();
         let instance = envelope_of(&event);
-        let errors = errors_of(&validator, &instance);
+        let errors = errors_of(validator, &instance);
         prop_assert!(errors.is_empty(), "{errors:#?}\n{instance:#}");
         // and serde reads it back as it was written
         let back: event_core::Envelope<Everything> = serde_json::from_value(instance).expect("deserialises");
@@ -230,7 +232,9 @@ proptest! {
 
 fn valid_instance() -> Value {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let event = proptest::strategy::ValueTree::current(&any::<Everything>().new_tree(&mut runner).expect("a value"));
+    let event = proptest::strategy::ValueTree::current(
+        &any::<Everything>().new_tree(&mut runner).expect("a value"),
+    );
     envelope_of(&event)
 }
 
@@ -238,7 +242,11 @@ fn valid_instance() -> Value {
 fn values_breaking_a_constraint_are_rejected() {
     let validator = validator();
     let base = valid_instance();
-    assert!(validator.is_valid(&base), "{:#?}", errors_of(&validator, &base));
+    assert!(
+        validator.is_valid(&base),
+        "{:#?}",
+        errors_of(validator, &base)
+    );
     let cases: Vec<(&str, Value)> = vec![
         ("/data/name", json!("")),
         ("/data/name", json!("x".repeat(17))),
@@ -265,7 +273,10 @@ fn values_breaking_a_constraint_are_rejected() {
         ("/data/internal", json!({"kind": "flying"})),
         ("/data/adjacent", json!({"t": "Count", "c": "x"})),
         ("/data/untagged", json!(true)),
-        ("/data/boxed", json!({"displayName": "a", "hitPoints": 1, "extra": 1})),
+        (
+            "/data/boxed",
+            json!({"displayName": "a", "hitPoints": 1, "extra": 1}),
+        ),
         ("/data/boxed/displayName", json!("nine-char")),
         ("/data/btree", json!({"x": true})),
         ("/data/region", json!(300)),
@@ -276,7 +287,9 @@ fn values_breaking_a_constraint_are_rejected() {
     ];
     for (pointer, value) in cases {
         let mut mutated = base.clone();
-        *mutated.pointer_mut(pointer).unwrap_or_else(|| panic!("{pointer} exists")) = value.clone();
+        *mutated
+            .pointer_mut(pointer)
+            .unwrap_or_else(|| panic!("{pointer} exists")) = value.clone();
         assert!(
             !validator.is_valid(&mutated),
             "{pointer} = {value} should be rejected"
@@ -285,9 +298,16 @@ fn values_breaking_a_constraint_are_rejected() {
     for required in ["/data/name", "/data/renamed", "/data/region", "/event_id"] {
         let mut mutated = base.clone();
         let (parent, key) = required.rsplit_once('/').expect("a pointer");
-        let parent = if parent.is_empty() { &mut mutated } else { mutated.pointer_mut(parent).expect("parent") };
+        let parent = if parent.is_empty() {
+            &mut mutated
+        } else {
+            mutated.pointer_mut(parent).expect("parent")
+        };
         parent.as_object_mut().expect("object").remove(key);
-        assert!(!validator.is_valid(&mutated), "missing {required} should be rejected");
+        assert!(
+            !validator.is_valid(&mutated),
+            "missing {required} should be rejected"
+        );
     }
 }
 
@@ -295,31 +315,60 @@ fn values_breaking_a_constraint_are_rejected() {
 fn the_document_is_draft7_and_describes_serde_attributes() {
     let document = data_schema_document();
     assert!(is_valid_draft7_schema(&document));
-    assert_eq!(document["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(
+        document["$schema"],
+        "http://json-schema.org/draft-07/schema#"
+    );
     let data = &document["definitions"]["Everything"];
     assert_eq!(data["title"], "Every feature of the derive in one event.");
-    assert!(data["description"].as_str().unwrap_or_default().contains("Second paragraph"));
+    assert!(data["description"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Second paragraph"));
     assert_eq!(data["properties"]["name"]["description"], "A bounded name.");
     let properties = data["properties"].as_object().expect("properties");
     assert!(properties.contains_key("renamed") && !properties.contains_key("original"));
     assert!(!properties.contains_key("skipped"));
-    assert!(properties.contains_key("region") && properties.contains_key("shard"), "flattened");
-    let required: Vec<&str> = data["required"].as_array().expect("required").iter().filter_map(Value::as_str).collect();
+    assert!(
+        properties.contains_key("region") && properties.contains_key("shard"),
+        "flattened"
+    );
+    let required: Vec<&str> = data["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     for optional in ["maybe", "maybe_skipped", "defaulted", "shard", "host"] {
         assert!(!required.contains(&optional), "{optional} is not required");
     }
     for needed in ["id", "name", "region", "renamed", "list"] {
         assert!(required.contains(&needed), "{needed} is required");
     }
-    assert_eq!(data["properties"]["maybe"]["type"], json!(["string", "null"]));
+    assert_eq!(
+        data["properties"]["maybe"]["type"],
+        json!(["string", "null"])
+    );
     assert_eq!(data["properties"]["step"]["deprecated"], true);
     assert_eq!(data["properties"]["code"]["examples"], json!(["EUW"]));
     assert_eq!(data["properties"]["offset"]["default"], 0);
-    assert_eq!(data["properties"]["transparent"], json!({"type": "integer", "minimum": 0, "maximum": u32::MAX}));
-    assert_eq!(document["definitions"]["Mode"]["enum"], json!(["TEAM_DEATHMATCH", "CAPTURE_THE_FLAG", "br"]));
+    assert_eq!(
+        data["properties"]["transparent"],
+        json!({"type": "integer", "minimum": 0, "maximum": u32::MAX})
+    );
+    assert_eq!(
+        document["definitions"]["Mode"]["enum"],
+        json!(["TEAM_DEATHMATCH", "CAPTURE_THE_FLAG", "br"])
+    );
     assert!(document["definitions"].get("Labelled_Mode").is_some());
-    assert_eq!(document["definitions"]["Nested"]["additionalProperties"], false);
-    assert_eq!(document["properties"]["event_type"]["const"], "combat.truth.everything");
+    assert_eq!(
+        document["definitions"]["Nested"]["additionalProperties"],
+        false
+    );
+    assert_eq!(
+        document["properties"]["event_type"]["const"],
+        "combat.truth.everything"
+    );
     assert_eq!(document["x-kafka-event"]["version"], "1.2.3");
 }
 
@@ -327,10 +376,24 @@ fn the_document_is_draft7_and_describes_serde_attributes() {
 fn properties_are_in_layout_order_and_recorded() {
     let document = data_schema_document();
     let data = &document["definitions"]["Everything"];
-    let keys: Vec<&String> = data["properties"].as_object().expect("properties").keys().collect();
-    let recorded: Vec<&str> = data["x-layout-order"].as_array().expect("order").iter().filter_map(Value::as_str).collect();
+    let keys: Vec<&String> = data["properties"]
+        .as_object()
+        .expect("properties")
+        .keys()
+        .collect();
+    let recorded: Vec<&str> = data["x-layout-order"]
+        .as_array()
+        .expect("order")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     assert_eq!(keys, recorded);
-    let position = |name: &str| recorded.iter().position(|k| *k == name).unwrap_or_else(|| panic!("{name}"));
+    let position = |name: &str| {
+        recorded
+            .iter()
+            .position(|k| *k == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
     // variable-length first, fixed by alignment next, booleans last
     assert!(position("name") < position("big"));
     assert!(position("big") < position("bounded"));
@@ -343,7 +406,10 @@ fn properties_are_in_layout_order_and_recorded() {
 fn output_is_deterministic() {
     let first = serde_json::to_string(&data_schema_document()).expect("json");
     for _ in 0..3 {
-        assert_eq!(first, serde_json::to_string(&data_schema_document()).expect("json"));
+        assert_eq!(
+            first,
+            serde_json::to_string(&data_schema_document()).expect("json")
+        );
     }
 }
 
@@ -369,7 +435,11 @@ fn recursive_types_terminate_and_validate() {
     let validator = draft7_validator(&document);
     let tree = Tree {
         value: 1,
-        children: vec![Tree { value: 2, children: vec![], parent: None }],
+        children: vec![Tree {
+            value: 2,
+            children: vec![],
+            parent: None,
+        }],
         parent: None,
     };
     assert!(validator.is_valid(&serde_json::to_value(&tree).expect("json")));

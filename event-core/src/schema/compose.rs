@@ -347,7 +347,10 @@ mod tests {
 
     #[test]
     fn internally_tagged_puts_the_tag_into_the_record() {
-        let schema = enumeration(Representation::Internal { tag: "kind" }, vec![with("b", record())]);
+        let schema = enumeration(
+            Representation::Internal { tag: "kind" },
+            vec![with("b", record())],
+        );
         assert_eq!(
             schema.to_value(),
             json!({"type": "object", "properties": {"kind": {"type": "string", "const": "b"}, "x": {"type": "integer"}},
@@ -358,10 +361,16 @@ mod tests {
     #[test]
     fn adjacently_tagged_and_untagged() {
         let adjacent = enumeration(
-            Representation::Adjacent { tag: "t", content: "c" },
+            Representation::Adjacent {
+                tag: "t",
+                content: "c",
+            },
             vec![unit("a"), with("b", Schema::of_type(InstanceType::Boolean))],
         );
-        assert_eq!(adjacent.to_value()["oneOf"][1]["required"], json!(["t", "c"]));
+        assert_eq!(
+            adjacent.to_value()["oneOf"][1]["required"],
+            json!(["t", "c"])
+        );
         assert_eq!(adjacent.to_value()["oneOf"][0]["required"], json!(["t"]));
         let untagged = enumeration(
             Representation::Untagged,

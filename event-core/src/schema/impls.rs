@@ -377,7 +377,10 @@ mod tests {
 
     #[test]
     fn integer_bounds_come_from_the_type() {
-        assert_eq!(schema_of::<i8>(), json!({"type": "integer", "minimum": -128, "maximum": 127}));
+        assert_eq!(
+            schema_of::<i8>(),
+            json!({"type": "integer", "minimum": -128, "maximum": 127})
+        );
         assert_eq!(schema_of::<u64>()["maximum"], json!(u64::MAX));
         assert_eq!(schema_of::<core::num::NonZeroU16>()["minimum"], json!(1));
     }

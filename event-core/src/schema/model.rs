@@ -256,7 +256,12 @@ impl SchemaObject {
             [single] => put("type", Value::String(single.as_str().to_owned())),
             several => put(
                 "type",
-                Value::Array(several.iter().map(|t| Value::String(t.as_str().to_owned())).collect()),
+                Value::Array(
+                    several
+                        .iter()
+                        .map(|t| Value::String(t.as_str().to_owned()))
+                        .collect(),
+                ),
             ),
         }
         if let Some(format) = &self.format {
@@ -280,7 +285,10 @@ impl SchemaObject {
                 put(key, Value::Number(number.clone()));
             }
         }
-        for (key, count) in [("minLength", self.min_length), ("maxLength", self.max_length)] {
+        for (key, count) in [
+            ("minLength", self.min_length),
+            ("maxLength", self.max_length),
+        ] {
             if let Some(count) = count {
                 put(key, Value::from(count));
             }
@@ -327,9 +335,16 @@ impl SchemaObject {
         if let Some(schema) = &self.property_names {
             put("propertyNames", schema.to_value());
         }
-        for (key, schemas) in [("allOf", &self.all_of), ("anyOf", &self.any_of), ("oneOf", &self.one_of)] {
+        for (key, schemas) in [
+            ("allOf", &self.all_of),
+            ("anyOf", &self.any_of),
+            ("oneOf", &self.one_of),
+        ] {
             if !schemas.is_empty() {
-                put(key, Value::Array(schemas.iter().map(Schema::to_value).collect()));
+                put(
+                    key,
+                    Value::Array(schemas.iter().map(Schema::to_value).collect()),
+                );
             }
         }
         if let Some(schema) = &self.not {
@@ -401,7 +416,10 @@ mod tests {
     #[test]
     fn a_bare_reference_is_wrapped_before_keywords_are_added() {
         let wrapped = Schema::reference("P").into_extensible();
-        assert_eq!(wrapped.to_value(), json!({"allOf": [{"$ref": "#/definitions/P"}]}));
+        assert_eq!(
+            wrapped.to_value(),
+            json!({"allOf": [{"$ref": "#/definitions/P"}]})
+        );
         let plain = Schema::of_type(InstanceType::String);
         assert_eq!(plain.clone().into_extensible(), plain);
     }

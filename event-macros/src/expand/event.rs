@@ -2,8 +2,8 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::parse_quote;
+use syn::spanned::Spanned;
 
 use super::with_schema_bounds;
 use crate::ast::Container;
@@ -19,7 +19,11 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
     });
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
 
-    let EventSpec { name, version, domain_path } = spec;
+    let EventSpec {
+        name,
+        version,
+        domain_path,
+    } = spec;
     let (full, entity, action) = (&name.full, &name.entity, &name.action);
     let (version_text, major) = (&version.text, version.major);
     let domain_name = &name.domain;

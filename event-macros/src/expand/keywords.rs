@@ -1,8 +1,8 @@
 //! Tokens for the `#[event(..)]` keywords of one field: the `Constraints` value, and the
 //! compile-time checks that the keywords fit the field's type.
 
-use proc_macro2::{Literal, Span, TokenStream};
 use proc_macro2::TokenTree;
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::Type;
 
@@ -91,7 +91,10 @@ pub fn apply_constraints(k: &FieldKeywords, schema: &TokenStream) -> TokenStream
             fields.push(quote!(#ident: ::core::option::Option::Some(#text)));
         }
     }
-    for (name, value) in [("unique_items", &k.unique_items), ("deprecated", &k.deprecated)] {
+    for (name, value) in [
+        ("unique_items", &k.unique_items),
+        ("deprecated", &k.deprecated),
+    ] {
         if let Some(keyword) = value {
             let ident = syn::Ident::new(name, Span::call_site());
             let flag = keyword.value;
@@ -134,7 +137,13 @@ pub fn type_checks(k: &FieldKeywords, ty: &Type) -> TokenStream {
     for span in string_keys.into_iter().flatten() {
         check(span, "assert_string_keywords");
     }
-    let number_keys = [&k.minimum, &k.maximum, &k.exclusive_minimum, &k.exclusive_maximum, &k.multiple_of];
+    let number_keys = [
+        &k.minimum,
+        &k.maximum,
+        &k.exclusive_minimum,
+        &k.exclusive_maximum,
+        &k.multiple_of,
+    ];
     for span in number_keys.into_iter().flatten().map(|k| k.key_span) {
         check(span, "assert_number_keywords");
     }
@@ -154,7 +163,8 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
         .into_iter()
         .map(|token| match token {
             TokenTree::Group(group) => {
-                let mut respanned = proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                let mut respanned =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
                 respanned.set_span(span);
                 TokenTree::Group(respanned)
             }

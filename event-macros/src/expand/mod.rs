@@ -28,7 +28,9 @@ fn with_schema_bounds(generics: &Generics) -> Generics {
 /// An optional `&str` as tokens of an `Option<String>`.
 fn optional_string(value: Option<&str>) -> TokenStream {
     match value {
-        Some(text) => quote!(::core::option::Option::Some(::event_core::__private::String::from(#text))),
+        Some(text) => {
+            quote!(::core::option::Option::Some(::event_core::__private::String::from(#text)))
+        }
         None => quote!(::core::option::Option::None),
     }
 }

@@ -31,13 +31,26 @@ pub fn expand_event_schema(container: &Container) -> TokenStream {
             quote!(::event_core::layout::LayoutClass::Variable),
             None,
             true,
-            documented(record(fields, container.serde.default, container.serde.deny_unknown_fields), doc),
+            documented(
+                record(
+                    fields,
+                    container.serde.default,
+                    container.serde.deny_unknown_fields,
+                ),
+                doc,
+            ),
         ),
         Data::Struct(Style::Newtype, fields) => (
             quote!(::event_core::layout::LayoutClass::Variable),
             None,
             true,
-            documented(fields.first().map(|f| field_schema(f, true)).unwrap_or_default(), doc),
+            documented(
+                fields
+                    .first()
+                    .map(|f| field_schema(f, true))
+                    .unwrap_or_default(),
+                doc,
+            ),
         ),
         Data::Struct(Style::Tuple, fields) => (
             quote!(::event_core::layout::LayoutClass::Variable),
@@ -50,7 +63,9 @@ pub fn expand_event_schema(container: &Container) -> TokenStream {
             None,
             true,
             documented(
-                quote!(::event_core::schema::Schema::of_type(::event_core::schema::InstanceType::Null)),
+                quote!(::event_core::schema::Schema::of_type(
+                    ::event_core::schema::InstanceType::Null
+                )),
                 doc,
             ),
         ),
@@ -61,7 +76,12 @@ pub fn expand_event_schema(container: &Container) -> TokenStream {
             } else {
                 quote!(::event_core::layout::LayoutClass::Variable)
             };
-            (class, None, true, documented(enumeration(variants, &container.serde), doc))
+            (
+                class,
+                None,
+                true,
+                documented(enumeration(variants, &container.serde), doc),
+            )
         }
     };
 
@@ -169,8 +189,13 @@ fn record(fields: &[Field], container_default: bool, deny_unknown_fields: bool) 
 }
 
 fn tuple(fields: &[Field]) -> TokenStream {
-    let items = fields.iter().filter(|f| f.in_schema()).map(|f| field_schema(f, false));
-    quote!(::event_core::schema::tuple(::event_core::__private::vec![#(#items),*]))
+    let items = fields
+        .iter()
+        .filter(|f| f.in_schema())
+        .map(|f| field_schema(f, false));
+    quote!(::event_core::schema::tuple(
+        ::event_core::__private::vec![#(#items),*]
+    ))
 }
 
 fn enumeration(variants: &[Variant], serde: &SerdeContainer) -> TokenStream {
@@ -179,7 +204,9 @@ fn enumeration(variants: &[Variant], serde: &SerdeContainer) -> TokenStream {
         (Some(tag), Some(content), _) => {
             quote!(::event_core::schema::Representation::Adjacent { tag: #tag, content: #content })
         }
-        (Some(tag), None, _) => quote!(::event_core::schema::Representation::Internal { tag: #tag }),
+        (Some(tag), None, _) => {
+            quote!(::event_core::schema::Representation::Internal { tag: #tag })
+        }
         (None, _, false) => quote!(::event_core::schema::Representation::External),
     };
     let internal = serde.tag.is_some() && serde.content.is_none() && !serde.untagged;

@@ -1,0 +1,159 @@
+//! What `export-schemas` writes: every file as a relative path and its JSON, built in memory
+//! first, so a failure before writing leaves nothing behind.
+
+use std::path::{Path, PathBuf};
+
+use event_core::document::{bundle, BundleError};
+use event_core::fs::{to_json_bytes, write_atomic, FileError, WriteOutcome};
+use event_core::topic::TopicConfig;
+use serde_json::{json, Value};
+
+use crate::catalog::CatalogEvent;
+
+/// The bundle's file name.
+pub const BUNDLE_FILE: &str = "kafka-events-schema.json";
+
+/// One file of the export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportFile {
+    /// Path relative to the output folder.
+    pub path: PathBuf,
+    /// The JSON written there.
+    pub contents: Value,
+}
+
+/// Errors of the export.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The catalog's schemas cannot be bundled.
+    #[error("cannot build the bundle: {0}")]
+    Bundle(#[from] BundleError),
+    /// The output folder cannot be used.
+    #[error("output folder `{}` cannot be created: its parent `{}` does not exist", path.display(), parent.display())]
+    MissingParent {
+        /// The output folder.
+        path: PathBuf,
+        /// Its missing parent.
+        parent: PathBuf,
+    },
+    /// Writing failed.
+    #[error(transparent)]
+    File(#[from] FileError),
+}
+
+/// The relative path of an event's schema: `schemas/{domain}/{event_type}.json`.
+pub fn schema_path(event: &CatalogEvent) -> PathBuf {
+    Path::new("schemas")
+        .join(event.descriptor.domain)
+        .join(format!("{}.json", event.event_type()))
+}
+
+/// The relative path of an event's example: `examples/{domain}/{event_type}.json`.
+pub fn example_path(event: &CatalogEvent) -> PathBuf {
+    Path::new("examples")
+        .join(event.descriptor.domain)
+        .join(format!("{}.json", event.event_type()))
+}
+
+/// Every file of the export, in a fixed order.
+pub fn export_files(events: &[CatalogEvent]) -> Result<Vec<ExportFile>, ExportError> {
+    let mut files = Vec::new();
+    let mut documents = Vec::new();
+    for event in events {
+        let schema = (event.descriptor.json_schema)();
+        files.push(ExportFile {
+            path: schema_path(event),
+            contents: schema.clone(),
+        });
+        files.push(ExportFile {
+            path: example_path(event),
+            contents: (event.example_envelope)(),
+        });
+        documents.push((event.event_type().to_owned(), schema));
+    }
+    files.push(ExportFile {
+        path: PathBuf::from(BUNDLE_FILE),
+        contents: bundle("kafka-events catalog", &documents)?,
+    });
+    files.extend(topic_files(events));
+    Ok(files)
+}
+
+/// The events of one topic, gathered for its file.
+struct TopicFile {
+    config: TopicConfig,
+    domain: &'static str,
+    priority: &'static str,
+    events: Vec<Value>,
+}
+
+/// One file per topic: its Kafka configuration and the events it carries.
+fn topic_files(events: &[CatalogEvent]) -> Vec<ExportFile> {
+    let mut topics: Vec<TopicFile> = Vec::new();
+    for event in events {
+        let descriptor = &event.descriptor;
+        let config = TopicConfig::new(&descriptor.topic_settings, descriptor.major_version);
+        let entry = json!({
+            "event_type": descriptor.event_type,
+            "version": descriptor.version,
+            "schema": schema_path(event).to_string_lossy().replace('\\', "/"),
+        });
+        match topics
+            .iter_mut()
+            .find(|topic| topic.config.topic == config.topic)
+        {
+            Some(topic) => topic.events.push(entry),
+            None => topics.push(TopicFile {
+                config,
+                domain: descriptor.domain,
+                priority: descriptor.topic_settings.priority.as_str(),
+                events: vec![entry],
+            }),
+        }
+    }
+    topics.sort_by(|a, b| a.config.topic.cmp(&b.config.topic));
+    topics
+        .into_iter()
+        .map(|topic| ExportFile {
+            path: Path::new("topics").join(format!("{}.json", topic.config.topic)),
+            contents: json!({
+                "topic": topic.config.topic,
+                "domain": topic.domain,
+                "partitions": topic.config.partitions,
+                "replication_factor": topic.config.replication_factor,
+                "priority": topic.priority,
+                "config": topic.config.config_json(),
+                "events": topic.events,
+            }),
+        })
+        .collect()
+}
+
+/// What a write of the export did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteSummary {
+    /// Files created or changed.
+    pub written: usize,
+    /// Files that already had the right content.
+    pub unchanged: usize,
+}
+
+/// Writes `files` under `out`, each atomically. `out` is created if its parent exists.
+pub fn write_files(out: &Path, files: &[ExportFile]) -> Result<WriteSummary, ExportError> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.exists() {
+            return Err(ExportError::MissingParent {
+                path: out.to_owned(),
+                parent: parent.to_owned(),
+            });
+        }
+    }
+    let mut summary = WriteSummary::default();
+    for file in files {
+        match write_atomic(&out.join(&file.path), &to_json_bytes(&file.contents))? {
+            WriteOutcome::Written => summary.written += 1,
+            WriteOutcome::Unchanged => summary.unchanged += 1,
+        }
+    }
+    Ok(summary)
+}

@@ -1,0 +1,217 @@
+//! The catalog: every example is valid against its schema and the bundle and reads back into
+//! its Rust type; broken examples are rejected; every event is documented and exported.
+
+use std::collections::BTreeSet;
+
+use event_domains::catalog::{self, CatalogEvent};
+use event_domains::export::{export_files, write_files, ExportError, BUNDLE_FILE};
+use kafka_events_tests::{draft7_validator, errors_of, is_valid_draft7_schema};
+use serde_json::{json, Value};
+
+fn events() -> Vec<CatalogEvent> {
+    catalog::events()
+}
+
+fn bundle() -> Value {
+    let files = export_files(&events()).expect("export");
+    files
+        .into_iter()
+        .find(|f| f.path.to_str() == Some(BUNDLE_FILE))
+        .expect("bundle")
+        .contents
+}
+
+#[test]
+fn the_catalog_covers_every_domain_with_at_least_thirty_events() {
+    let events = events();
+    assert!(events.len() >= 30, "{} events", events.len());
+    for (domain, minimum) in [("combat", 11), ("economy", 7), ("social", 7), ("system", 4)] {
+        let count = events
+            .iter()
+            .filter(|e| e.descriptor.domain == domain)
+            .count();
+        assert!(count >= minimum, "{domain}: {count}");
+    }
+}
+
+#[test]
+fn every_example_is_valid_against_its_schema_and_the_bundle_and_reads_back() {
+    let bundle = draft7_validator(&bundle());
+    for event in events() {
+        let schema = (event.descriptor.json_schema)();
+        assert!(is_valid_draft7_schema(&schema), "{}", event.event_type());
+        let validator = draft7_validator(&schema);
+        let example = (event.example_envelope)();
+        assert_eq!(
+            errors_of(&validator, &example),
+            Vec::<String>::new(),
+            "{}",
+            event.event_type()
+        );
+        assert_eq!(
+            errors_of(&bundle, &example),
+            Vec::<String>::new(),
+            "{} (bundle)",
+            event.event_type()
+        );
+        let back =
+            (event.reserialize)(&example).unwrap_or_else(|e| panic!("{}: {e}", event.event_type()));
+        assert_eq!(
+            back,
+            example,
+            "{} reads back as written",
+            event.event_type()
+        );
+    }
+}
+
+/// A value that breaks the schema `property` declares, if it declares a constraint.
+fn violation(property: &Value) -> Option<Value> {
+    if let Some(max) = property["maxLength"].as_u64() {
+        return Some(json!("x".repeat(max as usize + 1)));
+    }
+    if let Some(max) = property["maximum"].as_f64() {
+        return Some(json!(max * 2.0 + 1.0));
+    }
+    if let Some(min) = property["minimum"].as_f64() {
+        return Some(json!(min - 1.0));
+    }
+    if property["pattern"].is_string() {
+        return Some(json!("!! not matching !!"));
+    }
+    if let Some(max) = property["maxItems"].as_u64() {
+        return Some(Value::Array(vec![Value::Null; max as usize + 1]));
+    }
+    if property["minItems"].is_u64() {
+        return Some(json!([]));
+    }
+    None
+}
+
+#[test]
+fn a_mutated_example_that_breaks_a_constraint_is_rejected_by_schema_and_bundle() {
+    let bundle = draft7_validator(&bundle());
+    for event in events() {
+        let schema = (event.descriptor.json_schema)();
+        let validator = draft7_validator(&schema);
+        let example = (event.example_envelope)();
+        let data_ref = schema["properties"]["data"]["$ref"]
+            .as_str()
+            .expect("data is a $ref");
+        let definition = data_ref.trim_start_matches("#/definitions/");
+        let properties = schema["definitions"][definition]["properties"]
+            .as_object()
+            .expect("properties");
+        let mut broken = 0;
+        for (name, property) in properties {
+            let Some(bad) = violation(property) else {
+                continue;
+            };
+            let mut mutated = example.clone();
+            mutated["data"][name] = bad.clone();
+            assert!(
+                !validator.is_valid(&mutated),
+                "{}: {name} = {bad}",
+                event.event_type()
+            );
+            assert!(
+                !bundle.is_valid(&mutated),
+                "{} (bundle): {name} = {bad}",
+                event.event_type()
+            );
+            broken += 1;
+        }
+        assert!(
+            broken > 0,
+            "{} declares no constraint to break",
+            event.event_type()
+        );
+        let mut wrong_type = example.clone();
+        wrong_type["event_type"] = json!("combat.not.this");
+        assert!(!validator.is_valid(&wrong_type) && !bundle.is_valid(&wrong_type));
+    }
+}
+
+#[test]
+fn every_type_and_field_is_documented() {
+    for event in events() {
+        let schema = (event.descriptor.json_schema)();
+        let definitions = schema["definitions"].as_object().expect("definitions");
+        for (name, definition) in definitions {
+            assert!(
+                definition["title"].is_string(),
+                "{}: type {name} has no doc comment",
+                event.event_type()
+            );
+            for (field, property) in definition["properties"].as_object().into_iter().flatten() {
+                assert!(
+                    property["description"].is_string() || property.get("const").is_some(),
+                    "{}: field {name}.{field} has no doc comment",
+                    event.event_type()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_registered_event_is_in_the_exported_catalog() {
+    let registered: BTreeSet<&str> = event_core::registry::catalog()
+        .expect("no duplicate names")
+        .into_iter()
+        .filter(|d| d.rust_type.starts_with("event_domains::"))
+        .map(|d| d.event_type)
+        .collect();
+    let exported: BTreeSet<&str> = events().iter().map(|e| e.event_type()).collect();
+    let missing: Vec<_> = registered.difference(&exported).collect();
+    assert!(
+        missing.is_empty(),
+        "registered but not in catalog::events(): {missing:?}"
+    );
+    assert_eq!(registered, exported);
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("kafka-events-export-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn the_export_writes_every_file_and_a_second_run_changes_nothing() {
+    let out = scratch("twice");
+    let files = export_files(&events()).expect("export");
+    let first = write_files(&out, &files).expect("write");
+    assert_eq!(first.written, files.len());
+    let second = write_files(&out, &files).expect("write");
+    assert_eq!((second.written, second.unchanged), (0, files.len()));
+    for expected in [
+        "schemas/combat/combat.session.start.json",
+        "examples/economy/economy.trade.executed.json",
+        "topics/game.system.events.json",
+        BUNDLE_FILE,
+    ] {
+        let text = std::fs::read_to_string(out.join(expected)).expect(expected);
+        let _: Value = serde_json::from_str(&text).expect("valid JSON");
+    }
+    let topic: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("topics/game.economy.events.json")).expect("topic"),
+    )
+    .expect("json");
+    assert_eq!(topic["partitions"], 12);
+    assert_eq!(topic["config"]["retention.ms"], "2592000000");
+    assert_eq!(topic["priority"], "normal");
+    std::fs::remove_dir_all(out).expect("clean up");
+}
+
+#[test]
+fn a_missing_output_parent_is_a_clear_error_and_writes_nothing() {
+    let base = scratch("missing");
+    let out = base.join("no/such/parent/out");
+    let error =
+        write_files(&out, &export_files(&events()).expect("export")).expect_err("must fail");
+    assert!(matches!(error, ExportError::MissingParent { .. }));
+    assert!(error.to_string().contains("does not exist"), "{error}");
+    assert!(!base.exists());
+}
