@@ -1,0 +1,578 @@
+//! The comparison of two schemas, following Confluent Schema Registry's JSON Schema diff:
+//! every difference between `original` (the writer's schema) and `update` (the reader's) is
+//! recorded with its kind and JSON pointer.
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+
+use super::kind::{ChangeKind, CompatPolicy};
+use super::matching::maximum_matching;
+use super::node::{annotations, Criterion, Document, Handle, Node};
+use super::CompatError;
+
+/// The deepest nesting compared before giving up with [`CompatError::TooDeep`].
+pub const MAX_DEPTH: usize = 256;
+
+/// One difference: its kind and where it is (`#/properties/a`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Difference {
+    pub kind: ChangeKind,
+    pub pointer: String,
+}
+
+type Pair = ((usize, super::node::Part), (usize, super::node::Part));
+
+/// The state of one comparison.
+pub(crate) struct Context<'a> {
+    original: &'a Document<'a>,
+    update: &'a Document<'a>,
+    policy: CompatPolicy,
+    path: Vec<String>,
+    differences: Vec<Difference>,
+    /// Pairs of schemas being compared on the current path: a repeat is a recursive
+    /// reference, which stops there.
+    active: HashSet<Pair>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(original: &'a Document<'a>, update: &'a Document<'a>, policy: CompatPolicy) -> Self {
+        Context {
+            original,
+            update,
+            policy,
+            path: Vec::new(),
+            differences: Vec::new(),
+            active: HashSet::new(),
+        }
+    }
+
+    pub fn into_differences(self) -> Vec<Difference> {
+        self.differences
+    }
+
+    fn pointer(&self) -> String {
+        if self.path.is_empty() {
+            "#/".to_owned()
+        } else {
+            format!("#/{}", self.path.join("/"))
+        }
+    }
+
+    fn add(&mut self, kind: ChangeKind) {
+        let pointer = self.pointer();
+        self.differences.push(Difference { kind, pointer });
+    }
+
+    fn add_at(&mut self, segment: &str, kind: ChangeKind) {
+        self.path.push(escape(segment));
+        self.add(kind);
+        self.path.pop();
+    }
+
+    /// A context for a trial comparison: same documents, path and active pairs, no differences.
+    fn sub(&self) -> Context<'a> {
+        Context {
+            original: self.original,
+            update: self.update,
+            policy: self.policy,
+            path: self.path.clone(),
+            differences: Vec::new(),
+            active: self.active.clone(),
+        }
+    }
+
+    fn is_compatible(&self) -> bool {
+        self.differences
+            .iter()
+            .all(|d| d.kind.is_compatible(self.policy))
+    }
+
+    fn absorb(&mut self, other: Context<'a>) {
+        self.differences.extend(other.differences);
+    }
+
+    /// Compares under `segments` appended to the path.
+    fn within<T>(
+        &mut self,
+        segments: &[&str],
+        run: impl FnOnce(&mut Self) -> Result<T, CompatError>,
+    ) -> Result<T, CompatError> {
+        let depth = self.path.len();
+        self.path.extend(segments.iter().map(|s| escape(s)));
+        if self.path.len() > MAX_DEPTH {
+            let pointer = self.pointer();
+            self.path.truncate(depth);
+            return Err(CompatError::TooDeep {
+                pointer,
+                limit: MAX_DEPTH,
+            });
+        }
+        let result = run(self);
+        self.path.truncate(depth);
+        result
+    }
+}
+
+/// Escapes a JSON pointer segment.
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Compares two optional schemas.
+pub(crate) fn compare_optional<'a>(
+    ctx: &mut Context<'a>,
+    original: Option<&'a Value>,
+    update: Option<&'a Value>,
+) -> Result<(), CompatError> {
+    match (original, update) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => {
+            ctx.add(ChangeKind::SchemaAdded);
+            Ok(())
+        }
+        (Some(_), None) => {
+            ctx.add(ChangeKind::SchemaRemoved);
+            Ok(())
+        }
+        (Some(o), Some(u)) => compare(ctx, Handle::whole(o), Handle::whole(u)),
+    }
+}
+
+/// Compares two schema positions.
+pub(crate) fn compare<'a>(
+    ctx: &mut Context<'a>,
+    original: Handle<'a>,
+    update: Handle<'a>,
+) -> Result<(), CompatError> {
+    if ctx.path.len() > MAX_DEPTH || ctx.active.len() > MAX_DEPTH {
+        return Err(CompatError::TooDeep {
+            pointer: ctx.pointer(),
+            limit: MAX_DEPTH,
+        });
+    }
+    let pointer = ctx.pointer();
+    let (original_node, original) = ctx.original.classify(original, &pointer)?;
+    let (update_node, update) = ctx.update.classify(update, &pointer)?;
+
+    // Unions and intersections against a plain schema.
+    match (&original_node, &update_node) {
+        (
+            other,
+            Node::Combined {
+                criterion,
+                subschemas,
+            },
+        ) if !matches!(other, Node::Combined { .. }) => {
+            if subschemas.len() == 1 {
+                let mut sub = ctx.sub();
+                compare(&mut sub, original, subschemas[0])?;
+                if sub.is_compatible() {
+                    ctx.absorb(sub);
+                    return Ok(());
+                }
+            } else if matches!(criterion, Criterion::Any | Criterion::One) {
+                for &subschema in subschemas {
+                    let mut sub = ctx.sub();
+                    compare(&mut sub, original, subschema)?;
+                    if sub.is_compatible() {
+                        ctx.absorb(sub);
+                        ctx.add(ChangeKind::SumTypeExtended);
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        (
+            Node::Combined {
+                criterion,
+                subschemas,
+            },
+            other,
+        ) if !matches!(other, Node::Combined { .. }) => {
+            if subschemas.len() == 1 {
+                let mut sub = ctx.sub();
+                compare(&mut sub, subschemas[0], update)?;
+                if sub.is_compatible() {
+                    ctx.absorb(sub);
+                    return Ok(());
+                }
+            } else if *criterion == Criterion::All {
+                for &subschema in subschemas {
+                    let mut sub = ctx.sub();
+                    compare(&mut sub, subschema, update)?;
+                    if sub.is_compatible() {
+                        ctx.absorb(sub);
+                        ctx.add(ChangeKind::ProductTypeNarrowed);
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+
+    if original_node.class() != update_node.class() {
+        if !matches!(original_node, Node::False) && !matches!(update_node, Node::Empty) {
+            ctx.add(ChangeKind::TypeChanged);
+        }
+        return Ok(());
+    }
+
+    let pair = (original.key(), update.key());
+    if !ctx.active.insert(pair) {
+        return Ok(()); // a recursive reference: already being compared further up
+    }
+    let result = compare_same_class(ctx, original, update, original_node, update_node);
+    ctx.active.remove(&pair);
+    result
+}
+
+fn compare_same_class<'a>(
+    ctx: &mut Context<'a>,
+    original: Handle<'a>,
+    update: Handle<'a>,
+    original_node: Node<'a>,
+    update_node: Node<'a>,
+) -> Result<(), CompatError> {
+    if original.part == super::node::Part::Whole && update.part == super::node::Part::Whole {
+        let kinds = [
+            ChangeKind::IdChanged,
+            ChangeKind::TitleChanged,
+            ChangeKind::DescriptionChanged,
+            ChangeKind::DefaultChanged,
+        ];
+        for ((_, a), ((_, b), kind)) in annotations(original.value)
+            .into_iter()
+            .zip(annotations(update.value).into_iter().zip(kinds))
+        {
+            if a != b {
+                ctx.add(kind);
+            }
+        }
+    }
+    match (original_node, update_node) {
+        (Node::String(o), Node::String(u)) => compare_string(ctx, o, u),
+        (
+            Node::Number {
+                map: o,
+                integer: oi,
+            },
+            Node::Number {
+                map: u,
+                integer: ui,
+            },
+        ) => compare_number(ctx, o, u, oi, ui),
+        (Node::Enum(o), Node::Enum(u)) => {
+            compare_enum(ctx, &o, &u);
+            Ok(())
+        }
+        (Node::Const(o), Node::Const(u)) => {
+            if o != u {
+                ctx.add_at("const", ChangeKind::EnumArrayChanged);
+            }
+            Ok(())
+        }
+        (
+            Node::Combined {
+                criterion: oc,
+                subschemas: os,
+            },
+            Node::Combined {
+                criterion: uc,
+                subschemas: us,
+            },
+        ) => compare_combined(ctx, oc, os, uc, us),
+        (Node::Not(o), Node::Not(u)) => ctx.within(&["not"], |ctx| {
+            let mut sub = ctx.sub();
+            compare(&mut sub, u, o)?;
+            let kind = if sub.is_compatible() {
+                ChangeKind::NotTypeNarrowed
+            } else {
+                ChangeKind::NotTypeExtended
+            };
+            ctx.add(kind);
+            Ok(())
+        }),
+        (Node::Object(o), Node::Object(u)) => super::object::compare_object(ctx, o, u),
+        (Node::Array(o), Node::Array(u)) => super::array::compare_array(ctx, o, u),
+        _ => Ok(()),
+    }
+}
+
+/// The added/removed/increased/decreased difference of one numeric keyword.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn compare_bound(
+    ctx: &mut Context<'_>,
+    keyword: &str,
+    original: Option<f64>,
+    update: Option<f64>,
+    [added, removed, increased, decreased]: [ChangeKind; 4],
+) {
+    let kind = match (original, update) {
+        (None, Some(_)) => added,
+        (Some(_), None) => removed,
+        (Some(o), Some(u)) if o < u => increased,
+        (Some(o), Some(u)) if o > u => decreased,
+        _ => return,
+    };
+    ctx.add_at(keyword, kind);
+}
+
+pub(crate) fn number(map: &Map<String, Value>, keyword: &str) -> Option<f64> {
+    map.get(keyword).and_then(Value::as_f64)
+}
+
+fn compare_string(
+    ctx: &mut Context<'_>,
+    o: &Map<String, Value>,
+    u: &Map<String, Value>,
+) -> Result<(), CompatError> {
+    use ChangeKind::*;
+    compare_bound(
+        ctx,
+        "maxLength",
+        number(o, "maxLength"),
+        number(u, "maxLength"),
+        [
+            MaxLengthAdded,
+            MaxLengthRemoved,
+            MaxLengthIncreased,
+            MaxLengthDecreased,
+        ],
+    );
+    compare_bound(
+        ctx,
+        "minLength",
+        number(o, "minLength"),
+        number(u, "minLength"),
+        [
+            MinLengthAdded,
+            MinLengthRemoved,
+            MinLengthIncreased,
+            MinLengthDecreased,
+        ],
+    );
+    match (o.get("pattern"), u.get("pattern")) {
+        (None, Some(_)) => ctx.add_at("pattern", PatternAdded),
+        (Some(_), None) => ctx.add_at("pattern", PatternRemoved),
+        (Some(a), Some(b)) if a != b => ctx.add_at("pattern", PatternChanged),
+        _ => {}
+    }
+    Ok(())
+}
+
+fn compare_number(
+    ctx: &mut Context<'_>,
+    o: &Map<String, Value>,
+    u: &Map<String, Value>,
+    original_integer: bool,
+    update_integer: bool,
+) -> Result<(), CompatError> {
+    use ChangeKind::*;
+    let bounds = [
+        (
+            "maximum",
+            [
+                MaximumAdded,
+                MaximumRemoved,
+                MaximumIncreased,
+                MaximumDecreased,
+            ],
+        ),
+        (
+            "minimum",
+            [
+                MinimumAdded,
+                MinimumRemoved,
+                MinimumIncreased,
+                MinimumDecreased,
+            ],
+        ),
+        (
+            "exclusiveMaximum",
+            [
+                ExclusiveMaximumAdded,
+                ExclusiveMaximumRemoved,
+                ExclusiveMaximumIncreased,
+                ExclusiveMaximumDecreased,
+            ],
+        ),
+        (
+            "exclusiveMinimum",
+            [
+                ExclusiveMinimumAdded,
+                ExclusiveMinimumRemoved,
+                ExclusiveMinimumIncreased,
+                ExclusiveMinimumDecreased,
+            ],
+        ),
+    ];
+    for (keyword, kinds) in bounds {
+        compare_bound(ctx, keyword, number(o, keyword), number(u, keyword), kinds);
+    }
+    match (number(o, "multipleOf"), number(u, "multipleOf")) {
+        (None, Some(_)) => ctx.add_at("multipleOf", MultipleOfAdded),
+        (Some(_), None) => ctx.add_at("multipleOf", MultipleOfRemoved),
+        (Some(a), Some(b)) if a != b => {
+            let kind = if is_multiple(a, b) {
+                MultipleOfReduced
+            } else if is_multiple(b, a) {
+                MultipleOfExpanded
+            } else {
+                MultipleOfChanged
+            };
+            ctx.add_at("multipleOf", kind);
+        }
+        _ => {}
+    }
+    if original_integer != update_integer {
+        ctx.add(if update_integer {
+            TypeNarrowed
+        } else {
+            TypeExtended
+        });
+    }
+    Ok(())
+}
+
+/// Whether `value` is a multiple of `factor`.
+fn is_multiple(value: f64, factor: f64) -> bool {
+    if factor == 0.0 {
+        return false;
+    }
+    let ratio = value / factor;
+    (ratio - ratio.round()).abs() < 1e-9
+}
+
+fn compare_enum(ctx: &mut Context<'_>, original: &[&Value], update: &[&Value]) {
+    let covers = |a: &[&Value], b: &[&Value]| b.iter().all(|v| a.contains(v));
+    let same = covers(original, update) && covers(update, original);
+    if same {
+        return;
+    }
+    let kind = if covers(update, original) {
+        ChangeKind::EnumArrayExtended
+    } else if covers(original, update) {
+        ChangeKind::EnumArrayNarrowed
+    } else {
+        ChangeKind::EnumArrayChanged
+    };
+    ctx.add_at("enum", kind);
+}
+
+fn compare_combined<'a>(
+    ctx: &mut Context<'a>,
+    original_criterion: Criterion,
+    original: Vec<Handle<'a>>,
+    update_criterion: Criterion,
+    update: Vec<Handle<'a>>,
+) -> Result<(), CompatError> {
+    let singleton = |list: &[Handle<'_>]| list.len() == 1;
+    let criterion_change = if original_criterion == update_criterion {
+        None
+    } else if update_criterion == Criterion::Any
+        || (update_criterion == Criterion::One && singleton(&original))
+        || (update_criterion == Criterion::All && singleton(&original) && singleton(&update))
+    {
+        Some(ChangeKind::CombinedTypeExtended)
+    } else {
+        Some(ChangeKind::CombinedTypeChanged)
+    };
+    if let Some(kind) = criterion_change {
+        ctx.add(kind);
+        if kind == ChangeKind::CombinedTypeChanged {
+            return Ok(());
+        }
+    }
+    let original = dedup(original);
+    let update = dedup(update);
+    let all = update_criterion == Criterion::All;
+    if original.len() < update.len() {
+        ctx.add(if all {
+            ChangeKind::ProductTypeExtended
+        } else {
+            ChangeKind::SumTypeExtended
+        });
+    } else if original.len() > update.len() {
+        ctx.add(if all {
+            ChangeKind::ProductTypeNarrowed
+        } else {
+            ChangeKind::SumTypeNarrowed
+        });
+    }
+    let mut edges: Vec<(usize, usize, Vec<Difference>)> = Vec::new();
+    for (i, &o) in original.iter().enumerate() {
+        let segment = i.to_string();
+        ctx.within(&[original_criterion.keyword(), &segment], |ctx| {
+            for (j, &u) in update.iter().enumerate() {
+                let mut sub = ctx.sub();
+                compare(&mut sub, o, u)?;
+                if sub.is_compatible() {
+                    edges.push((i, j, sub.differences));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    let pairs: Vec<(usize, usize)> = edges.iter().map(|(i, j, _)| (*i, *j)).collect();
+    let matching = maximum_matching(original.len(), update.len(), &pairs);
+    for (i, j) in &matching {
+        if let Some((_, _, differences)) = edges.iter().find(|(a, b, _)| a == i && b == j) {
+            ctx.differences.extend(differences.iter().cloned());
+        }
+    }
+    if matching.len() < original.len().min(update.len()) {
+        ctx.add(ChangeKind::CombinedTypeSubschemasChanged);
+    }
+    Ok(())
+}
+
+fn dedup<'a>(handles: Vec<Handle<'a>>) -> Vec<Handle<'a>> {
+    let mut out: Vec<Handle<'a>> = Vec::new();
+    for handle in handles {
+        if !out
+            .iter()
+            .any(|h| h.part == handle.part && h.value == handle.value)
+        {
+            out.push(handle);
+        }
+    }
+    out
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn documents(&self) -> (&'a Document<'a>, &'a Document<'a>) {
+        (self.original, self.update)
+    }
+
+    pub(crate) fn record(&mut self, kind: ChangeKind) {
+        self.add(kind);
+    }
+
+    pub(crate) fn record_at(&mut self, segment: &str, kind: ChangeKind) {
+        self.add_at(segment, kind);
+    }
+
+    pub(crate) fn enter<T>(
+        &mut self,
+        segments: &[&str],
+        run: impl FnOnce(&mut Self) -> Result<T, CompatError>,
+    ) -> Result<T, CompatError> {
+        self.within(segments, run)
+    }
+
+    /// Compares in a trial context; returns whether the result is compatible, keeping its
+    /// differences in either case.
+    pub(crate) fn trial(
+        &mut self,
+        original: &'a Value,
+        update: &'a Value,
+    ) -> Result<bool, CompatError> {
+        let mut sub = self.sub();
+        compare(&mut sub, Handle::whole(original), Handle::whole(update))?;
+        let compatible = sub.is_compatible();
+        self.absorb(sub);
+        Ok(compatible)
+    }
+}

@@ -1,0 +1,311 @@
+//! JSON Schema compatibility with Confluent Schema Registry's semantics.
+//!
+//! [`check`] compares two schema documents (Draft 7, and 2019-09 / 2020-12 chosen by their
+//! `$schema`) and classifies every difference with Confluent's `Difference.Type` names. A
+//! change is compatible when every difference is one a reader tolerates under the policy.
+//!
+//! ```
+//! use event_core::compat::{check, CompatMode};
+//! use serde_json::json;
+//!
+//! let old = json!({"type": "object", "properties": {"a": {"type": "string", "maxLength": 8}},
+//!                  "additionalProperties": false});
+//! let new = json!({"type": "object", "properties": {"a": {"type": "string", "maxLength": 4}},
+//!                  "additionalProperties": false});
+//! let report = check(&old, &new, CompatMode::Backward).unwrap();
+//! assert!(!report.is_compatible());
+//! assert_eq!(report.changes()[0].kind.name(), "MAX_LENGTH_DECREASED");
+//! assert_eq!(report.changes()[0].pointer, "#/properties/a/maxLength");
+//! ```
+//!
+//! Directions follow Confluent: `Backward` asks whether a reader using `new` reads data
+//! written with `old` (the diff from `old` to `new`); `Forward` asks the reverse (the same diff
+//! with the two swapped); `Full` asks both. The `…Transitive` modes check against every earlier
+//! version of a history, the others against the latest only. `None` checks nothing.
+
+mod array;
+mod diff;
+mod kind;
+mod matching;
+mod node;
+mod object;
+mod pattern;
+
+use std::fmt;
+
+use serde_json::Value;
+
+pub use diff::MAX_DEPTH;
+pub use kind::{ChangeKind, CompatPolicy};
+
+use diff::Context;
+use node::{Document, Handle};
+
+/// Which readers must keep working, as Confluent's compatibility levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CompatMode {
+    /// A reader using the new schema reads data written with the latest old one.
+    Backward,
+    /// A reader using the latest old schema reads data written with the new one.
+    Forward,
+    /// Both `Backward` and `Forward` against the latest old schema.
+    Full,
+    /// `Backward` against every earlier version. The default of kafka-events.
+    #[default]
+    BackwardTransitive,
+    /// `Forward` against every earlier version.
+    ForwardTransitive,
+    /// `Full` against every earlier version.
+    FullTransitive,
+    /// No check.
+    None,
+}
+
+impl CompatMode {
+    /// Every mode.
+    pub const ALL: [CompatMode; 7] = [
+        CompatMode::Backward,
+        CompatMode::Forward,
+        CompatMode::Full,
+        CompatMode::BackwardTransitive,
+        CompatMode::ForwardTransitive,
+        CompatMode::FullTransitive,
+        CompatMode::None,
+    ];
+
+    /// Confluent's name, e.g. `"BACKWARD_TRANSITIVE"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            CompatMode::Backward => "BACKWARD",
+            CompatMode::Forward => "FORWARD",
+            CompatMode::Full => "FULL",
+            CompatMode::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            CompatMode::ForwardTransitive => "FORWARD_TRANSITIVE",
+            CompatMode::FullTransitive => "FULL_TRANSITIVE",
+            CompatMode::None => "NONE",
+        }
+    }
+
+    /// The mode named `name`, in Confluent's spelling or lower case.
+    pub fn from_name(name: &str) -> Option<CompatMode> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(name))
+    }
+
+    fn directions(self) -> &'static [Direction] {
+        match self {
+            CompatMode::Backward | CompatMode::BackwardTransitive => &[Direction::Backward],
+            CompatMode::Forward | CompatMode::ForwardTransitive => &[Direction::Forward],
+            CompatMode::Full | CompatMode::FullTransitive => {
+                &[Direction::Backward, Direction::Forward]
+            }
+            CompatMode::None => &[],
+        }
+    }
+
+    fn is_transitive(self) -> bool {
+        matches!(
+            self,
+            CompatMode::BackwardTransitive
+                | CompatMode::ForwardTransitive
+                | CompatMode::FullTransitive
+        )
+    }
+}
+
+impl fmt::Display for CompatMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which reader a change was checked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// A reader using the new schema, reading old data.
+    Backward,
+    /// A reader using the old schema, reading new data.
+    Forward,
+}
+
+/// Why two documents could not be compared.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CompatError {
+    /// A schema position holds something that is not a schema.
+    #[error("{pointer}: expected a schema (an object or a boolean), found {found}")]
+    NotASchema {
+        /// Where.
+        pointer: String,
+        /// What was found.
+        found: &'static str,
+    },
+    /// A `$ref` that does not point into the document.
+    #[error("{pointer}: cannot resolve $ref `{reference}`: only local references (#/definitions/…, #/$defs/…) are supported")]
+    UnresolvableRef {
+        /// The reference.
+        reference: String,
+        /// Where it is used.
+        pointer: String,
+    },
+    /// The schemas nest deeper than the comparison goes.
+    #[error("{pointer}: schemas nest deeper than {limit} levels")]
+    TooDeep {
+        /// Where the limit was reached.
+        pointer: String,
+        /// The limit ([`MAX_DEPTH`]).
+        limit: usize,
+    },
+    /// A history check needs at least one earlier version.
+    #[error("the history is empty: give at least one earlier version")]
+    EmptyHistory,
+}
+
+/// One difference between two versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Confluent's kind of the difference.
+    pub kind: ChangeKind,
+    /// Where, as a JSON pointer in URI fragment form (`#/properties/a`).
+    pub pointer: String,
+    /// The reader it was checked for.
+    pub direction: Direction,
+    /// The index (oldest first) of the earlier version it was found against.
+    pub against: usize,
+    /// Whether the reader tolerates it under the report's policy.
+    pub compatible: bool,
+}
+
+impl Change {
+    /// What changed and why it does or does not break the reader.
+    pub fn sentence(&self) -> String {
+        let reader = match self.direction {
+            Direction::Backward => "a reader of the new schema reading old data",
+            Direction::Forward => "a reader of the old schema reading new data",
+        };
+        let verdict = if self.compatible {
+            "compatible"
+        } else {
+            "breaks"
+        };
+        format!("{} ({verdict} for {reader})", self.kind.explanation())
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.pointer, self.kind, self.sentence())
+    }
+}
+
+/// The result of a check: every difference found, compatible ones included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompatReport {
+    mode: CompatMode,
+    policy: CompatPolicy,
+    changes: Vec<Change>,
+}
+
+impl CompatReport {
+    /// Whether every reader of the mode keeps working.
+    pub fn is_compatible(&self) -> bool {
+        self.changes.iter().all(|c| c.compatible)
+    }
+
+    /// Every difference, in the order found.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// The differences that break a reader.
+    pub fn breaking(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| !c.compatible)
+    }
+
+    /// The mode checked.
+    pub fn mode(&self) -> CompatMode {
+        self.mode
+    }
+
+    /// The policy applied.
+    pub fn policy(&self) -> CompatPolicy {
+        self.policy
+    }
+}
+
+/// Compares `old` and `new` under `mode` with the default (strict) policy.
+pub fn check(old: &Value, new: &Value, mode: CompatMode) -> Result<CompatReport, CompatError> {
+    check_history(std::slice::from_ref(old), new, mode, CompatPolicy::Strict)
+}
+
+/// Compares `new` with a history of earlier versions (oldest first) under `mode` and `policy`:
+/// against the latest only, or against every one for the transitive modes.
+pub fn check_history(
+    history: &[Value],
+    new: &Value,
+    mode: CompatMode,
+    policy: CompatPolicy,
+) -> Result<CompatReport, CompatError> {
+    let Some(latest) = history.len().checked_sub(1) else {
+        return Err(CompatError::EmptyHistory);
+    };
+    let new_document = Document::new(new)?;
+    let against: Vec<usize> = if mode.is_transitive() {
+        (0..history.len()).collect()
+    } else {
+        vec![latest]
+    };
+    let mut changes = Vec::new();
+    for index in against {
+        let old_document = Document::new(&history[index])?;
+        for &direction in mode.directions() {
+            let (writer, reader) = match direction {
+                Direction::Backward => (&old_document, &new_document),
+                Direction::Forward => (&new_document, &old_document),
+            };
+            for difference in differences(writer, reader, policy)? {
+                changes.push(Change {
+                    compatible: difference.kind.is_compatible(policy),
+                    kind: difference.kind,
+                    pointer: difference.pointer,
+                    direction,
+                    against: index,
+                });
+            }
+        }
+    }
+    Ok(CompatReport {
+        mode,
+        policy,
+        changes,
+    })
+}
+
+/// Every difference from `writer` to `reader` (Confluent's `SchemaDiff.compare`).
+fn differences(
+    writer: &Document<'_>,
+    reader: &Document<'_>,
+    policy: CompatPolicy,
+) -> Result<Vec<diff::Difference>, CompatError> {
+    let mut context = Context::new(writer, reader, policy);
+    diff::compare(
+        &mut context,
+        Handle::whole(writer.root),
+        Handle::whole(reader.root),
+    )?;
+    Ok(context.into_differences())
+}
+
+/// Every difference from `original` to `update` as `(kind, pointer)` pairs, the way
+/// Confluent's `SchemaDiff.compare` lists them; for comparing with a registry's output.
+pub fn diff(
+    original: &Value,
+    update: &Value,
+    policy: CompatPolicy,
+) -> Result<Vec<(ChangeKind, String)>, CompatError> {
+    let (original, update) = (Document::new(original)?, Document::new(update)?);
+    Ok(differences(&original, &update, policy)?
+        .into_iter()
+        .map(|d| (d.kind, d.pointer))
+        .collect())
+}
