@@ -12,7 +12,7 @@ use super::node::{annotations, Criterion, Document, Handle, Node};
 use super::CompatError;
 
 /// The deepest nesting compared before giving up with [`CompatError::TooDeep`].
-pub const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = 128;
 
 /// One difference: its kind and where it is (`#/properties/a`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,22 +28,33 @@ pub(crate) struct Context<'a> {
     original: &'a Document<'a>,
     update: &'a Document<'a>,
     policy: CompatPolicy,
+    /// Reproduce Confluent's known blind spots (see [`super::CheckOptions`]).
+    pub(crate) confluent_quirks: bool,
     path: Vec<String>,
     differences: Vec<Difference>,
     /// Pairs of schemas being compared on the current path: a repeat is a recursive
     /// reference, which stops there.
     active: HashSet<Pair>,
+    /// Nested `compare` calls on the current path.
+    depth: usize,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(original: &'a Document<'a>, update: &'a Document<'a>, policy: CompatPolicy) -> Self {
+    pub fn new(
+        original: &'a Document<'a>,
+        update: &'a Document<'a>,
+        policy: CompatPolicy,
+        confluent_quirks: bool,
+    ) -> Self {
         Context {
             original,
             update,
             policy,
+            confluent_quirks,
             path: Vec::new(),
             differences: Vec::new(),
             active: HashSet::new(),
+            depth: 0,
         }
     }
 
@@ -76,9 +87,11 @@ impl<'a> Context<'a> {
             original: self.original,
             update: self.update,
             policy: self.policy,
+            confluent_quirks: self.confluent_quirks,
             path: self.path.clone(),
             differences: Vec::new(),
             active: self.active.clone(),
+            depth: self.depth,
         }
     }
 

@@ -233,6 +233,30 @@ impl CompatReport {
     }
 }
 
+/// How a check judges changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CheckOptions {
+    /// Confluent's `compatibilityPolicy`.
+    pub policy: CompatPolicy,
+    /// Reproduce Confluent's known blind spots exactly (`true`, the default of [`check`] and
+    /// [`check_history`]), or report them (`false`, what the snapshot gate uses).
+    ///
+    /// The one known today: Confluent compares `required` only for properties that both
+    /// versions declare, so making a name required that the new version does not declare
+    /// (never declared, or removed in the same change) is not seen, although every old value
+    /// without it becomes invalid. With `false` it is reported as `REQUIRED_ATTRIBUTE_ADDED`.
+    pub confluent_quirks: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            policy: CompatPolicy::Strict,
+            confluent_quirks: true,
+        }
+    }
+}
+
 /// Compares `old` and `new` under `mode` with the default (strict) policy.
 pub fn check(old: &Value, new: &Value, mode: CompatMode) -> Result<CompatReport, CompatError> {
     check_history(std::slice::from_ref(old), new, mode, CompatPolicy::Strict)
@@ -246,6 +270,25 @@ pub fn check_history(
     mode: CompatMode,
     policy: CompatPolicy,
 ) -> Result<CompatReport, CompatError> {
+    check_history_with(
+        history,
+        new,
+        mode,
+        CheckOptions {
+            policy,
+            ..CheckOptions::default()
+        },
+    )
+}
+
+/// [`check_history`] with every option.
+pub fn check_history_with(
+    history: &[Value],
+    new: &Value,
+    mode: CompatMode,
+    options: CheckOptions,
+) -> Result<CompatReport, CompatError> {
+    let policy = options.policy;
     let Some(latest) = history.len().checked_sub(1) else {
         return Err(CompatError::EmptyHistory);
     };
@@ -263,7 +306,7 @@ pub fn check_history(
                 Direction::Backward => (&old_document, &new_document),
                 Direction::Forward => (&new_document, &old_document),
             };
-            for difference in differences(writer, reader, policy)? {
+            for difference in differences(writer, reader, options)? {
                 changes.push(Change {
                     compatible: difference.kind.is_compatible(policy),
                     kind: difference.kind,
@@ -285,9 +328,9 @@ pub fn check_history(
 fn differences(
     writer: &Document<'_>,
     reader: &Document<'_>,
-    policy: CompatPolicy,
+    options: CheckOptions,
 ) -> Result<Vec<diff::Difference>, CompatError> {
-    let mut context = Context::new(writer, reader, policy);
+    let mut context = Context::new(writer, reader, options.policy, options.confluent_quirks);
     diff::compare(
         &mut context,
         Handle::whole(writer.root),
@@ -304,7 +347,11 @@ pub fn diff(
     policy: CompatPolicy,
 ) -> Result<Vec<(ChangeKind, String)>, CompatError> {
     let (original, update) = (Document::new(original)?, Document::new(update)?);
-    Ok(differences(&original, &update, policy)?
+    let options = CheckOptions {
+        policy,
+        ..CheckOptions::default()
+    };
+    Ok(differences(&original, &update, options)?
         .into_iter()
         .map(|d| (d.kind, d.pointer))
         .collect())

@@ -72,6 +72,17 @@ fn compare_required<'a>(
                 ctx.record_at(name, kind);
             }
         }
+        if !ctx.confluent_quirks {
+            // Confluent compares `required` only for properties both versions declare, so a
+            // newly required name that the new version does not declare goes unseen, although
+            // old data without it is now invalid.
+            for &name in &u_required {
+                let declared = u_properties.iter().any(|(n, _)| *n == name);
+                if !declared && !o_required.contains(&name) {
+                    ctx.record_at(name, RequiredAttributeAdded);
+                }
+            }
+        }
         Ok(())
     })
 }
