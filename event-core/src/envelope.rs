@@ -253,6 +253,7 @@ pub fn envelope_schema(event_type: &str, major: u64, data_schema: Schema) -> Sch
         .map(str::to_owned)
         .to_vec(),
         properties,
+        additional_properties: Some(Schema::Bool(false)),
         ..SchemaObject::default()
     }
 }
@@ -270,6 +271,7 @@ fn metadata_schema() -> Schema {
         types: vec![InstanceType::Integer],
         minimum: Some(0.into()),
         maximum: Some(u32::MAX.into()),
+        additional_properties: Some(Schema::Bool(false)),
         ..SchemaObject::default()
     };
     SchemaObject {

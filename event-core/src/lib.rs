@@ -46,6 +46,7 @@ pub mod fs;
 pub mod layout;
 pub mod registry;
 pub mod schema;
+pub mod snapshot;
 pub mod topic;
 mod traits;
 

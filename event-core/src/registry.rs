@@ -25,6 +25,8 @@ pub struct EventDescriptor {
     pub major_version: u64,
     /// The settings of the domain's topic.
     pub topic_settings: TopicSettings,
+    /// The compatibility mode of the snapshot gate.
+    pub compat: crate::compat::CompatMode,
     /// The event's [`KafkaEvent::json_schema`].
     pub json_schema: fn() -> serde_json::Value,
 }
@@ -40,6 +42,7 @@ impl EventDescriptor {
             rust_type,
             major_version: E::MAJOR_VERSION,
             topic_settings: TopicSettings::of::<E::Domain>(),
+            compat: E::COMPAT,
             json_schema: E::json_schema,
         }
     }

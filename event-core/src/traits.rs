@@ -91,6 +91,9 @@ pub trait KafkaEvent: EventSchema + Serialize + DeserializeOwned {
     /// The topic: the domain's topic for major version 1, `{topic}.v{major}` after a breaking
     /// change (see [`crate::domain::versioned_topic`]).
     const TOPIC: &'static str;
+    /// How the snapshot gate checks a new schema against the committed history of this major
+    /// version (`#[event(.., compat = "..")]`); `BackwardTransitive` by default.
+    const COMPAT: crate::compat::CompatMode = crate::compat::CompatMode::BackwardTransitive;
 
     /// The complete Draft 7 document of the envelope carrying this event, with the event's own
     /// schema under `definitions`.

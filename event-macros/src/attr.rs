@@ -48,13 +48,14 @@ pub struct EventAttr {
     pub name: Option<LitStr>,
     pub version: Option<LitStr>,
     pub domain: Option<syn::Path>,
+    pub compat: Option<LitStr>,
     /// A name was given but is not a string literal (already reported).
     pub malformed_name: bool,
 }
 
 /// Keys accepted by `#[event(..)]` on a type, listed in errors.
-pub const CONTAINER_KEYS: &str =
-    "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, `domain = path::ToDomain`";
+pub const CONTAINER_KEYS: &str = "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, \
+    `domain = path::ToDomain`, `compat = \"backward_transitive\"`";
 
 /// Keys accepted by `#[event(..)]` on a field, listed in errors.
 pub const FIELD_KEYS: &str = "minimum, maximum, exclusive_minimum, exclusive_maximum, multiple_of, \
@@ -161,6 +162,16 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
                 "domain" => {
                     let path: syn::Path = input.parse()?;
                     set_once(cx, &key, &mut out.domain, path);
+                }
+                "compat" => {
+                    let value: Expr = input.parse()?;
+                    match value {
+                        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => set_once(cx, &key, &mut out.compat, s),
+                        other => cx.error_spanned_by(
+                            other,
+                            "`compat` takes a string literal, e.g. compat = \"backward_transitive\"",
+                        ),
+                    }
                 }
                 _ => {
                     let _: Expr = input.parse()?;

@@ -16,7 +16,6 @@ pub struct SerdeContainer {
     pub content: Option<String>,
     pub untagged: bool,
     pub transparent: bool,
-    pub deny_unknown_fields: bool,
     pub default: bool,
 }
 
@@ -112,7 +111,6 @@ pub fn container(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> SerdeContainer {
                 "content" => out.content = Some(meta.value()?.parse::<LitStr>()?.value()),
                 "untagged" => out.untagged = true,
                 "transparent" => out.transparent = true,
-                "deny_unknown_fields" => out.deny_unknown_fields = true,
                 "default" => {
                     out.default = true;
                     skip_value(&meta)?;

@@ -33,6 +33,39 @@ pub struct EventSpec {
     pub version: Version,
     /// `domain = path`, or `None` for a built-in domain.
     pub domain_path: Option<syn::Path>,
+    /// The `CompatMode` variant named by `compat = ".."`, if given.
+    pub compat: Option<&'static str>,
+}
+
+/// The compatibility modes, by their attribute spelling, with their `CompatMode` variant.
+const COMPAT_MODES: [(&str, &str); 7] = [
+    ("backward", "Backward"),
+    ("forward", "Forward"),
+    ("full", "Full"),
+    ("backward_transitive", "BackwardTransitive"),
+    ("forward_transitive", "ForwardTransitive"),
+    ("full_transitive", "FullTransitive"),
+    ("none", "None"),
+];
+
+fn compat_mode(cx: &mut Ctxt, lit: &LitStr) -> Option<&'static str> {
+    let value = lit.value().to_ascii_lowercase();
+    let found = COMPAT_MODES
+        .iter()
+        .find(|(name, _)| *name == value)
+        .map(|(_, variant)| *variant);
+    if found.is_none() {
+        let names: Vec<&str> = COMPAT_MODES.iter().map(|(name, _)| *name).collect();
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "unknown compatibility mode `{}`; expected one of {}",
+                lit.value(),
+                names.join(", ")
+            ),
+        );
+    }
+    found
 }
 
 fn is_valid_segment(segment: &str) -> bool {
@@ -144,6 +177,10 @@ pub fn event(cx: &mut Ctxt, container: &Container) -> Option<EventSpec> {
     };
     let name = event_name(cx, name_lit);
     let version = version(cx, attr.version.as_ref());
+    let compat = match &attr.compat {
+        Some(lit) => Some(compat_mode(cx, lit)?),
+        None => None,
+    };
     if let Some(name) = &name {
         if attr.domain.is_none() && !BUILTIN_DOMAINS.contains(&name.domain.as_str()) {
             cx.error_spanned_by(
@@ -161,6 +198,7 @@ pub fn event(cx: &mut Ctxt, container: &Container) -> Option<EventSpec> {
         name: name?,
         version: version?,
         domain_path: attr.domain.clone(),
+        compat,
     })
 }
 

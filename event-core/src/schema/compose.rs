@@ -45,6 +45,13 @@ enum Entry {
 /// Fields are added by declaration index and written in the layout order given to
 /// [`build`](Self::build); skipped fields are simply never added.
 ///
+/// Records are **closed** (`additionalProperties: false`): the event contract is the declared
+/// fields. This is the content model under which Confluent's rules enforce additive-only
+/// evolution (an optional field added passes, a field removed or a required one added fails);
+/// with an open model a removed field would pass unnoticed. serde's readers stay lenient (they
+/// ignore unknown fields), so an old consumer keeps reading newer events. A flattened map opens
+/// the record to its value schema.
+///
 /// ```
 /// use event_core::schema::{InstanceType, RecordSchema, Schema};
 /// let mut record = RecordSchema::new(2);
@@ -56,7 +63,6 @@ enum Entry {
 /// ```
 pub struct RecordSchema {
     entries: Vec<Option<Entry>>,
-    deny_unknown_fields: bool,
 }
 
 impl RecordSchema {
@@ -64,13 +70,7 @@ impl RecordSchema {
     pub fn new(field_count: usize) -> Self {
         RecordSchema {
             entries: (0..field_count).map(|_| None).collect(),
-            deny_unknown_fields: false,
         }
-    }
-
-    /// Rejects properties that are not declared (`#[serde(deny_unknown_fields)]`).
-    pub fn deny_unknown_fields(&mut self) {
-        self.deny_unknown_fields = true;
     }
 
     /// Adds the field declared at `index`, written as `name`.
@@ -97,7 +97,6 @@ impl RecordSchema {
             types: vec![InstanceType::Object],
             ..SchemaObject::default()
         };
-        let mut flattened = false;
         for &index in order {
             match self.entries.get_mut(index).and_then(Option::take) {
                 None => {}
@@ -111,13 +110,10 @@ impl RecordSchema {
                     }
                     object.properties.push((name, schema));
                 }
-                Some(Entry::Flatten(schema)) => {
-                    flattened = true;
-                    merge_flattened(&mut object, schema);
-                }
+                Some(Entry::Flatten(schema)) => merge_flattened(&mut object, schema),
             }
         }
-        if self.deny_unknown_fields && !flattened {
+        if object.additional_properties.is_none() {
             object.additional_properties = Some(Schema::Bool(false));
         }
         let names = object
@@ -150,7 +146,11 @@ fn merge_flattened(object: &mut SchemaObject, schema: Schema) {
     let inner = *inner;
     object.properties.extend(inner.properties);
     object.required.extend(inner.required);
-    if let Some(additional) = inner.additional_properties {
+    // A flattened map opens the record to its values; a flattened record stays closed.
+    if let Some(additional) = inner
+        .additional_properties
+        .filter(|a| *a != Schema::Bool(false))
+    {
         object.additional_properties = Some(additional);
     }
 }
@@ -354,7 +354,7 @@ mod tests {
         assert_eq!(
             schema.to_value(),
             json!({"type": "object", "properties": {"kind": {"type": "string", "const": "b"}, "x": {"type": "integer"}},
-                   "required": ["kind", "x"], "x-layout-order": ["kind", "x"]})
+                   "required": ["kind", "x"], "additionalProperties": false, "x-layout-order": ["kind", "x"]})
         );
     }
 
@@ -391,7 +391,6 @@ mod tests {
         }
         .into();
         let mut outer = RecordSchema::new(3);
-        outer.deny_unknown_fields();
         outer.field(0, "a", Schema::of_type(InstanceType::Boolean), true);
         outer.flatten(1, record());
         outer.flatten(2, map);

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use event_core::snapshot::{self, gate, on_ci, CurrentEvent, SnapshotStore};
 use event_domains::catalog;
 use event_domains::export::{export_files, write_files};
 
@@ -14,8 +15,11 @@ USAGE:
     cargo run --bin export-schemas -- [OPTIONS]
 
 OPTIONS:
-    --out DIR    output folder (default: out/ at the workspace root); created if its parent exists
-    -h, --help   print this help
+    --out DIR       output folder (default: out/ at the workspace root); created if its parent exists
+    --check         compare every event with its committed snapshots (schemas/); exit 1 on problems
+    --accept        write snapshots of new events and compatible changes; refuse breaking ones
+    --schemas DIR   the snapshot folder for --check and --accept (default: schemas/ at the workspace root)
+    -h, --help      print this help
 
 WRITES (under the output folder):
     schemas/{domain}/{event}.json    the Draft 7 schema of each event's envelope
@@ -27,30 +31,49 @@ WRITES (under the output folder):
 #[derive(Debug, PartialEq)]
 enum Command {
     Export { out: PathBuf },
+    Check { schemas: PathBuf },
+    Accept { schemas: PathBuf },
     Help,
 }
 
-fn default_out() -> PathBuf {
+fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .map(|root| root.join("out"))
-        .unwrap_or_else(|| PathBuf::from("out"))
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn folder_argument(flag: &str, value: Option<String>) -> Result<PathBuf, String> {
+    match value {
+        Some(dir) if !dir.starts_with("--") => Ok(PathBuf::from(dir)),
+        _ => Err(format!("{flag} needs a folder, e.g. {flag} target/schemas")),
+    }
 }
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut out = default_out();
+    let mut out = workspace_root().join("out");
+    let mut schemas = workspace_root().join("schemas");
+    let mut mode: Option<&str> = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
-            "--out" => match args.next() {
-                Some(dir) if !dir.starts_with("--") => out = PathBuf::from(dir),
-                _ => return Err("--out needs a folder, e.g. --out target/schemas".to_owned()),
-            },
+            "--out" => out = folder_argument("--out", args.next())?,
+            "--schemas" => schemas = folder_argument("--schemas", args.next())?,
+            "--check" | "--accept" => {
+                if mode.is_some() {
+                    return Err("--check and --accept exclude each other".to_owned());
+                }
+                mode = Some(if arg == "--check" { "check" } else { "accept" });
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    Ok(Command::Export { out })
+    Ok(match mode {
+        Some("check") => Command::Check { schemas },
+        Some(_) => Command::Accept { schemas },
+        None => Command::Export { out },
+    })
 }
 
 fn main() -> ExitCode {
@@ -66,21 +89,74 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Command::Export { out } => match export(&out) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Export { out } => finish(export(&out)),
+        Command::Check { schemas } => finish(check(&schemas)),
+        Command::Accept { schemas } => finish(accept(&schemas)),
     }
+}
+
+fn finish(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn store(schemas: &Path) -> SnapshotStore {
+    let shown = schemas
+        .strip_prefix(workspace_root())
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| schemas.display().to_string());
+    SnapshotStore::new(schemas, shown)
+}
+
+fn current_events() -> Result<Vec<CurrentEvent>, String> {
+    event_core::registry::catalog().map_err(|e| format!("error: {e}"))?;
+    Ok(catalog::events()
+        .iter()
+        .map(|e| CurrentEvent::of(&e.descriptor))
+        .collect())
+}
+
+fn check(schemas: &Path) -> Result<(), String> {
+    let report = gate(&store(schemas), &current_events()?, on_ci());
+    if !report.problems.is_empty() {
+        println!("{}", report.render());
+    }
+    if report.passes() {
+        println!(
+            "kafka-events: every schema matches its snapshot in {}",
+            schemas.display()
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "error: the schemas do not match their snapshots in {}",
+            schemas.display()
+        ))
+    }
+}
+
+fn accept(schemas: &Path) -> Result<(), String> {
+    let written =
+        snapshot::accept(&store(schemas), &current_events()?).map_err(|e| format!("error: {e}"))?;
+    if written.is_empty() {
+        println!("kafka-events: nothing to accept; every snapshot is up to date");
+    }
+    for file in &written {
+        println!("accepted {file}");
+    }
+    Ok(())
 }
 
 fn export(out: &Path) -> Result<(), String> {
     let events = catalog::events();
-    event_core::registry::catalog().map_err(|e| e.to_string())?;
-    let files = export_files(&events).map_err(|e| e.to_string())?;
-    let summary = write_files(out, &files).map_err(|e| e.to_string())?;
+    event_core::registry::catalog().map_err(|e| format!("error: {e}"))?;
+    let files = export_files(&events).map_err(|e| format!("error: {e}"))?;
+    let summary = write_files(out, &files).map_err(|e| format!("error: {e}"))?;
     println!(
         "kafka-events: {} events exported to {}",
         events.len(),

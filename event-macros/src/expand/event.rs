@@ -23,7 +23,12 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         name,
         version,
         domain_path,
+        compat,
     } = spec;
+    let compat = compat.map(|variant| {
+        let variant = format_ident!("{}", variant);
+        quote!(const COMPAT: ::event_core::compat::CompatMode = ::event_core::compat::CompatMode::#variant;)
+    });
     let (full, entity, action) = (&name.full, &name.entity, &name.action);
     let (version_text, major) = (&version.text, version.major);
     let domain_name = &name.domain;
@@ -65,6 +70,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
             const ACTION: &'static str = #action;
             const VERSION: &'static str = #version_text;
             const MAJOR_VERSION: u64 = #major;
+            #compat
             const TOPIC: &'static str = ::event_core::__versioned_topic!(
                 <#domain as ::event_core::Domain>::TOPIC,
                 #major

@@ -31,14 +31,7 @@ pub fn expand_event_schema(container: &Container) -> TokenStream {
             quote!(::event_core::layout::LayoutClass::Variable),
             None,
             true,
-            documented(
-                record(
-                    fields,
-                    container.serde.default,
-                    container.serde.deny_unknown_fields,
-                ),
-                doc,
-            ),
+            documented(record(fields, container.serde.default), doc),
         ),
         Data::Struct(Style::Newtype, fields) => (
             quote!(::event_core::layout::LayoutClass::Variable),
@@ -150,11 +143,10 @@ fn field_schema(field: &Field, with_description: bool) -> TokenStream {
 }
 
 /// The object schema of named fields, properties in layout order.
-fn record(fields: &[Field], container_default: bool, deny_unknown_fields: bool) -> TokenStream {
+fn record(fields: &[Field], container_default: bool) -> TokenStream {
     let kept: Vec<&Field> = fields.iter().filter(|f| f.in_schema()).collect();
     let count = kept.len();
     let types = kept.iter().map(|f| f.ty);
-    let deny = deny_unknown_fields.then(|| quote!(record.deny_unknown_fields();));
     let adds = kept.iter().enumerate().map(|(index, field)| {
         let ty = field.ty;
         if field.serde.flatten {
@@ -182,7 +174,6 @@ fn record(fields: &[Field], container_default: bool, deny_unknown_fields: bool) 
             ])
         };
         let mut record = ::event_core::schema::RecordSchema::new(#count);
-        #deny
         #(#adds)*
         record.build(&order)
     }}
@@ -230,7 +221,7 @@ fn enumeration(variants: &[Variant], serde: &SerdeContainer) -> TokenStream {
                 quote!(::core::option::Option::Some(#schema))
             }
             Style::Named => {
-                let schema = record(&variant.fields, false, serde.deny_unknown_fields);
+                let schema = record(&variant.fields, false);
                 quote!(::core::option::Option::Some(#schema))
             }
         };
