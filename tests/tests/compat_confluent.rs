@@ -1,5 +1,6 @@
 //! The checker against Confluent Schema Registry's verdicts: one case per scenario of the
-//! registry's published JSON Schema diff examples (`tests/compat/confluent-cases.json`, written
+//! registry's published JSON Schema diff and combined-schema diff examples
+//! (`tests/compat/confluent-cases.json`, written
 //! for this project with the registry's verdicts and change kinds). Every case must agree on
 //! the list of changes and on `compatible` under both policies.
 
