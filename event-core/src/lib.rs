@@ -49,6 +49,7 @@ pub mod schema;
 pub mod snapshot;
 pub mod topic;
 mod traits;
+pub mod validate;
 
 pub use domain::{Combat, Domain, Economy, Priority, Social, System};
 pub use envelope::{Envelope, Metadata};
@@ -64,10 +65,12 @@ pub mod domains {
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+    pub use regex;
     pub use serde;
     pub use serde_json;
     pub use std::borrow::Cow;
     pub use std::string::String;
+    pub use std::sync::LazyLock;
     pub use std::vec::Vec;
     pub use std::{format, vec};
 }

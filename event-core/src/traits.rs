@@ -73,7 +73,9 @@ pub trait EventSchema {
 /// let schema = SessionLeave::json_schema();
 /// assert_eq!(schema["properties"]["event_type"]["const"], "combat.session.leave");
 /// ```
-pub trait KafkaEvent: EventSchema + Serialize + DeserializeOwned {
+pub trait KafkaEvent:
+    EventSchema + crate::validate::Validate + Serialize + DeserializeOwned
+{
     /// The domain this event belongs to; it decides the topic.
     type Domain: Domain;
     /// The full name, `domain.entity.action`.

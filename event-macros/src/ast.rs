@@ -46,6 +46,7 @@ pub struct Field<'a> {
 }
 
 pub struct Variant<'a> {
+    pub ident: &'a Ident,
     /// The name serde writes.
     pub name: String,
     pub style: Style,
@@ -112,6 +113,7 @@ fn variant_of<'a>(
     let field_rule = serde.rename_all.or(container.rename_all_fields);
     let (style, fields) = fields_of(cx, &variant.fields, field_rule);
     Variant {
+        ident: &variant.ident,
         name,
         style,
         fields,

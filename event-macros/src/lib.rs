@@ -56,6 +56,7 @@ fn derive(input: &DeriveInput, is_event: bool) -> proc_macro2::TokenStream {
         return ctxt::to_compile_errors(error);
     }
     let mut tokens = expand::expand_event_schema(&container);
+    tokens.extend(expand::expand_validate(&container));
     if let Some(spec) = spec {
         tokens.extend(expand::expand_kafka_event(&container, &spec));
     }

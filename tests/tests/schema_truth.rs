@@ -196,7 +196,12 @@ impl EventSchema for HostName {
         generator.subschema_for::<String>()
     }
 }
-impl event_core::schema::StringKeywords for HostName {}
+impl event_core::schema::StringKeywords for HostName {
+    fn string_value(&self) -> Option<&str> {
+        Some(&self.0)
+    }
+}
+impl event_core::validate::Validate for HostName {}
 
 fn data_schema_document() -> Value {
     Everything::json_schema()

@@ -151,14 +151,26 @@ fn extensible(schema: &mut Schema) -> &mut SchemaObject {
     schema.object_mut()
 }
 
+/// A number as the validator compares it: integers stay exact.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumberValue {
+    /// Any Rust integer.
+    Int(i128),
+    /// `f32` or `f64`.
+    Float(f64),
+}
+
 /// Types whose JSON form is a string: `min_length`, `max_length`, `pattern` and `format`
-/// apply to them.
+/// apply to them, and the validator reads the string through this trait.
 #[diagnostic::on_unimplemented(
     message = "this keyword applies to strings, but `{Self}` is not written as a JSON string",
     label = "keyword used on a field of type `{Self}`",
-    note = "`min_length`, `max_length`, `pattern` and `format` apply to String, &str, Cow<str>, char and Option of those"
+    note = "`min_length`, `max_length`, `pattern` and `format` apply to String, &str, Cow<str> and Option of those"
 )]
-pub trait StringKeywords {}
+pub trait StringKeywords {
+    /// The string, or `None` where there is nothing to check (an `Option` that is `None`).
+    fn string_value(&self) -> Option<&str>;
+}
 
 /// Types whose JSON form is a number: `minimum`, `maximum`, `exclusive_minimum`,
 /// `exclusive_maximum` and `multiple_of` apply to them.
@@ -167,7 +179,10 @@ pub trait StringKeywords {}
     label = "keyword used on a field of type `{Self}`",
     note = "`minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum` and `multiple_of` apply to integers, floats and Option of those"
 )]
-pub trait NumberKeywords {}
+pub trait NumberKeywords {
+    /// The number, or `None` where there is nothing to check.
+    fn number_value(&self) -> Option<NumberValue>;
+}
 
 /// Types whose JSON form is an array: `min_items`, `max_items` and `unique_items` apply to them.
 #[diagnostic::on_unimplemented(
@@ -175,34 +190,169 @@ pub trait NumberKeywords {}
     label = "keyword used on a field of type `{Self}`",
     note = "`min_items`, `max_items` and `unique_items` apply to Vec, VecDeque, arrays, slices, sets and Option of those"
 )]
-pub trait ArrayKeywords {}
-
-macro_rules! mark {
-    ($marker:ident: $($ty:ty),* $(,)?) => {$( impl $marker for $ty {} )*};
+pub trait ArrayKeywords {
+    /// The number of items, or `None` where there is nothing to check.
+    fn item_count(&self) -> Option<usize>;
 }
-mark!(StringKeywords: String, str, char, std::borrow::Cow<'_, str>);
-mark!(NumberKeywords: u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64);
-impl<T> ArrayKeywords for Vec<T> {}
-impl<T> ArrayKeywords for std::collections::VecDeque<T> {}
-impl<T> ArrayKeywords for [T] {}
-impl<T, const N: usize> ArrayKeywords for [T; N] {}
-impl<T, S> ArrayKeywords for std::collections::HashSet<T, S> {}
-impl<T> ArrayKeywords for std::collections::BTreeSet<T> {}
 
-macro_rules! forward_marks {
+/// Arrays whose items can be compared, for `unique_items`.
+#[diagnostic::on_unimplemented(
+    message = "`unique_items` needs items that can be compared, but `{Self}` is not such an array",
+    label = "`unique_items` used on a field of type `{Self}`"
+)]
+pub trait UniqueItems {
+    /// Whether two items are equal.
+    fn has_duplicates(&self) -> bool;
+}
+
+impl StringKeywords for String {
+    fn string_value(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+impl StringKeywords for str {
+    fn string_value(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+impl StringKeywords for std::borrow::Cow<'_, str> {
+    fn string_value(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+macro_rules! numbers {
+    ($variant:ident: $($ty:ty),* $(,)?) => {$(
+        impl NumberKeywords for $ty {
+            fn number_value(&self) -> Option<NumberValue> {
+                Some(NumberValue::$variant((*self).into()))
+            }
+        }
+    )*};
+}
+numbers!(Int: u8, u16, u32, u64, i8, i16, i32, i64, i128);
+numbers!(Float: f32, f64);
+impl NumberKeywords for usize {
+    fn number_value(&self) -> Option<NumberValue> {
+        Some(NumberValue::Int(*self as i128))
+    }
+}
+impl NumberKeywords for isize {
+    fn number_value(&self) -> Option<NumberValue> {
+        Some(NumberValue::Int(*self as i128))
+    }
+}
+impl NumberKeywords for u128 {
+    fn number_value(&self) -> Option<NumberValue> {
+        Some(
+            i128::try_from(*self)
+                .map(NumberValue::Int)
+                .unwrap_or(NumberValue::Float(*self as f64)),
+        )
+    }
+}
+
+/// Whether two items are equal (O(n²): arrays with `unique_items` are short in events).
+fn duplicates<'a, T: PartialEq + 'a>(items: impl Iterator<Item = &'a T> + Clone) -> bool {
+    let mut rest = items.clone();
+    items.into_iter().any(|a| {
+        rest.next();
+        rest.clone().any(|b| a == b)
+    })
+}
+
+macro_rules! sequences {
+    ($($ty:ty => [$($generics:tt)*]),* $(,)?) => {$(
+        impl<$($generics)*> ArrayKeywords for $ty {
+            fn item_count(&self) -> Option<usize> {
+                Some(self.len())
+            }
+        }
+    )*};
+}
+sequences!(
+    Vec<T> => [T],
+    std::collections::VecDeque<T> => [T],
+    [T] => [T],
+    [T; N] => [T, const N: usize],
+    std::collections::HashSet<T, S> => [T, S],
+    std::collections::BTreeSet<T> => [T],
+);
+impl<T: PartialEq> UniqueItems for Vec<T> {
+    fn has_duplicates(&self) -> bool {
+        duplicates(self.iter())
+    }
+}
+impl<T: PartialEq> UniqueItems for std::collections::VecDeque<T> {
+    fn has_duplicates(&self) -> bool {
+        duplicates(self.iter())
+    }
+}
+impl<T: PartialEq> UniqueItems for [T] {
+    fn has_duplicates(&self) -> bool {
+        duplicates(self.iter())
+    }
+}
+impl<T: PartialEq, const N: usize> UniqueItems for [T; N] {
+    fn has_duplicates(&self) -> bool {
+        duplicates(self.iter())
+    }
+}
+impl<T, S> UniqueItems for std::collections::HashSet<T, S> {
+    fn has_duplicates(&self) -> bool {
+        false
+    }
+}
+impl<T> UniqueItems for std::collections::BTreeSet<T> {
+    fn has_duplicates(&self) -> bool {
+        false
+    }
+}
+
+macro_rules! forward {
     ($($wrapper:ident),*) => {$(
-        impl<T: StringKeywords + ?Sized> StringKeywords for $wrapper<T> {}
-        impl<T: NumberKeywords + ?Sized> NumberKeywords for $wrapper<T> {}
-        impl<T: ArrayKeywords + ?Sized> ArrayKeywords for $wrapper<T> {}
+        impl<T: StringKeywords + ?Sized> StringKeywords for $wrapper<T> {
+            fn string_value(&self) -> Option<&str> { (**self).string_value() }
+        }
+        impl<T: NumberKeywords + ?Sized> NumberKeywords for $wrapper<T> {
+            fn number_value(&self) -> Option<NumberValue> { (**self).number_value() }
+        }
+        impl<T: ArrayKeywords + ?Sized> ArrayKeywords for $wrapper<T> {
+            fn item_count(&self) -> Option<usize> { (**self).item_count() }
+        }
+        impl<T: UniqueItems + ?Sized> UniqueItems for $wrapper<T> {
+            fn has_duplicates(&self) -> bool { (**self).has_duplicates() }
+        }
     )*};
 }
 use std::rc::Rc;
 use std::sync::Arc;
-forward_marks!(Box, Rc, Arc);
-impl<T: StringKeywords> StringKeywords for Option<T> {}
-impl<T: NumberKeywords> NumberKeywords for Option<T> {}
-impl<T: ArrayKeywords> ArrayKeywords for Option<T> {}
-impl<T: StringKeywords + ?Sized> StringKeywords for &T {}
+forward!(Box, Rc, Arc);
+impl<T: StringKeywords + ?Sized> StringKeywords for &T {
+    fn string_value(&self) -> Option<&str> {
+        (**self).string_value()
+    }
+}
+impl<T: StringKeywords> StringKeywords for Option<T> {
+    fn string_value(&self) -> Option<&str> {
+        self.as_ref().and_then(StringKeywords::string_value)
+    }
+}
+impl<T: NumberKeywords> NumberKeywords for Option<T> {
+    fn number_value(&self) -> Option<NumberValue> {
+        self.as_ref().and_then(NumberKeywords::number_value)
+    }
+}
+impl<T: ArrayKeywords> ArrayKeywords for Option<T> {
+    fn item_count(&self) -> Option<usize> {
+        self.as_ref().and_then(ArrayKeywords::item_count)
+    }
+}
+impl<T: UniqueItems> UniqueItems for Option<T> {
+    fn has_duplicates(&self) -> bool {
+        self.as_ref().is_some_and(UniqueItems::has_duplicates)
+    }
+}
 
 /// Compile-time check emitted by the derive: `T` accepts string keywords.
 #[doc(hidden)]

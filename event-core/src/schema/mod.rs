@@ -14,7 +14,9 @@ pub use generator::{type_label, SchemaGenerator};
 pub use impls::{uuid_schema, MapKey, UUID_PATTERN};
 #[doc(hidden)]
 pub use keywords::{assert_array_keywords, assert_number_keywords, assert_string_keywords};
-pub use keywords::{ArrayKeywords, Constraints, NumberKeywords, StringKeywords};
+pub use keywords::{
+    ArrayKeywords, Constraints, NumberKeywords, NumberValue, StringKeywords, UniqueItems,
+};
 pub use model::{InstanceType, Items, Schema, SchemaObject};
 
 /// The `$schema` of every document kafka-events writes.

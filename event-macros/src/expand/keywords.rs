@@ -1,10 +1,8 @@
 //! Tokens for the `#[event(..)]` keywords of one field: the `Constraints` value, and the
 //! compile-time checks that the keywords fit the field's type.
 
-use proc_macro2::TokenTree;
 use proc_macro2::{Literal, Span, TokenStream};
-use quote::{quote, quote_spanned, ToTokens};
-use syn::Type;
+use quote::quote;
 
 use crate::attr::{FieldKeywords, JsonLiteral, Keyword, Number};
 
@@ -115,63 +113,4 @@ pub fn apply_constraints(k: &FieldKeywords, schema: &TokenStream) -> TokenStream
         }
         .apply(&mut #schema);
     }
-}
-
-/// Statements that fail to compile, at the keyword, when a keyword does not fit `ty`.
-pub fn type_checks(k: &FieldKeywords, ty: &Type) -> TokenStream {
-    let mut checks = TokenStream::new();
-    let mut check = |span: Span, assertion: &str| {
-        let assertion = syn::Ident::new(assertion, span);
-        // The type is re-spanned to the keyword, so the compiler points at the keyword.
-        let ty = respan(ty.to_token_stream(), span);
-        checks.extend(quote_spanned! {span=>
-            let _: fn() = ::event_core::schema::#assertion::<#ty>;
-        });
-    };
-    let string_keys = [
-        k.min_length.as_ref().map(|k| k.key_span),
-        k.max_length.as_ref().map(|k| k.key_span),
-        k.pattern.as_ref().map(|k| k.key_span),
-        k.format.as_ref().map(|k| k.key_span),
-    ];
-    for span in string_keys.into_iter().flatten() {
-        check(span, "assert_string_keywords");
-    }
-    let number_keys = [
-        &k.minimum,
-        &k.maximum,
-        &k.exclusive_minimum,
-        &k.exclusive_maximum,
-        &k.multiple_of,
-    ];
-    for span in number_keys.into_iter().flatten().map(|k| k.key_span) {
-        check(span, "assert_number_keywords");
-    }
-    let array_keys = [
-        k.min_items.as_ref().map(|k| k.key_span),
-        k.max_items.as_ref().map(|k| k.key_span),
-        k.unique_items.as_ref().map(|k| k.key_span),
-    ];
-    for span in array_keys.into_iter().flatten() {
-        check(span, "assert_array_keywords");
-    }
-    checks
-}
-
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|token| match token {
-            TokenTree::Group(group) => {
-                let mut respanned =
-                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
-                respanned.set_span(span);
-                TokenTree::Group(respanned)
-            }
-            mut other => {
-                other.set_span(span);
-                other
-            }
-        })
-        .collect()
 }

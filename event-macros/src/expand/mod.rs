@@ -3,9 +3,11 @@
 mod event;
 mod keywords;
 mod schema;
+mod validate;
 
 pub use event::expand_kafka_event;
 pub use schema::expand_event_schema;
+pub use validate::expand_validate;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::keywords::{apply_constraints, type_checks};
+use super::keywords::apply_constraints;
 use super::{optional_string, with_schema_bounds};
 use crate::ast::{Container, Data, Field, Style, Variant};
 use crate::serde_attr::SerdeContainer;
@@ -125,7 +125,6 @@ fn documented(schema: TokenStream, doc: Option<&str>) -> TokenStream {
 /// `inline_keywords` is false for flattened fields (validated to carry none).
 fn field_schema(field: &Field, with_description: bool) -> TokenStream {
     let ty = field.ty;
-    let checks = type_checks(&field.keywords, ty);
     let schema = quote!(schema);
     let constraints = apply_constraints(&field.keywords, &schema);
     let describe = match (&field.doc, with_description) {
@@ -133,7 +132,6 @@ fn field_schema(field: &Field, with_description: bool) -> TokenStream {
         _ => TokenStream::new(),
     };
     quote! {{
-        #checks
         #[allow(unused_mut)]
         let mut schema = generator.subschema_for::<#ty>();
         #constraints

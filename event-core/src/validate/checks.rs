@@ -1,0 +1,346 @@
+//! The checks generated code calls, one per keyword: small, inlined, allocation-free unless a
+//! violation is found. Lengths count Unicode code points, as JSON Schema does.
+
+use super::{Location, Violation};
+use crate::schema::NumberValue;
+
+#[cold]
+fn push(errors: &mut Vec<Violation>, at: &Location<'_>, keyword: &'static str, message: String) {
+    errors.push(Violation {
+        pointer: at.pointer(),
+        keyword,
+        message,
+    });
+}
+
+/// Code points of `text`, counted only as far as needed: bytes are an upper bound.
+fn code_points(text: &str) -> u64 {
+    if text.is_ascii() {
+        text.len() as u64
+    } else {
+        text.chars().count() as u64
+    }
+}
+
+/// `maxLength`.
+#[inline]
+pub fn check_max_length(
+    value: Option<&str>,
+    limit: u64,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    if let Some(text) = value {
+        if text.len() as u64 > limit && code_points(text) > limit {
+            push(
+                errors,
+                at,
+                "maxLength",
+                format!("{} characters, at most {limit} allowed", code_points(text)),
+            );
+        }
+    }
+}
+
+/// `minLength`.
+#[inline]
+pub fn check_min_length(
+    value: Option<&str>,
+    limit: u64,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    if let Some(text) = value {
+        if code_points(text) < limit {
+            push(
+                errors,
+                at,
+                "minLength",
+                format!("{} characters, at least {limit} needed", code_points(text)),
+            );
+        }
+    }
+}
+
+/// `pattern` (a match anywhere, as JSON Schema's ECMA-262 patterns do). The pattern is
+/// compiled once per field; `None` means it did not compile, which fails every value.
+#[inline]
+pub fn check_pattern(
+    value: Option<&str>,
+    pattern: Option<&regex::Regex>,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    if let Some(text) = value {
+        match pattern {
+            Some(pattern) if pattern.is_match(text) => {}
+            Some(pattern) => push(
+                errors,
+                at,
+                "pattern",
+                format!("does not match `{}`", pattern.as_str()),
+            ),
+            None => push(
+                errors,
+                at,
+                "pattern",
+                "the pattern does not compile".to_owned(),
+            ),
+        }
+    }
+}
+
+/// `format`, for the formats this validator knows (others are annotations).
+#[inline]
+pub fn check_format(
+    value: Option<&str>,
+    format: &'static str,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    if let Some(text) = value {
+        if !is_format(text, format) {
+            push(errors, at, "format", format!("is not a valid {format}"));
+        }
+    }
+}
+
+/// Whether `text` is of `format`. Unknown formats accept everything, as Draft 7 allows.
+pub fn is_format(text: &str, format: &str) -> bool {
+    match format {
+        "ipv4" => text.parse::<std::net::Ipv4Addr>().is_ok(),
+        "ipv6" => text.parse::<std::net::Ipv6Addr>().is_ok(),
+        "uuid" => uuid::Uuid::try_parse(text).is_ok(),
+        "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+        "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
+        "email" | "idn-email" => text
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty()),
+        "hostname" => is_hostname(text),
+        _ => true,
+    }
+}
+
+fn is_hostname(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 253
+        && text.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+fn compare(value: NumberValue, limit: NumberValue) -> Option<std::cmp::Ordering> {
+    match (value, limit) {
+        (NumberValue::Int(a), NumberValue::Int(b)) => Some(a.cmp(&b)),
+        (NumberValue::Int(a), NumberValue::Float(b)) => (a as f64).partial_cmp(&b),
+        (NumberValue::Float(a), NumberValue::Int(b)) => a.partial_cmp(&(b as f64)),
+        (NumberValue::Float(a), NumberValue::Float(b)) => a.partial_cmp(&b),
+    }
+}
+
+fn show(number: NumberValue) -> String {
+    match number {
+        NumberValue::Int(i) => i.to_string(),
+        NumberValue::Float(f) => f.to_string(),
+    }
+}
+
+/// `minimum`, `maximum`, `exclusiveMinimum` and `exclusiveMaximum`: `keyword` names which.
+#[inline]
+pub fn check_bound(
+    value: Option<NumberValue>,
+    keyword: &'static str,
+    limit: NumberValue,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let Some(number) = value else { return };
+    let ordering = compare(number, limit);
+    let ok = match keyword {
+        "minimum" => matches!(ordering, Some(Greater | Equal)),
+        "maximum" => matches!(ordering, Some(Less | Equal)),
+        "exclusiveMinimum" => ordering == Some(Greater),
+        _ => ordering == Some(Less),
+    };
+    if !ok {
+        push(
+            errors,
+            at,
+            keyword,
+            format!("{} is outside the {keyword} {}", show(number), show(limit)),
+        );
+    }
+}
+
+/// `multipleOf`.
+#[inline]
+pub fn check_multiple_of(
+    value: Option<NumberValue>,
+    factor: NumberValue,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    let Some(number) = value else { return };
+    let ok = match (number, factor) {
+        (NumberValue::Int(a), NumberValue::Int(b)) => b != 0 && a % b == 0,
+        (a, b) => {
+            let (a, b) = (as_f64(a), as_f64(b));
+            let ratio = a / b;
+            b != 0.0 && (ratio - ratio.round()).abs() <= 1e-9 * ratio.abs().max(1.0)
+        }
+    };
+    if !ok {
+        push(
+            errors,
+            at,
+            "multipleOf",
+            format!("{} is not a multiple of {}", show(number), show(factor)),
+        );
+    }
+}
+
+fn as_f64(number: NumberValue) -> f64 {
+    match number {
+        NumberValue::Int(i) => i as f64,
+        NumberValue::Float(f) => f,
+    }
+}
+
+/// `minItems`.
+#[inline]
+pub fn check_min_items(
+    count: Option<usize>,
+    limit: u64,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    if let Some(count) = count {
+        if (count as u64) < limit {
+            push(
+                errors,
+                at,
+                "minItems",
+                format!("{count} items, at least {limit} needed"),
+            );
+        }
+    }
+}
+
+/// `maxItems`.
+#[inline]
+pub fn check_max_items(
+    count: Option<usize>,
+    limit: u64,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    if let Some(count) = count {
+        if count as u64 > limit {
+            push(
+                errors,
+                at,
+                "maxItems",
+                format!("{count} items, at most {limit} allowed"),
+            );
+        }
+    }
+}
+
+/// `uniqueItems`.
+#[inline]
+pub fn check_unique_items(has_duplicates: bool, at: &Location<'_>, errors: &mut Vec<Violation>) {
+    if has_duplicates {
+        push(errors, at, "uniqueItems", "items repeat".to_owned());
+    }
+}
+
+/// A float must be finite: serde_json writes NaN and infinities as `null`.
+#[inline]
+pub fn check_finite(value: f64, at: &Location<'_>, errors: &mut Vec<Violation>) {
+    if !value.is_finite() {
+        push(
+            errors,
+            at,
+            "type",
+            format!("{value} is not a JSON number (it would be written as null)"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(check: impl FnOnce(&Location<'_>, &mut Vec<Violation>)) -> Vec<&'static str> {
+        let mut errors = Vec::new();
+        check(&Location::ROOT, &mut errors);
+        errors.iter().map(|e| e.keyword).collect()
+    }
+
+    #[test]
+    fn lengths_count_code_points() {
+        assert!(run(|at, e| check_max_length(Some("éé"), 2, at, e)).is_empty());
+        assert_eq!(
+            run(|at, e| check_max_length(Some("ééé"), 2, at, e)),
+            ["maxLength"]
+        );
+        assert_eq!(
+            run(|at, e| check_min_length(Some("é"), 2, at, e)),
+            ["minLength"]
+        );
+        assert!(run(|at, e| check_max_length(None, 0, at, e)).is_empty());
+    }
+
+    #[test]
+    fn bounds_are_exact_for_large_integers() {
+        let big = NumberValue::Int(u64::MAX as i128);
+        assert!(run(|at, e| check_bound(Some(big), "maximum", big, at, e)).is_empty());
+        assert_eq!(
+            run(|at, e| check_bound(
+                Some(NumberValue::Int(u64::MAX as i128)),
+                "maximum",
+                NumberValue::Int(u64::MAX as i128 - 1),
+                at,
+                e
+            )),
+            ["maximum"]
+        );
+        assert_eq!(
+            run(|at, e| check_bound(
+                Some(NumberValue::Int(0)),
+                "exclusiveMinimum",
+                NumberValue::Int(0),
+                at,
+                e
+            )),
+            ["exclusiveMinimum"]
+        );
+        assert_eq!(
+            run(|at, e| check_multiple_of(Some(NumberValue::Int(7)), NumberValue::Int(5), at, e)),
+            ["multipleOf"]
+        );
+        assert!(run(|at, e| check_multiple_of(
+            Some(NumberValue::Float(0.3)),
+            NumberValue::Float(0.1),
+            at,
+            e
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn formats() {
+        assert!(is_format("10.0.0.1", "ipv4") && !is_format("10.0.0.256", "ipv4"));
+        assert!(is_format("game-1.example", "hostname") && !is_format("-bad", "hostname"));
+        assert!(
+            is_format("2026-11-20T18:04:12Z", "date-time") && !is_format("yesterday", "date-time")
+        );
+    }
+}

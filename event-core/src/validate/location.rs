@@ -1,0 +1,74 @@
+//! Where a value sits in the serialised document, built without allocating: the JSON pointer
+//! is written only when a violation is found.
+
+/// One step of a path.
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+/// A position in a serialised value, as a chain of borrowed steps on the stack.
+#[derive(Debug, Clone, Copy)]
+pub struct Location<'a> {
+    parent: Option<&'a Location<'a>>,
+    step: Step<'a>,
+}
+
+impl<'a> Location<'a> {
+    /// The document itself.
+    pub const ROOT: Location<'static> = Location {
+        parent: None,
+        step: Step::Root,
+    };
+
+    /// The member `key` of the object here.
+    pub fn key(&'a self, key: &'a str) -> Location<'a> {
+        Location {
+            parent: Some(self),
+            step: Step::Key(key),
+        }
+    }
+
+    /// The item `index` of the array here.
+    pub fn index(&'a self, index: usize) -> Location<'a> {
+        Location {
+            parent: Some(self),
+            step: Step::Index(index),
+        }
+    }
+
+    /// The JSON pointer (RFC 6901) of this position; `""` for the root.
+    ///
+    /// ```
+    /// use event_core::validate::Location;
+    /// let root = Location::ROOT;
+    /// let data = root.key("data");
+    /// let ids = data.key("a/b");
+    /// assert_eq!(ids.index(3).pointer(), "/data/a~1b/3");
+    /// ```
+    pub fn pointer(&self) -> String {
+        let mut steps = Vec::new();
+        let mut current = Some(self);
+        while let Some(location) = current {
+            steps.push(location.step);
+            current = location.parent;
+        }
+        let mut pointer = String::new();
+        for step in steps.iter().rev() {
+            match step {
+                Step::Root => {}
+                Step::Key(key) => {
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                }
+                Step::Index(index) => {
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                }
+            }
+        }
+        pointer
+    }
+}

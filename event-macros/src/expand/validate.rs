@@ -1,0 +1,245 @@
+//! `impl Validate`: one straight-line check per `#[event(..)]` keyword, at the JSON pointer
+//! where serde writes the field, then each field's own validation.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::parse_quote;
+
+use crate::ast::{Container, Data, Field, Style, Variant};
+use crate::attr::{FieldKeywords, Number};
+use crate::serde_attr::SerdeContainer;
+
+pub fn expand_validate(container: &Container) -> TokenStream {
+    let ident = container.ident;
+    let mut generics = container.generics.clone();
+    let bounds: Vec<syn::WherePredicate> = generics
+        .type_params()
+        .map(|p| {
+            let ident = &p.ident;
+            parse_quote!(#ident: ::event_core::validate::Validate)
+        })
+        .collect();
+    generics.make_where_clause().predicates.extend(bounds);
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+
+    let body = match &container.data {
+        Data::Struct(style, fields) => struct_body(*style, fields, container.serde.transparent),
+        Data::Enum(variants) => enum_body(variants, &container.serde),
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::event_core::validate::Validate for #ident #ty_generics #where_clause {
+            #[allow(unused_variables)]
+            fn validate_at(
+                &self,
+                at: &::event_core::validate::Location<'_>,
+                errors: &mut ::event_core::__private::Vec<::event_core::validate::Violation>,
+            ) {
+                #body
+            }
+        }
+    }
+}
+
+/// Whether serde writes the field.
+fn written(field: &Field) -> bool {
+    field.in_schema() && !field.serde.skip_serializing
+}
+
+fn struct_body(style: Style, fields: &[Field], transparent: bool) -> TokenStream {
+    let checks = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| written(f))
+        .map(|(index, field)| {
+            let ident = field.original.ident.clone();
+            let value = move |span: Span| match &ident {
+                Some(ident) => {
+                    let mut member = ident.clone();
+                    member.set_span(span);
+                    quote_spanned!(span=> &self.#member)
+                }
+                None => {
+                    let member = syn::Index {
+                        index: index as u32,
+                        span,
+                    };
+                    quote_spanned!(span=> &self.#member)
+                }
+            };
+            let location = if transparent || style == Style::Newtype || field.serde.flatten {
+                None
+            } else if style == Style::Tuple {
+                Some(LocationStep::Index(index))
+            } else {
+                Some(LocationStep::Key(field.name.clone()))
+            };
+            field_checks(field, &value, location)
+        });
+    quote!(#(#checks)*)
+}
+
+enum LocationStep {
+    Key(String),
+    Index(usize),
+}
+
+/// The checks of one field whose value is the expression `value` (a reference), found at
+/// `at` plus `step`.
+fn field_checks(
+    field: &Field,
+    value: &dyn Fn(Span) -> TokenStream,
+    step: Option<LocationStep>,
+) -> TokenStream {
+    let location = match step {
+        None => quote!(let at = at;),
+        Some(LocationStep::Key(key)) => quote!(let at = &at.key(#key);),
+        Some(LocationStep::Index(index)) => quote!(let at = &at.index(#index);),
+    };
+    let keyword_checks = keyword_checks(&field.keywords, value);
+    let whole = value(Span::call_site());
+    quote! {{
+        #location
+        #keyword_checks
+        ::event_core::validate::Validate::validate_at(#whole, at, errors);
+    }}
+}
+
+fn number(number: Number) -> TokenStream {
+    match number {
+        Number::Int(i) => {
+            let lit = Literal::i128_suffixed(i);
+            quote!(::event_core::schema::NumberValue::Int(#lit))
+        }
+        Number::Float(f) => {
+            let lit = Literal::f64_suffixed(f);
+            quote!(::event_core::schema::NumberValue::Float(#lit))
+        }
+    }
+}
+
+/// The keyword checks; the value expression is spanned at each keyword, so a keyword on a
+/// type it does not apply to is reported there.
+fn keyword_checks(k: &FieldKeywords, value: &dyn Fn(Span) -> TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    let string = |span: Span| {
+        let value = value(span);
+        quote_spanned!(span=> ::event_core::schema::StringKeywords::string_value(#value))
+    };
+    let number_of = |span: Span| {
+        let value = value(span);
+        quote_spanned!(span=> ::event_core::schema::NumberKeywords::number_value(#value))
+    };
+    let items = |span: Span| {
+        let value = value(span);
+        quote_spanned!(span=> ::event_core::schema::ArrayKeywords::item_count(#value))
+    };
+    if let Some(k) = &k.max_length {
+        let (v, limit) = (string(k.key_span), Literal::u64_suffixed(k.value));
+        out.extend(quote!(::event_core::validate::check_max_length(#v, #limit, at, errors);));
+    }
+    if let Some(k) = &k.min_length {
+        let (v, limit) = (string(k.key_span), Literal::u64_suffixed(k.value));
+        out.extend(quote!(::event_core::validate::check_min_length(#v, #limit, at, errors);));
+    }
+    if let Some(k) = &k.pattern {
+        let (v, pattern) = (string(k.key_span), &k.value);
+        out.extend(quote! {{
+            static PATTERN: ::event_core::__private::LazyLock<::core::option::Option<::event_core::__private::regex::Regex>> =
+                ::event_core::__private::LazyLock::new(|| ::event_core::__private::regex::Regex::new(#pattern).ok());
+            ::event_core::validate::check_pattern(#v, PATTERN.as_ref(), at, errors);
+        }});
+    }
+    if let Some(k) = &k.format {
+        let (v, format) = (string(k.key_span), &k.value);
+        out.extend(quote!(::event_core::validate::check_format(#v, #format, at, errors);));
+    }
+    let bounds = [
+        (&k.minimum, "minimum"),
+        (&k.maximum, "maximum"),
+        (&k.exclusive_minimum, "exclusiveMinimum"),
+        (&k.exclusive_maximum, "exclusiveMaximum"),
+    ];
+    for (keyword, name) in bounds {
+        if let Some(k) = keyword {
+            let (v, limit) = (number_of(k.key_span), number(k.value));
+            out.extend(quote!(::event_core::validate::check_bound(#v, #name, #limit, at, errors);));
+        }
+    }
+    if let Some(k) = &k.multiple_of {
+        let (v, factor) = (number_of(k.key_span), number(k.value));
+        out.extend(quote!(::event_core::validate::check_multiple_of(#v, #factor, at, errors);));
+    }
+    if let Some(k) = &k.min_items {
+        let (v, limit) = (items(k.key_span), Literal::u64_suffixed(k.value));
+        out.extend(quote!(::event_core::validate::check_min_items(#v, #limit, at, errors);));
+    }
+    if let Some(k) = &k.max_items {
+        let (v, limit) = (items(k.key_span), Literal::u64_suffixed(k.value));
+        out.extend(quote!(::event_core::validate::check_max_items(#v, #limit, at, errors);));
+    }
+    if let Some(k) = k.unique_items.as_ref().filter(|k| k.value) {
+        let value = value(k.key_span);
+        let duplicates =
+            quote_spanned!(k.key_span=> ::event_core::schema::UniqueItems::has_duplicates(#value));
+        out.extend(quote!(::event_core::validate::check_unique_items(#duplicates, at, errors);));
+    }
+    out
+}
+
+fn enum_body(variants: &[Variant], serde: &SerdeContainer) -> TokenStream {
+    let arms = variants.iter().filter(|v| !v.serde.skip).map(|variant| {
+        let ident = &variant.ident;
+        let name = &variant.name;
+        // Where the variant's content is written.
+        let content = match (&serde.tag, &serde.content, serde.untagged) {
+            (_, _, true) => quote!(let at = at;),
+            (Some(_), Some(content), _) => quote!(let at = &at.key(#content);),
+            (Some(_), None, _) => quote!(let at = at;),
+            (None, _, false) => quote!(let at = &at.key(#name);),
+        };
+        let bindings: Vec<_> = (0..variant.fields.len())
+            .map(|i| format_ident!("__field{}", i))
+            .collect();
+        let checks = variant
+            .fields
+            .iter()
+            .zip(&bindings)
+            .enumerate()
+            .filter(|(_, (f, _))| written(f))
+            .map(|(index, (field, binding))| {
+                let name = binding.to_string();
+                let value = move |span: Span| {
+                    let binding = syn::Ident::new(&name, span);
+                    quote!(#binding)
+                };
+                let step = match variant.style {
+                    Style::Named => Some(LocationStep::Key(field.name.clone())),
+                    Style::Tuple => Some(LocationStep::Index(index)),
+                    _ => None,
+                };
+                field_checks(field, &value, step)
+            });
+        let pattern = match variant.style {
+            Style::Unit => quote!(Self::#ident),
+            Style::Named => {
+                let members = variant.fields.iter().map(|f| &f.original.ident);
+                quote!(Self::#ident { #(#members: #bindings),* })
+            }
+            Style::Newtype | Style::Tuple => quote!(Self::#ident(#(#bindings),*)),
+        };
+        quote! {
+            #pattern => {
+                #content
+                #(#checks)*
+            }
+        }
+    });
+    quote! {
+        #[allow(unreachable_patterns)]
+        match self {
+            #(#arms)*
+            _ => {}
+        }
+    }
+}
