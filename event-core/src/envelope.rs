@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::domain::{Domain, Priority};
 use crate::schema::{uuid_schema, InstanceType, Schema, SchemaObject};
+use crate::validate::{check_min_length, Location, Violation};
 use crate::KafkaEvent;
 
 /// Delivery metadata of an envelope.
@@ -176,6 +177,55 @@ impl<T> Envelope<T> {
     pub fn metadata(&self) -> &Metadata {
         &self.metadata
     }
+}
+
+impl<T: KafkaEvent> crate::validate::Validate for Envelope<T> {
+    /// The envelope's own constraints (as its schema states them), then the data's.
+    fn validate_at(&self, at: &Location<'_>, errors: &mut Vec<Violation>) {
+        if self.event_type != T::EVENT_TYPE {
+            errors.push(Violation {
+                pointer: at.key("event_type").pointer(),
+                keyword: "const",
+                message: format!("expected `{}`, found `{}`", T::EVENT_TYPE, self.event_type),
+            });
+        }
+        let major = self
+            .version
+            .split('.')
+            .next()
+            .and_then(|m| m.parse::<u64>().ok());
+        if major != Some(T::MAJOR_VERSION)
+            || crate::snapshot::SemVer::parse(&self.version).is_none()
+        {
+            errors.push(Violation {
+                pointer: at.key("version").pointer(),
+                keyword: "pattern",
+                message: format!(
+                    "`{}` is not a version {}.MINOR.PATCH",
+                    self.version,
+                    T::MAJOR_VERSION
+                ),
+            });
+        }
+        check_min_length(Some(&self.source), 1, &at.key("source"), errors);
+        if !is_ttl(&self.metadata.ttl) {
+            errors.push(Violation {
+                pointer: at.key("metadata").key("ttl").pointer(),
+                keyword: "pattern",
+                message: format!(
+                    "`{}` is not a duration like 7d, 30m or 500ms",
+                    self.metadata.ttl
+                ),
+            });
+        }
+        self.data.validate_at(&at.key("data"), errors);
+    }
+}
+
+/// Whether `ttl` matches `^[0-9]+(ms|s|m|h|d)$`.
+fn is_ttl(ttl: &str) -> bool {
+    let digits = ttl.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(&ttl[digits..], "ms" | "s" | "m" | "h" | "d")
 }
 
 fn string(format: Option<&str>) -> SchemaObject {

@@ -38,6 +38,7 @@
 // Lets the derives' absolute `::event_core::…` paths work inside this crate too.
 extern crate self as event_core;
 
+pub mod codec;
 pub mod compat;
 pub mod document;
 pub mod domain;

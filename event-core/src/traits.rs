@@ -97,6 +97,13 @@ pub trait KafkaEvent:
     /// version (`#[event(.., compat = "..")]`); `BackwardTransitive` by default.
     const COMPAT: crate::compat::CompatMode = crate::compat::CompatMode::BackwardTransitive;
 
+    /// The partition key of this event: the field named by `#[event(key = field)]`; by default
+    /// the field `session_id`, else `player_id`, else none (the producer spreads the records).
+    /// One session's or player's events then stay ordered in one partition.
+    fn partition_key(&self) -> Option<Vec<u8>> {
+        None
+    }
+
     /// The complete Draft 7 document of the envelope carrying this event, with the event's own
     /// schema under `definitions`.
     fn json_schema() -> serde_json::Value {

@@ -1,7 +1,9 @@
 //! The catalog: every event of the game, each with a checked-in example.
 
 use chrono::{DateTime, Utc};
+use event_core::codec::{event_type_of, DispatchError, KafkaRecord, EVENT_TYPE_HEADER};
 use event_core::registry::EventDescriptor;
+use event_core::validate::{Validate, Violations};
 use event_core::{Envelope, KafkaEvent};
 use uuid::Uuid;
 
@@ -29,20 +31,27 @@ pub struct CatalogEvent {
     pub example_envelope: fn() -> serde_json::Value,
     /// Reads an envelope of this event with serde into its Rust type and writes it back.
     pub reserialize: fn(&serde_json::Value) -> Result<serde_json::Value, serde_json::Error>,
+    /// Reads an envelope of this event with serde and runs the generated validator on it.
+    pub validate: fn(&serde_json::Value) -> Result<Result<(), Violations>, serde_json::Error>,
+    /// Encodes the example into its Kafka record.
+    pub example_record: fn() -> Result<KafkaRecord, event_core::codec::CodecError>,
 }
 
 impl CatalogEvent {
     fn of<E: Example>(rust_type: &'static str) -> Self {
         CatalogEvent {
             descriptor: EventDescriptor::of::<E>(rust_type),
-            example_data: || serde_json::to_value(E::example()).unwrap_or_default(),
-            example_envelope: || {
-                serde_json::to_value(example_envelope(E::example())).unwrap_or_default()
-            },
+            example_data: || as_written(&E::example()),
+            example_envelope: || as_written(&example_envelope(E::example())),
             reserialize: |json| {
                 let envelope: Envelope<E> = serde_json::from_value(json.clone())?;
-                serde_json::to_value(envelope)
+                Ok(as_written(&envelope))
             },
+            validate: |json| {
+                let envelope: Envelope<E> = serde_json::from_value(json.clone())?;
+                Ok(envelope.validate())
+            },
+            example_record: || example_envelope(E::example()).to_record(),
         }
     }
 
@@ -50,6 +59,15 @@ impl CatalogEvent {
     pub fn event_type(&self) -> &'static str {
         self.descriptor.event_type
     }
+}
+
+/// `value` as the JSON text serde writes, read back: `serde_json::to_value` would widen an `f32`
+/// (0.6 becomes 0.6000000238418579), the text keeps its shortest form.
+fn as_written<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_vec(value)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
 }
 
 /// `event` in an envelope whose id, time and ids are fixed, so exports are deterministic.
@@ -72,7 +90,7 @@ fn stable_id(seed: &str) -> Uuid {
 }
 
 macro_rules! catalog {
-    ($($domain:ident { $($event:ident),* $(,)? })*) => {
+    ($($domain:ident as $enum:ident { $($event:ident),* $(,)? })*) => {
         /// Every event of the catalog, sorted by event name.
         pub fn events() -> Vec<CatalogEvent> {
             let mut events = vec![
@@ -83,24 +101,72 @@ macro_rules! catalog {
             events.sort_by_key(|event| event.descriptor.event_type);
             events
         }
+
+        $(
+            #[doc = concat!("Every event of the `", stringify!($domain), "` domain, as a consumer of its topic receives them.")]
+            ///
+            /// `decode` dispatches on the record's `event_type` header (falling back to the body)
+            /// and returns the validated envelope, so a consumer writes one `match`.
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum $enum {
+                $(
+                    #[doc = concat!("`", stringify!($domain), "::", stringify!($event), "`.")]
+                    $event(Envelope<$domain::$event>),
+                )*
+            }
+
+            impl $enum {
+                /// The events of the domain.
+                pub const EVENT_TYPES: &'static [&'static str] = &[$(<$domain::$event as KafkaEvent>::EVENT_TYPE),*];
+
+                /// Decodes a record from its `event_type` header (or, without one, the body's
+                /// `event_type`) and its value.
+                pub fn decode(event_type_header: Option<&[u8]>, value: &[u8]) -> Result<Self, DispatchError> {
+                    let event_type = event_type_of(event_type_header, value)?;
+                    $(
+                        if event_type == <$domain::$event as KafkaEvent>::EVENT_TYPE {
+                            return Envelope::<$domain::$event>::from_json(value)
+                                .map(Self::$event)
+                                .map_err(|error| DispatchError::Codec {
+                                    event_type: <$domain::$event as KafkaEvent>::EVENT_TYPE,
+                                    error,
+                                });
+                        }
+                    )*
+                    Err(DispatchError::UnknownEventType { event_type, domain: stringify!($domain) })
+                }
+
+                /// Decodes a record built by [`Envelope::to_record`].
+                pub fn decode_record(record: &KafkaRecord) -> Result<Self, DispatchError> {
+                    Self::decode(record.header(EVENT_TYPE_HEADER), &record.value)
+                }
+
+                /// The event's name.
+                pub fn event_type(&self) -> &'static str {
+                    match self {
+                        $(Self::$event(_) => <$domain::$event as KafkaEvent>::EVENT_TYPE,)*
+                    }
+                }
+            }
+        )*
     };
 }
 
 catalog! {
-    combat {
+    combat as CombatEvent {
         CombatSessionStart, CombatSessionEnd, CombatSessionJoin, CombatSessionLeave,
         PlayerAttack, PlayerDefend, AbilityUsed, DamageCalculated, DamageApplied,
         AntiCheatFlagged, AntiCheatCleared, PlayerEliminated,
     }
-    economy {
+    economy as EconomyEvent {
         TradeExecuted, ListingCreated, ListingCancelled, CurrencyTransacted,
         AuctionBidPlaced, AuctionClosed, MarketPriceUpdated, ItemCrafted,
     }
-    social {
+    social as SocialEvent {
         GuildJoined, GuildLeft, GuildCreated, PartyFormed, PartyDisbanded,
         ChatMessageSent, ReputationChanged, FriendAdded,
     }
-    system {
+    system as SystemEvent {
         ServiceHealthReported, InfrastructureMetricRecorded, AuditRecorded,
         PerformanceMetricsReported, DeploymentCompleted,
     }

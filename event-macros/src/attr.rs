@@ -49,13 +49,14 @@ pub struct EventAttr {
     pub version: Option<LitStr>,
     pub domain: Option<syn::Path>,
     pub compat: Option<LitStr>,
+    pub key: Option<Ident>,
     /// A name was given but is not a string literal (already reported).
     pub malformed_name: bool,
 }
 
 /// Keys accepted by `#[event(..)]` on a type, listed in errors.
 pub const CONTAINER_KEYS: &str = "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, \
-    `domain = path::ToDomain`, `compat = \"backward_transitive\"`";
+    `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`";
 
 /// Keys accepted by `#[event(..)]` on a field, listed in errors.
 pub const FIELD_KEYS: &str = "minimum, maximum, exclusive_minimum, exclusive_maximum, multiple_of, \
@@ -162,6 +163,10 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
                 "domain" => {
                     let path: syn::Path = input.parse()?;
                     set_once(cx, &key, &mut out.domain, path);
+                }
+                "key" => {
+                    let field: Ident = input.call(Ident::parse_any)?;
+                    set_once(cx, &key, &mut out.key, field);
                 }
                 "compat" => {
                     let value: Expr = input.parse()?;

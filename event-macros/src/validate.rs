@@ -35,6 +35,46 @@ pub struct EventSpec {
     pub domain_path: Option<syn::Path>,
     /// The `CompatMode` variant named by `compat = ".."`, if given.
     pub compat: Option<&'static str>,
+    /// The field whose value is the partition key.
+    pub key: Option<syn::Ident>,
+}
+
+/// The partition key field: the one named by `key = ..`, else `session_id`, else `player_id`.
+/// `Some(None)` means no key; `None` means an error was recorded.
+#[allow(clippy::option_option)]
+fn partition_key(
+    cx: &mut Ctxt,
+    container: &Container,
+    named: Option<&syn::Ident>,
+) -> Option<Option<syn::Ident>> {
+    let Data::Struct(Style::Named, fields) = &container.data else {
+        return Some(None);
+    };
+    let idents: Vec<&syn::Ident> = fields
+        .iter()
+        .filter(|f| f.in_schema())
+        .filter_map(|f| f.original.ident.as_ref())
+        .collect();
+    match named {
+        Some(key) => {
+            if idents.contains(&key) {
+                Some(Some(key.clone()))
+            } else {
+                let names: Vec<String> = idents.iter().map(ToString::to_string).collect();
+                cx.error_spanned_by(
+                    key,
+                    format!("`key = {key}` names no serialised field of this event; its serialised fields are {}", names.join(", ")),
+                );
+                None
+            }
+        }
+        None => Some(["session_id", "player_id"].iter().find_map(|name| {
+            idents
+                .iter()
+                .find(|ident| **ident == name)
+                .map(|ident| (*ident).clone())
+        })),
+    }
 }
 
 /// The compatibility modes, by their attribute spelling, with their `CompatMode` variant.
@@ -199,6 +239,7 @@ pub fn event(cx: &mut Ctxt, container: &Container) -> Option<EventSpec> {
         version: version?,
         domain_path: attr.domain.clone(),
         compat,
+        key: partition_key(cx, container, attr.key.as_ref())?,
     })
 }
 

@@ -26,3 +26,34 @@ pub fn errors_of(validator: &jsonschema::Validator, instance: &Value) -> Vec<Str
 pub fn is_valid_draft7_schema(schema: &Value) -> bool {
     jsonschema::draft7::meta::is_valid(schema)
 }
+
+/// A value that breaks a constraint the schema `property` declares, if it declares one.
+pub fn violation(property: &Value) -> Option<Value> {
+    if let Some(max) = property["maxLength"].as_u64() {
+        return Some(Value::String("x".repeat(max as usize + 1)));
+    }
+    if let Some(max) = property["maximum"].as_f64() {
+        return Some(serde_json::json!(max * 2.0 + 1.0));
+    }
+    if let Some(min) = property["minimum"].as_f64() {
+        return Some(serde_json::json!(min - 1.0));
+    }
+    if property["pattern"].is_string() {
+        return Some(serde_json::json!("!! not matching !!"));
+    }
+    if let Some(max) = property["maxItems"].as_u64() {
+        return Some(Value::Array(vec![Value::Null; max as usize + 1]));
+    }
+    if property["minItems"].is_u64() {
+        return Some(serde_json::json!([]));
+    }
+    None
+}
+
+/// The data definition of an event's document.
+pub fn data_definition(document: &Value) -> &Value {
+    let reference = document["properties"]["data"]["$ref"]
+        .as_str()
+        .unwrap_or_default();
+    &document["definitions"][reference.trim_start_matches("#/definitions/")]
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use event_domains::catalog::{self, CatalogEvent};
 use event_domains::export::{export_files, write_files, ExportError, BUNDLE_FILE};
-use kafka_events_tests::{draft7_validator, errors_of, is_valid_draft7_schema};
+use kafka_events_tests::{draft7_validator, errors_of, is_valid_draft7_schema, violation};
 use serde_json::{json, Value};
 
 fn events() -> Vec<CatalogEvent> {
@@ -63,29 +63,6 @@ fn every_example_is_valid_against_its_schema_and_the_bundle_and_reads_back() {
             event.event_type()
         );
     }
-}
-
-/// A value that breaks the schema `property` declares, if it declares a constraint.
-fn violation(property: &Value) -> Option<Value> {
-    if let Some(max) = property["maxLength"].as_u64() {
-        return Some(json!("x".repeat(max as usize + 1)));
-    }
-    if let Some(max) = property["maximum"].as_f64() {
-        return Some(json!(max * 2.0 + 1.0));
-    }
-    if let Some(min) = property["minimum"].as_f64() {
-        return Some(json!(min - 1.0));
-    }
-    if property["pattern"].is_string() {
-        return Some(json!("!! not matching !!"));
-    }
-    if let Some(max) = property["maxItems"].as_u64() {
-        return Some(Value::Array(vec![Value::Null; max as usize + 1]));
-    }
-    if property["minItems"].is_u64() {
-        return Some(json!([]));
-    }
-    None
 }
 
 #[test]

@@ -24,7 +24,15 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         version,
         domain_path,
         compat,
+        key,
     } = spec;
+    let partition_key = key.as_ref().map(|field| {
+        quote! {
+            fn partition_key(&self) -> ::core::option::Option<::event_core::__private::Vec<u8>> {
+                ::event_core::codec::KeyBytes::key_bytes(&self.#field)
+            }
+        }
+    });
     let compat = compat.map(|variant| {
         let variant = format_ident!("{}", variant);
         quote!(const COMPAT: ::event_core::compat::CompatMode = ::event_core::compat::CompatMode::#variant;)
@@ -71,6 +79,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
             const VERSION: &'static str = #version_text;
             const MAJOR_VERSION: u64 = #major;
             #compat
+            #partition_key
             const TOPIC: &'static str = ::event_core::__versioned_topic!(
                 <#domain as ::event_core::Domain>::TOPIC,
                 #major

@@ -1,0 +1,337 @@
+//! The runtime codec: validated JSON encode and decode of envelopes, and Kafka records (topic,
+//! key, headers, value) without any Kafka client.
+//!
+//! ```
+//! use event_core::{Envelope, KafkaEvent};
+//! # #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+//! # #[event("combat.player.attack")]
+//! # pub struct Attack { pub session_id: uuid::Uuid, #[event(maximum = 1000)] pub damage: u32 }
+//! let envelope = Envelope::new(Attack { session_id: uuid::Uuid::nil(), damage: 12 });
+//! let bytes = envelope.to_json().unwrap();
+//! let back = Envelope::<Attack>::from_json(&bytes).unwrap();
+//! assert_eq!(back, envelope);
+//!
+//! let record = envelope.to_record().unwrap();
+//! assert_eq!(record.topic, "game.combat.events");
+//! assert_eq!(record.key.as_deref(), Some(&b"00000000-0000-0000-0000-000000000000"[..]));
+//! assert_eq!(record.header("event_type"), Some(&b"combat.player.attack"[..]));
+//! ```
+
+use serde::Deserialize;
+
+use crate::envelope::Envelope;
+use crate::topic::MAX_MESSAGE_BYTES;
+use crate::validate::{Validate, Violations};
+use crate::KafkaEvent;
+
+/// Why an envelope could not be encoded or decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodecError {
+    /// The message is larger than allowed; checked before parsing.
+    #[error("the message has {size} bytes, more than the limit of {limit} bytes")]
+    TooLarge {
+        /// The message's size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Not JSON, truncated, or not the shape of the envelope.
+    #[error("{}: {message}", if pointer.is_empty() { "/" } else { pointer.as_str() })]
+    Malformed {
+        /// Where the parser stopped, as a JSON pointer.
+        pointer: String,
+        /// What the parser says.
+        message: String,
+    },
+    /// The envelope carries another event.
+    #[error("/event_type: expected `{expected}`, found `{found}`")]
+    WrongEventType {
+        /// This reader's event.
+        expected: &'static str,
+        /// The envelope's event.
+        found: String,
+    },
+    /// The envelope was written with another major version.
+    #[error("/version: the event was written with version {found}; this reader reads major version {expected}")]
+    IncompatibleVersion {
+        /// This reader's major version.
+        expected: u64,
+        /// The envelope's version.
+        found: String,
+    },
+    /// Constraints of the schema are broken.
+    #[error(transparent)]
+    Invalid(#[from] Violations),
+    /// serde could not write the value.
+    #[error("cannot serialise the envelope: {0}")]
+    Encode(String),
+}
+
+/// Limits applied when decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// Larger messages are rejected before parsing; Kafka's `max.message.bytes` of the topic by
+    /// default.
+    pub max_message_bytes: usize,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions {
+            max_message_bytes: MAX_MESSAGE_BYTES as usize,
+        }
+    }
+}
+
+/// What CloudEvents attributes a record carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecordOptions {
+    /// Add the CloudEvents Kafka binding's headers (`ce_specversion`, `ce_id`, `ce_source`,
+    /// `ce_type`, `ce_time`) in binary content mode; the value stays the envelope.
+    pub cloud_events: bool,
+}
+
+/// A Kafka record, ready for any client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KafkaRecord {
+    /// The topic.
+    pub topic: &'static str,
+    /// The partition key: one session's (or player's) events share a partition and stay
+    /// ordered. `None` lets the producer spread the records.
+    pub key: Option<Vec<u8>>,
+    /// Headers, in a fixed order.
+    pub headers: Vec<(&'static str, Vec<u8>)>,
+    /// The envelope as JSON.
+    pub value: Vec<u8>,
+}
+
+impl KafkaRecord {
+    /// The value of the first header named `name`.
+    pub fn header(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+/// Header carrying the event name.
+pub const EVENT_TYPE_HEADER: &str = "event_type";
+/// Header carrying the schema version.
+pub const VERSION_HEADER: &str = "event_version";
+/// Header carrying the correlation id.
+pub const CORRELATION_HEADER: &str = "correlation_id";
+/// Header carrying the content type.
+pub const CONTENT_TYPE_HEADER: &str = "content-type";
+/// The content type of every value.
+pub const CONTENT_TYPE: &str = "application/json";
+
+/// Bytes of a partition key.
+pub trait KeyBytes {
+    /// The key, or `None` for no key.
+    fn key_bytes(&self) -> Option<Vec<u8>>;
+}
+
+impl KeyBytes for uuid::Uuid {
+    fn key_bytes(&self) -> Option<Vec<u8>> {
+        Some(self.hyphenated().to_string().into_bytes())
+    }
+}
+
+impl KeyBytes for String {
+    fn key_bytes(&self) -> Option<Vec<u8>> {
+        Some(self.as_bytes().to_vec())
+    }
+}
+
+macro_rules! integer_keys {
+    ($($ty:ty),*) => {$(
+        impl KeyBytes for $ty {
+            fn key_bytes(&self) -> Option<Vec<u8>> {
+                Some(self.to_string().into_bytes())
+            }
+        }
+    )*};
+}
+integer_keys!(u8, u16, u32, u64, i8, i16, i32, i64);
+
+impl<T: KeyBytes> KeyBytes for Option<T> {
+    fn key_bytes(&self) -> Option<Vec<u8>> {
+        self.as_ref().and_then(KeyBytes::key_bytes)
+    }
+}
+
+/// The error of a failed parse, with the JSON pointer where it failed.
+fn malformed<T: KafkaEvent>(bytes: &[u8], error: serde_json::Error) -> CodecError {
+    // The cold path: parse again, tracking the path, to say where it failed.
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let pointer = match serde_path_to_error::deserialize::<_, Envelope<T>>(&mut deserializer) {
+        Err(tracked) => pointer_of(tracked.path()),
+        Ok(_) => String::new(),
+    };
+    CodecError::Malformed {
+        pointer,
+        message: error.to_string(),
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                pointer.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1")))
+            }
+            Segment::Enum { variant } => pointer.push_str(&format!("/{variant}")),
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Only the identity of an envelope, to name a wrong event type even when the rest does not
+/// parse as this event.
+#[derive(Deserialize)]
+struct Identity {
+    event_type: String,
+}
+
+/// The `event_type` of a JSON envelope, read without parsing the data.
+pub fn peek_event_type(bytes: &[u8]) -> Option<String> {
+    serde_json::from_slice::<Identity>(bytes)
+        .ok()
+        .map(|identity| identity.event_type)
+}
+
+fn major_of(version: &str) -> Option<u64> {
+    version
+        .split('.')
+        .next()
+        .and_then(|major| major.parse().ok())
+}
+
+impl<T: KafkaEvent> Envelope<T> {
+    /// The envelope as JSON, after checking every constraint.
+    pub fn to_json(&self) -> Result<Vec<u8>, CodecError> {
+        self.validate()?;
+        serde_json::to_vec(self).map_err(|error| CodecError::Encode(error.to_string()))
+    }
+
+    /// Decodes and checks an envelope of `T` with the default limits ([`DecodeOptions`]).
+    pub fn from_json(bytes: &[u8]) -> Result<Self, CodecError> {
+        Self::from_json_with(bytes, &DecodeOptions::default())
+    }
+
+    /// Decodes and checks an envelope of `T`: the size limit before parsing, then the parse,
+    /// the event type, the major version and every constraint.
+    pub fn from_json_with(bytes: &[u8], options: &DecodeOptions) -> Result<Self, CodecError> {
+        if bytes.len() > options.max_message_bytes {
+            return Err(CodecError::TooLarge {
+                size: bytes.len(),
+                limit: options.max_message_bytes,
+            });
+        }
+        let envelope: Envelope<T> = match serde_json::from_slice(bytes) {
+            Ok(envelope) => envelope,
+            Err(error) => {
+                return Err(match peek_event_type(bytes) {
+                    Some(found) if found != T::EVENT_TYPE => CodecError::WrongEventType {
+                        expected: T::EVENT_TYPE,
+                        found,
+                    },
+                    _ => malformed::<T>(bytes, error),
+                })
+            }
+        };
+        if envelope.event_type() != T::EVENT_TYPE {
+            return Err(CodecError::WrongEventType {
+                expected: T::EVENT_TYPE,
+                found: envelope.event_type().to_owned(),
+            });
+        }
+        if major_of(envelope.version()) != Some(T::MAJOR_VERSION) {
+            return Err(CodecError::IncompatibleVersion {
+                expected: T::MAJOR_VERSION,
+                found: envelope.version().to_owned(),
+            });
+        }
+        envelope.validate()?;
+        Ok(envelope)
+    }
+
+    /// The Kafka record of this envelope: `T`'s topic, the event's partition key, headers and
+    /// the validated JSON value.
+    pub fn to_record(&self) -> Result<KafkaRecord, CodecError> {
+        self.to_record_with(&RecordOptions::default())
+    }
+
+    /// [`to_record`](Self::to_record) with options.
+    pub fn to_record_with(&self, options: &RecordOptions) -> Result<KafkaRecord, CodecError> {
+        let value = self.to_json()?;
+        let mut headers: Vec<(&'static str, Vec<u8>)> = vec![
+            (EVENT_TYPE_HEADER, T::EVENT_TYPE.as_bytes().to_vec()),
+            (VERSION_HEADER, self.version().as_bytes().to_vec()),
+            (CONTENT_TYPE_HEADER, CONTENT_TYPE.as_bytes().to_vec()),
+        ];
+        if let Some(id) = self.correlation_id() {
+            headers.push((CORRELATION_HEADER, id.hyphenated().to_string().into_bytes()));
+        }
+        if options.cloud_events {
+            headers.extend([
+                ("ce_specversion", b"1.0".to_vec()),
+                (
+                    "ce_id",
+                    self.event_id().hyphenated().to_string().into_bytes(),
+                ),
+                ("ce_source", self.source().as_bytes().to_vec()),
+                ("ce_type", T::EVENT_TYPE.as_bytes().to_vec()),
+                (
+                    "ce_time",
+                    self.timestamp()
+                        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                        .into_bytes(),
+                ),
+            ]);
+        }
+        Ok(KafkaRecord {
+            topic: T::TOPIC,
+            key: self.data().partition_key(),
+            headers,
+            value,
+        })
+    }
+}
+
+/// Why a record of a domain's topic could not be decoded into the domain's event enum.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DispatchError {
+    /// Neither the header nor the body names the event.
+    #[error("the record has no `event_type` header and its body names no event_type")]
+    MissingEventType,
+    /// An event this domain does not declare (or another domain's).
+    #[error("unknown event type `{event_type}` for domain `{domain}`")]
+    UnknownEventType {
+        /// The name found.
+        event_type: String,
+        /// The domain decoded.
+        domain: &'static str,
+    },
+    /// The event is known, but its envelope does not decode or validate.
+    #[error("{event_type}: {error}")]
+    Codec {
+        /// The event.
+        event_type: &'static str,
+        /// Why.
+        error: CodecError,
+    },
+}
+
+/// The event type of a record: its `event_type` header, else the body's `event_type` field.
+pub fn event_type_of(header: Option<&[u8]>, value: &[u8]) -> Result<String, DispatchError> {
+    if let Some(name) = header.and_then(|h| std::str::from_utf8(h).ok()) {
+        return Ok(name.to_owned());
+    }
+    peek_event_type(value).ok_or(DispatchError::MissingEventType)
+}

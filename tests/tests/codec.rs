@@ -1,0 +1,276 @@
+//! The runtime codec: the generated validator against the jsonschema crate, validated JSON
+//! encode/decode, hostile input, Kafka records and per-domain dispatch.
+
+use event_core::codec::{CodecError, DecodeOptions, DispatchError, RecordOptions};
+use event_core::validate::Validate;
+use event_core::{Envelope, KafkaEvent};
+use event_domains::catalog::{self, example_envelope, CombatEvent, EconomyEvent, Example};
+use event_domains::combat::CombatSessionStart;
+use event_domains::economy::TradeExecuted;
+use kafka_events_tests::{data_definition, draft7_validator, violation};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+#[test]
+fn the_generated_validator_agrees_with_jsonschema_on_every_catalog_event() {
+    let mut compared = 0;
+    for event in catalog::events() {
+        let schema = (event.descriptor.json_schema)();
+        let validator = draft7_validator(&schema);
+        let example = (event.example_envelope)();
+        assert!(validator.is_valid(&example));
+        assert_eq!(
+            (event.validate)(&example).expect("decodes"),
+            Ok(()),
+            "{}",
+            event.event_type()
+        );
+        let definition = data_definition(&schema);
+        for (name, property) in definition["properties"].as_object().expect("properties") {
+            let mut candidates: Vec<Value> = violation(property).into_iter().collect();
+            // a value inside the bounds too, so both sides also agree on valid changes
+            if let (Some(max), Some(min)) = (
+                property["maxLength"].as_u64(),
+                property["minLength"].as_u64(),
+            ) {
+                candidates.push(Value::String("y".repeat(((min + max) / 2) as usize)));
+            }
+            for candidate in candidates {
+                let mut mutated = example.clone();
+                mutated["data"][name] = candidate.clone();
+                let schema_says = validator.is_valid(&mutated);
+                match (event.validate)(&mutated) {
+                    Ok(generated) => {
+                        compared += 1;
+                        assert_eq!(
+                            generated.is_ok(),
+                            schema_says,
+                            "{}: data.{name} = {candidate}: generated {generated:?}",
+                            event.event_type()
+                        );
+                    }
+                    // serde rejects it (a number out of the Rust type's range, say): so must the schema
+                    Err(_) => assert!(
+                        !schema_says,
+                        "{}: data.{name} = {candidate}",
+                        event.event_type()
+                    ),
+                }
+            }
+        }
+    }
+    assert!(compared > 40, "only {compared} comparisons");
+}
+
+#[test]
+fn violations_carry_the_json_pointer_and_keyword() {
+    let mut event = CombatSessionStart::example();
+    event.map_id = "m".repeat(65);
+    event.max_players = 1;
+    event.player_ids = vec![event.session_id, event.session_id];
+    event.note = Some("é".repeat(257));
+    let violations = Envelope::new(event)
+        .validate()
+        .expect_err("four violations");
+    let found: Vec<(String, &str)> = violations
+        .iter()
+        .map(|v| (v.pointer.clone(), v.keyword))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("/data/map_id".to_owned(), "maxLength"),
+            ("/data/max_players".to_owned(), "minimum"),
+            ("/data/player_ids".to_owned(), "uniqueItems"),
+            ("/data/note".to_owned(), "maxLength"),
+        ]
+    );
+}
+
+#[test]
+fn every_example_round_trips_through_json_and_records() {
+    for event in catalog::events() {
+        let record = (event.example_record)().expect("encodes");
+        assert_eq!(record.topic, event.descriptor.topic);
+        assert_eq!(
+            record.header("event_type"),
+            Some(event.event_type().as_bytes())
+        );
+        let value: Value = serde_json::from_slice(&record.value).expect("json");
+        assert_eq!(value, (event.example_envelope)());
+    }
+    let envelope = example_envelope(CombatSessionStart::example());
+    let bytes = envelope.to_json().expect("valid");
+    assert_eq!(
+        Envelope::<CombatSessionStart>::from_json(&bytes).expect("decodes"),
+        envelope
+    );
+}
+
+#[test]
+fn records_are_keyed_for_ordering_and_carry_headers() {
+    let envelope = example_envelope(CombatSessionStart::example());
+    let record = envelope
+        .to_record_with(&RecordOptions { cloud_events: true })
+        .expect("valid");
+    let session = envelope.data().session_id.hyphenated().to_string();
+    assert_eq!(record.key.as_deref(), Some(session.as_bytes()));
+    assert_eq!(record.header("event_version"), Some(&b"1.0.0"[..]));
+    assert_eq!(
+        record.header("content-type"),
+        Some(&b"application/json"[..])
+    );
+    assert!(record.header("correlation_id").is_some());
+    assert_eq!(record.header("ce_specversion"), Some(&b"1.0"[..]));
+    assert_eq!(record.header("ce_type"), Some(&b"combat.session.start"[..]));
+    assert_eq!(
+        record.header("ce_id"),
+        Some(envelope.event_id().to_string().as_bytes())
+    );
+    // an event with neither session nor player field has no key
+    let trade = example_envelope(TradeExecuted::example())
+        .to_record()
+        .expect("valid");
+    assert_eq!(trade.key, None);
+    // an invalid event never becomes a record
+    let mut broken = CombatSessionStart::example();
+    broken.max_players = 0;
+    assert!(matches!(
+        Envelope::new(broken).to_record(),
+        Err(CodecError::Invalid(_))
+    ));
+}
+
+fn start_bytes() -> Vec<u8> {
+    example_envelope(CombatSessionStart::example())
+        .to_json()
+        .expect("valid")
+}
+
+fn decode(bytes: &[u8]) -> Result<Envelope<CombatSessionStart>, CodecError> {
+    Envelope::<CombatSessionStart>::from_json(bytes)
+}
+
+fn edited(edit: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let mut value: Value = serde_json::from_slice(&start_bytes()).expect("json");
+    edit(&mut value);
+    serde_json::to_vec(&value).expect("json")
+}
+
+#[test]
+fn hostile_or_wrong_input_gives_typed_errors() {
+    let bytes = start_bytes();
+    let limit = DecodeOptions {
+        max_message_bytes: 100,
+    };
+    assert_eq!(
+        Envelope::<CombatSessionStart>::from_json_with(&bytes, &limit),
+        Err(CodecError::TooLarge {
+            size: bytes.len(),
+            limit: 100
+        })
+    );
+    assert!(matches!(
+        decode(&bytes[..bytes.len() / 2]),
+        Err(CodecError::Malformed { .. })
+    ));
+    assert!(matches!(decode(b""), Err(CodecError::Malformed { .. })));
+    assert!(matches!(
+        decode(b"\xff\xfe garbage"),
+        Err(CodecError::Malformed { .. })
+    ));
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(matches!(
+        decode(deep.as_bytes()),
+        Err(CodecError::Malformed { .. })
+    ));
+
+    let wrong_type = edited(|v| v["data"]["map_id"] = json!(42));
+    match decode(&wrong_type) {
+        Err(CodecError::Malformed { pointer, .. }) => assert_eq!(pointer, "/data/map_id"),
+        other => panic!("{other:?}"),
+    }
+    let other_event = edited(|v| v["event_type"] = json!("combat.session.end"));
+    assert_eq!(
+        decode(&other_event),
+        Err(CodecError::WrongEventType {
+            expected: "combat.session.start",
+            found: "combat.session.end".to_owned()
+        })
+    );
+    let newer = edited(|v| v["version"] = json!("2.0.0"));
+    assert!(matches!(
+        decode(&newer),
+        Err(CodecError::IncompatibleVersion { expected: 1, .. })
+    ));
+    let invalid = edited(|v| v["data"]["max_players"] = json!(500));
+    match decode(&invalid) {
+        Err(CodecError::Invalid(violations)) => {
+            assert_eq!(violations[0].pointer, "/data/max_players");
+            assert_eq!(violations[0].keyword, "maximum");
+        }
+        other => panic!("{other:?}"),
+    }
+    let huge = edited(|v| v["data"]["max_players"] = json!(1e300));
+    assert!(matches!(decode(&huge), Err(CodecError::Malformed { .. })));
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = decode(&bytes);
+    }
+
+    #[test]
+    fn corrupted_valid_messages_never_panic(position in 0usize..2000, byte in any::<u8>()) {
+        let mut bytes = start_bytes();
+        let at = position % bytes.len();
+        bytes[at] = byte;
+        let _ = decode(&bytes);
+        let _ = CombatEvent::decode(None, &bytes);
+    }
+}
+
+#[test]
+fn a_domain_consumer_dispatches_every_event_to_its_variant() {
+    let mut decoded = 0;
+    for event in catalog::events()
+        .into_iter()
+        .filter(|e| e.descriptor.domain == "combat")
+    {
+        let record = (event.example_record)().expect("valid");
+        let combat = CombatEvent::decode_record(&record).expect("decodes");
+        assert_eq!(combat.event_type(), event.event_type());
+        // without the header, the body names the event
+        let body_only = CombatEvent::decode(None, &record.value).expect("decodes from the body");
+        assert_eq!(body_only, combat);
+        decoded += 1;
+    }
+    assert_eq!(decoded, CombatEvent::EVENT_TYPES.len());
+    match CombatEvent::decode_record(
+        &(example_envelope(CombatSessionStart::example()))
+            .to_record()
+            .expect("valid"),
+    ) {
+        Ok(CombatEvent::CombatSessionStart(envelope)) => {
+            assert_eq!(envelope.data().max_players, 16)
+        }
+        other => panic!("{other:?}"),
+    }
+    let trade = example_envelope(TradeExecuted::example())
+        .to_record()
+        .expect("valid");
+    assert!(matches!(
+        CombatEvent::decode_record(&trade),
+        Err(DispatchError::UnknownEventType {
+            domain: "combat",
+            ..
+        })
+    ));
+    assert!(EconomyEvent::decode_record(&trade).is_ok());
+    assert_eq!(
+        CombatEvent::decode(None, b"{}"),
+        Err(DispatchError::MissingEventType)
+    );
+    assert_eq!(CombatSessionStart::EVENT_TYPE, "combat.session.start");
+}
