@@ -1,1 +1,106 @@
-//! Benchmarks live in `benches/`.
+//! Peers for the benchmarks: plain `#[derive(Serialize, Deserialize)]` twins of catalog
+//! events and of the envelope, with no validation, so every figure can be set next to what
+//! plain serde costs for the same bytes.
+
+use chrono::{DateTime, Utc};
+use event_domains::catalog::{example_envelope, Example};
+use event_domains::combat::{CombatSessionStart, PlayerAttack};
+use event_domains::shared::{GameMode, Region, Vec3};
+use event_domains::system::{AuditAction, AuditRecorded, LegalBasis};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The envelope as plain serde sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct PlainEnvelope<T> {
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub timestamp: DateTime<Utc>,
+    pub version: String,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub player_id: Option<Uuid>,
+    pub data: T,
+    pub metadata: PlainMetadata,
+}
+
+/// The envelope's metadata as plain serde sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct PlainMetadata {
+    pub priority: String,
+    pub ttl: String,
+    pub retry_count: u32,
+}
+
+/// Twin of `combat.player.attack` (the small event).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct PlainAttack {
+    pub session_id: Uuid,
+    pub attacker_id: Uuid,
+    pub target_id: Option<Uuid>,
+    pub weapon_id: String,
+    pub origin: Vec3,
+    pub direction: Vec3,
+    pub tick: u32,
+    pub hit: bool,
+}
+
+/// Twin of `combat.session.start` (the typical event).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct PlainSessionStart {
+    pub session_id: Uuid,
+    pub map_id: String,
+    pub mode: GameMode,
+    pub region: Region,
+    pub max_players: u16,
+    pub player_ids: Vec<Uuid>,
+    pub ranked: bool,
+    pub note: Option<String>,
+}
+
+/// Twin of `system.audit.recorded` (the largest example of the catalog).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct PlainAudit {
+    pub audit_id: Uuid,
+    pub actor_id: Uuid,
+    pub actor_role: String,
+    pub action: AuditAction,
+    pub resource: String,
+    pub subject_player_id: Option<Uuid>,
+    pub legal_basis: LegalBasis,
+    pub justification: Option<String>,
+    pub client_ip: Option<String>,
+    pub granted: bool,
+}
+
+/// The JSON bytes of an example envelope of `E`.
+pub fn example_bytes<E: Example>() -> Vec<u8> {
+    serde_json::to_vec(&example_envelope(E::example())).unwrap_or_default()
+}
+
+/// The three events of the benchmarks: (name, bytes).
+pub fn bench_events() -> [(&'static str, Vec<u8>); 3] {
+    [
+        (
+            "combat.player.attack (small)",
+            example_bytes::<PlayerAttack>(),
+        ),
+        (
+            "combat.session.start (typical)",
+            example_bytes::<CombatSessionStart>(),
+        ),
+        (
+            "system.audit.recorded (largest)",
+            example_bytes::<AuditRecorded>(),
+        ),
+    ]
+}

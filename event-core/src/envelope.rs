@@ -222,6 +222,23 @@ impl<T: KafkaEvent> crate::validate::Validate for Envelope<T> {
     }
 }
 
+/// Whether `version` matches `^{major}\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`.
+fn is_version_of_major(version: &str, major: u64) -> bool {
+    let mut parts = version.split('.');
+    fn number(part: Option<&str>) -> Option<&str> {
+        part.filter(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (*p == "0" || !p.starts_with('0'))
+        })
+    }
+    let first = number(parts.next()).and_then(|p| p.parse::<u64>().ok());
+    first == Some(major)
+        && number(parts.next()).is_some()
+        && number(parts.next()).is_some()
+        && parts.next().is_none()
+}
+
 /// Whether `ttl` matches `^[0-9]+(ms|s|m|h|d)$`.
 fn is_ttl(ttl: &str) -> bool {
     let digits = ttl.bytes().take_while(u8::is_ascii_digit).count();

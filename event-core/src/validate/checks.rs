@@ -151,32 +151,45 @@ fn show(number: NumberValue) -> String {
     }
 }
 
-/// `minimum`, `maximum`, `exclusiveMinimum` and `exclusiveMaximum`: `keyword` names which.
-#[inline]
-pub fn check_bound(
-    value: Option<NumberValue>,
+#[cold]
+fn out_of_bound(
+    number: NumberValue,
     keyword: &'static str,
     limit: NumberValue,
     at: &Location<'_>,
     errors: &mut Vec<Violation>,
 ) {
-    use std::cmp::Ordering::{Equal, Greater, Less};
-    let Some(number) = value else { return };
-    let ordering = compare(number, limit);
-    let ok = match keyword {
-        "minimum" => matches!(ordering, Some(Greater | Equal)),
-        "maximum" => matches!(ordering, Some(Less | Equal)),
-        "exclusiveMinimum" => ordering == Some(Greater),
-        _ => ordering == Some(Less),
-    };
-    if !ok {
-        push(
-            errors,
-            at,
-            keyword,
-            format!("{} is outside the {keyword} {}", show(number), show(limit)),
-        );
-    }
+    push(
+        errors,
+        at,
+        keyword,
+        format!("{} is outside the {keyword} {}", show(number), show(limit)),
+    );
+}
+
+macro_rules! bound_check {
+    ($(#[$doc:meta] $name:ident, $keyword:literal, $ok:pat => ;)*) => {$(
+        #[$doc]
+        #[inline]
+        pub fn $name(value: Option<NumberValue>, limit: NumberValue, at: &Location<'_>, errors: &mut Vec<Violation>) {
+            #[allow(unused_imports)]
+            use std::cmp::Ordering::{Equal, Greater, Less};
+            let Some(number) = value else { return };
+            if !matches!(compare(number, limit), $ok) {
+                out_of_bound(number, $keyword, limit, at, errors);
+            }
+        }
+    )*};
+}
+bound_check! {
+    /// `minimum`.
+    check_minimum, "minimum", Some(Greater | Equal) => ;
+    /// `maximum`.
+    check_maximum, "maximum", Some(Less | Equal) => ;
+    /// `exclusiveMinimum`.
+    check_exclusive_minimum, "exclusiveMinimum", Some(Greater) => ;
+    /// `exclusiveMaximum`.
+    check_exclusive_maximum, "exclusiveMaximum", Some(Less) => ;
 }
 
 /// `multipleOf`.
@@ -301,7 +314,7 @@ mod tests {
     #[test]
     fn bounds_are_exact_for_large_integers() {
         let big = NumberValue::Int(u64::MAX as i128);
-        assert!(run(|at, e| check_bound(Some(big), "maximum", big, at, e)).is_empty());
+        assert!(run(|at, e| check_maximum(Some(big), big, at, e)).is_empty());
         assert_eq!(
             run(|at, e| check_bound(
                 Some(NumberValue::Int(u64::MAX as i128)),

@@ -155,15 +155,16 @@ fn keyword_checks(k: &FieldKeywords, value: &dyn Fn(Span) -> TokenStream) -> Tok
         out.extend(quote!(::event_core::validate::check_format(#v, #format, at, errors);));
     }
     let bounds = [
-        (&k.minimum, "minimum"),
-        (&k.maximum, "maximum"),
-        (&k.exclusive_minimum, "exclusiveMinimum"),
-        (&k.exclusive_maximum, "exclusiveMaximum"),
+        (&k.minimum, "check_minimum"),
+        (&k.maximum, "check_maximum"),
+        (&k.exclusive_minimum, "check_exclusive_minimum"),
+        (&k.exclusive_maximum, "check_exclusive_maximum"),
     ];
-    for (keyword, name) in bounds {
+    for (keyword, check) in bounds {
         if let Some(k) = keyword {
             let (v, limit) = (number_of(k.key_span), number(k.value));
-            out.extend(quote!(::event_core::validate::check_bound(#v, #name, #limit, at, errors);));
+            let check = format_ident!("{}", check);
+            out.extend(quote!(::event_core::validate::#check(#v, #limit, at, errors);));
         }
     }
     if let Some(k) = &k.multiple_of {

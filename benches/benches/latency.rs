@@ -1,0 +1,163 @@
+//! `cargo bench --bench latency`: the figures of the README's performance table, measured in
+//! one run: speed ratios against each peer (peer time / our time, so ≥ 1.0× means at least
+//! as fast), the latency distribution of encode + validated decode over 1 M events, and the
+//! per-event cost of schema generation and of the snapshot gate.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use event_core::snapshot::{gate, CurrentEvent, SnapshotStore};
+use event_core::{Envelope, KafkaEvent};
+use event_domains::catalog::{self, Example};
+use event_domains::combat::{CombatSessionStart, PlayerAttack};
+use event_domains::system::AuditRecorded;
+use kafka_events_benches::{
+    example_bytes, PlainAttack, PlainAudit, PlainEnvelope, PlainSessionStart,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Median time per call of `run`, over 11 batches sized to take about 40 ms each.
+fn time_per_call(mut run: impl FnMut()) -> Duration {
+    let start = Instant::now();
+    let mut calibration = 0u32;
+    while start.elapsed() < Duration::from_millis(20) {
+        run();
+        calibration += 1;
+    }
+    let per_batch = (calibration * 2).max(10);
+    let mut batches: Vec<Duration> = (0..11)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..per_batch {
+                run();
+            }
+            start.elapsed() / per_batch
+        })
+        .collect();
+    batches.sort();
+    batches[5]
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.2} µs", d.as_secs_f64() * 1e6)
+}
+
+fn ratio(peer: Duration, ours: Duration) -> String {
+    format!("{:.2}×", peer.as_secs_f64() / ours.as_secs_f64())
+}
+
+fn row<E, P>(name: &str)
+where
+    E: KafkaEvent + Example,
+    P: Serialize + DeserializeOwned,
+{
+    let bytes = example_bytes::<E>();
+    let envelope = Envelope::<E>::from_json(&bytes).expect("valid example");
+    let plain: PlainEnvelope<P> = serde_json::from_slice(&bytes).expect("twin decodes");
+    let schema = E::json_schema();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .build(&schema)
+        .expect("schema compiles");
+    let plain_encode = time_per_call(|| {
+        black_box(serde_json::to_vec(black_box(&plain)).ok());
+    });
+    let encode = time_per_call(|| {
+        black_box(black_box(&envelope).to_json().ok());
+    });
+    let plain_decode = time_per_call(|| {
+        black_box(serde_json::from_slice::<PlainEnvelope<P>>(black_box(&bytes)).ok());
+    });
+    let decode = time_per_call(|| {
+        black_box(Envelope::<E>::from_json(black_box(&bytes)).ok());
+    });
+    let value_decode = time_per_call(|| {
+        let value: serde_json::Value =
+            serde_json::from_slice(black_box(&bytes)).unwrap_or_default();
+        black_box(validator.is_valid(&value));
+        black_box(serde_json::from_value::<Envelope<E>>(value).ok());
+    });
+    println!(
+        "| {name} | {} B | {} vs twin {} = **{}** | {} vs twin {} = **{}** | vs Value+jsonschema {} = **{}** |",
+        bytes.len(),
+        micros(encode),
+        micros(plain_encode),
+        ratio(plain_encode, encode),
+        micros(decode),
+        micros(plain_decode),
+        ratio(plain_decode, decode),
+        micros(value_decode),
+        ratio(value_decode, decode),
+    );
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    f64::from(sorted[index]) / 1000.0
+}
+
+fn latency_distribution() {
+    const EVENTS: usize = 1_000_000;
+    let envelope =
+        Envelope::<CombatSessionStart>::from_json(&example_bytes::<CombatSessionStart>())
+            .expect("valid");
+    let mut samples: Vec<u32> = Vec::with_capacity(EVENTS);
+    for _ in 0..EVENTS {
+        let start = Instant::now();
+        let bytes = envelope.to_json().unwrap_or_default();
+        let back = Envelope::<CombatSessionStart>::from_json(black_box(&bytes));
+        black_box(back.ok());
+        samples.push(start.elapsed().as_nanos().min(u128::from(u32::MAX)) as u32);
+    }
+    samples.sort_unstable();
+    println!(
+        "encode + validated decode of combat.session.start, {EVENTS} events: p50 {:.2} µs, p99 {:.2} µs, p999 {:.2} µs, max {:.2} µs",
+        percentile(&samples, 0.50),
+        percentile(&samples, 0.99),
+        percentile(&samples, 0.999),
+        percentile(&samples, 1.0),
+    );
+}
+
+fn catalog_costs() {
+    let events = catalog::events();
+    let generation = time_per_call(|| {
+        for event in &events {
+            black_box((event.descriptor.json_schema)());
+        }
+    });
+    let current: Vec<CurrentEvent> = events
+        .iter()
+        .map(|e| CurrentEvent::of(&e.descriptor))
+        .collect();
+    let store = SnapshotStore::new(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas"),
+        "schemas",
+    );
+    let gate_time = time_per_call(|| {
+        black_box(gate(&store, &current, false));
+    });
+    let n = events.len() as u32;
+    println!(
+        "schema generation: {} for the {n} events of the catalog ({} per event); snapshot gate (read + compare): {} ({} per event)",
+        micros(generation),
+        micros(generation / n),
+        micros(gate_time),
+        micros(gate_time / n),
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo test --benches` asks for the list of benchmarks
+    }
+    println!("| event | JSON bytes | validated encode | validated decode | decode vs Value + jsonschema + typed |");
+    println!("|---|---|---|---|---|");
+    row::<PlayerAttack, PlainAttack>("combat.player.attack");
+    row::<CombatSessionStart, PlainSessionStart>("combat.session.start");
+    row::<AuditRecorded, PlainAudit>("system.audit.recorded");
+    catalog_costs();
+    latency_distribution();
+}
