@@ -189,14 +189,7 @@ impl<T: KafkaEvent> crate::validate::Validate for Envelope<T> {
                 message: format!("expected `{}`, found `{}`", T::EVENT_TYPE, self.event_type),
             });
         }
-        let major = self
-            .version
-            .split('.')
-            .next()
-            .and_then(|m| m.parse::<u64>().ok());
-        if major != Some(T::MAJOR_VERSION)
-            || crate::snapshot::SemVer::parse(&self.version).is_none()
-        {
+        if !is_version_of_major(&self.version, T::MAJOR_VERSION) {
             errors.push(Violation {
                 pointer: at.key("version").pointer(),
                 keyword: "pattern",

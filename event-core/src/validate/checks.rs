@@ -316,9 +316,8 @@ mod tests {
         let big = NumberValue::Int(u64::MAX as i128);
         assert!(run(|at, e| check_maximum(Some(big), big, at, e)).is_empty());
         assert_eq!(
-            run(|at, e| check_bound(
+            run(|at, e| check_maximum(
                 Some(NumberValue::Int(u64::MAX as i128)),
-                "maximum",
                 NumberValue::Int(u64::MAX as i128 - 1),
                 at,
                 e
@@ -326,9 +325,8 @@ mod tests {
             ["maximum"]
         );
         assert_eq!(
-            run(|at, e| check_bound(
+            run(|at, e| check_exclusive_minimum(
                 Some(NumberValue::Int(0)),
-                "exclusiveMinimum",
                 NumberValue::Int(0),
                 at,
                 e
