@@ -6,28 +6,24 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use event_core::{Envelope, KafkaEvent};
+use event_core::Envelope;
 use event_domains::combat::{CombatSessionStart, PlayerAttack};
 use event_domains::system::AuditRecorded;
-use kafka_events_benches::{
-    example_bytes, PlainAttack, PlainAudit, PlainEnvelope, PlainSessionStart,
-};
+use kafka_events_benches::{Fixture, PlainAttack, PlainAudit, PlainEnvelope, PlainSessionStart};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 fn event_group<E, P>(c: &mut Criterion, name: &str)
 where
-    E: KafkaEvent + event_domains::catalog::Example,
+    E: event_domains::catalog::Example,
     P: Serialize + DeserializeOwned,
 {
-    let bytes = example_bytes::<E>();
-    let envelope = Envelope::<E>::from_json(&bytes).expect("valid example");
-    let plain: PlainEnvelope<P> = serde_json::from_slice(&bytes).expect("twin decodes");
-    let schema = E::json_schema();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft7)
-        .build(&schema)
-        .expect("schema compiles");
+    let Fixture {
+        bytes,
+        envelope,
+        plain,
+        validator,
+    } = Fixture::<E, P>::new();
 
     let mut group = c.benchmark_group(format!("json/{name}"));
     group.bench_function(BenchmarkId::new("encode", "plain serde twin"), |b| {

@@ -8,12 +8,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use event_core::snapshot::{gate, CurrentEvent, SnapshotStore};
-use event_core::{Envelope, KafkaEvent};
+use event_core::Envelope;
 use event_domains::catalog::{self, Example};
 use event_domains::combat::{CombatSessionStart, PlayerAttack};
 use event_domains::system::AuditRecorded;
 use kafka_events_benches::{
-    example_bytes, PlainAttack, PlainAudit, PlainEnvelope, PlainSessionStart,
+    example_bytes, Fixture, PlainAttack, PlainAudit, PlainEnvelope, PlainSessionStart,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -50,17 +50,15 @@ fn ratio(peer: Duration, ours: Duration) -> String {
 
 fn row<E, P>(name: &str)
 where
-    E: KafkaEvent + Example,
+    E: Example,
     P: Serialize + DeserializeOwned,
 {
-    let bytes = example_bytes::<E>();
-    let envelope = Envelope::<E>::from_json(&bytes).expect("valid example");
-    let plain: PlainEnvelope<P> = serde_json::from_slice(&bytes).expect("twin decodes");
-    let schema = E::json_schema();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft7)
-        .build(&schema)
-        .expect("schema compiles");
+    let Fixture {
+        bytes,
+        envelope,
+        plain,
+        validator,
+    } = Fixture::<E, P>::new();
     let plain_encode = time_per_call(|| {
         black_box(serde_json::to_vec(black_box(&plain)).ok());
     });

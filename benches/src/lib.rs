@@ -82,6 +82,47 @@ pub struct PlainAudit {
     pub granted: bool,
 }
 
+/// One event prepared for the benchmarks: its example's bytes, the decoded envelope, the plain
+/// twin `P` decoded from the same bytes, and a `jsonschema` validator compiled once.
+pub struct Fixture<E, P> {
+    /// The example envelope as JSON.
+    pub bytes: Vec<u8>,
+    /// The example, decoded and validated.
+    pub envelope: event_core::Envelope<E>,
+    /// The same bytes decoded into the plain twin.
+    pub plain: PlainEnvelope<P>,
+    /// The event's schema, compiled.
+    pub validator: jsonschema::Validator,
+}
+
+impl<E: Example, P: serde::de::DeserializeOwned> Fixture<E, P> {
+    /// The fixture of `E` and its twin `P`.
+    ///
+    /// # Panics
+    /// If the example does not decode, which the catalog's tests rule out.
+    pub fn new() -> Self {
+        let bytes = example_bytes::<E>();
+        let envelope = event_core::Envelope::<E>::from_json(&bytes).expect("a valid example");
+        let plain = serde_json::from_slice(&bytes).expect("the twin reads the same bytes");
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .build(&E::json_schema())
+            .expect("the schema compiles");
+        Fixture {
+            bytes,
+            envelope,
+            plain,
+            validator,
+        }
+    }
+}
+
+impl<E: Example, P: serde::de::DeserializeOwned> Default for Fixture<E, P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The JSON bytes of an example envelope of `E`.
 pub fn example_bytes<E: Example>() -> Vec<u8> {
     serde_json::to_vec(&example_envelope(E::example())).unwrap_or_default()
