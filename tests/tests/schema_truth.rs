@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeZone, Utc};
+use event_core::validate::Validate;
 use event_core::{EventSchema, KafkaEvent};
 use kafka_events_tests::{draft7_validator, errors_of, is_valid_draft7_schema};
 use proptest::prelude::*;
@@ -449,4 +450,44 @@ fn recursive_types_terminate_and_validate() {
     };
     assert!(validator.is_valid(&serde_json::to_value(&tree).expect("json")));
     assert!(!validator.is_valid(&json!({"value": 1, "children": [{"value": 300, "children": []}]})));
+}
+
+/// A generic event: the derive adds the bounds its parameters need.
+#[derive(KafkaEvent, Serialize, Deserialize, Debug, PartialEq)]
+#[event("system.probe.reported", version = "1.4.0")]
+pub struct Probe<T> {
+    /// The probed value.
+    pub value: T,
+    /// Where it was probed.
+    #[event(max_length = 16)]
+    pub host: String,
+}
+
+#[test]
+fn generic_events_get_bounds_and_a_schema_per_instance() {
+    let document = Probe::<u8>::json_schema();
+    assert_eq!(
+        document["properties"]["event_type"]["const"],
+        "system.probe.reported"
+    );
+    assert_eq!(
+        document["definitions"]["Probe_u8"]["properties"]["value"]["maximum"],
+        255
+    );
+    assert_eq!(<Probe<String> as KafkaEvent>::TOPIC, "game.system.events");
+    let envelope = event_core::Envelope::new(Probe {
+        value: 7u8,
+        host: "edge-1".to_owned(),
+    });
+    let bytes = envelope.to_json().expect("valid");
+    assert_eq!(
+        event_core::Envelope::<Probe<u8>>::from_json(&bytes).expect("decodes"),
+        envelope
+    );
+    assert!(event_core::Envelope::new(Probe {
+        value: 1u8,
+        host: "x".repeat(17)
+    })
+    .validate()
+    .is_err());
 }

@@ -12,6 +12,18 @@ use crate::validate::EventSpec;
 pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStream {
     let ident = container.ident;
     let mut generics = with_schema_bounds(container.generics);
+    let validate_bounds: Vec<syn::WherePredicate> = container
+        .generics
+        .type_params()
+        .map(|param| {
+            let ident = &param.ident;
+            parse_quote!(#ident: ::event_core::validate::Validate)
+        })
+        .collect();
+    generics
+        .make_where_clause()
+        .predicates
+        .extend(validate_bounds);
     let (_, ty_generics, _) = container.generics.split_for_impl();
     generics.make_where_clause().predicates.push(parse_quote! {
         #ident #ty_generics: ::event_core::__private::serde::Serialize
