@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use super::content::{compare_rest, member_added_to_partial, member_removed, RemovalKinds, Rest};
 use super::diff::{compare, compare_bound, compare_optional, number, Context};
 use super::kind::ChangeKind::*;
 use super::node::Handle;
@@ -74,20 +75,12 @@ fn compare_tuples<'a>(
             match (o_items.get(index), u_items.get(index)) {
                 (Some(o), Some(u)) => compare(ctx, Handle::whole(o), Handle::whole(u))?,
                 (Some(o), None) => {
-                    if is_open(u_additional) {
-                        ctx.record(ItemRemovedFromOpenContentModel);
-                    } else if let Some(schema) = partial(u_additional) {
-                        let covered = ctx.trial(o, schema)?;
-                        ctx.record(if covered {
-                            ItemRemovedIsCoveredByPartiallyOpenContentModel
-                        } else {
-                            ItemRemovedNotCoveredByPartiallyOpenContentModel
-                        });
-                    } else if **o == Value::Bool(false) {
-                        ctx.record(ItemWithFalseRemovedFromClosedContentModel);
+                    let rest = if is_open(u_additional) {
+                        Rest::Open
                     } else {
-                        ctx.record(ItemRemovedFromClosedContentModel);
-                    }
+                        partial(u_additional).map_or(Rest::Closed, Rest::Partial)
+                    };
+                    member_removed(ctx, o, rest, &ITEM_REMOVED)?;
                 }
                 (None, Some(u)) => {
                     if is_open(o_additional) {
@@ -97,12 +90,16 @@ fn compare_tuples<'a>(
                             ItemAddedToOpenContentModel
                         });
                     } else if let Some(schema) = partial(o_additional) {
-                        let covered = ctx.trial(schema, u)?;
-                        ctx.record(if covered {
-                            ItemAddedIsCoveredByPartiallyOpenContentModel
-                        } else {
-                            ItemAddedNotCoveredByPartiallyOpenContentModel
-                        });
+                        let kind = member_added_to_partial(
+                            ctx,
+                            schema,
+                            u,
+                            [
+                                ItemAddedIsCoveredByPartiallyOpenContentModel,
+                                ItemAddedNotCoveredByPartiallyOpenContentModel,
+                            ],
+                        )?;
+                        ctx.record(kind);
                     } else {
                         ctx.record(ItemAddedToClosedContentModel);
                     }
@@ -123,21 +120,24 @@ fn compare_additional_items<'a>(
     let (od, ud) = ctx.documents();
     let (o, u) = (od.additional_items(original), ud.additional_items(update));
     ctx.enter(&["additionalItems"], |ctx| {
-        let permits = |v: Option<&Value>| !matches!(v, Some(Value::Bool(false)));
-        if permits(o) != permits(u) {
-            ctx.record(if permits(o) {
-                AdditionalItemsRemoved
-            } else {
-                AdditionalItemsAdded
-            });
-        } else {
-            match (partial(o), partial(u)) {
-                (None, Some(_)) => ctx.record(AdditionalItemsNarrowed),
-                (Some(_), None) => ctx.record(AdditionalItemsExtended),
-                (Some(o), Some(u)) => compare(ctx, Handle::whole(o), Handle::whole(u))?,
-                (None, None) => {}
-            }
-        }
-        Ok(())
+        compare_rest(
+            ctx,
+            o,
+            u,
+            [
+                AdditionalItemsAdded,
+                AdditionalItemsRemoved,
+                AdditionalItemsNarrowed,
+                AdditionalItemsExtended,
+            ],
+        )
     })
 }
+
+const ITEM_REMOVED: RemovalKinds = RemovalKinds {
+    open: ItemRemovedFromOpenContentModel,
+    covered: ItemRemovedIsCoveredByPartiallyOpenContentModel,
+    not_covered: ItemRemovedNotCoveredByPartiallyOpenContentModel,
+    false_removed: ItemWithFalseRemovedFromClosedContentModel,
+    closed: ItemRemovedFromClosedContentModel,
+};

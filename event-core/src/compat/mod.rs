@@ -24,6 +24,7 @@
 //! version of a history, the others against the latest only. `None` checks nothing.
 
 mod array;
+mod content;
 mod diff;
 mod kind;
 mod matching;

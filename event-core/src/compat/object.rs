@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::content::{compare_rest, member_added_to_partial, member_removed, RemovalKinds, Rest};
 use super::diff::{compare_bound, number, Context};
 use super::kind::ChangeKind::{self, *};
 use super::CompatError;
@@ -174,22 +175,21 @@ fn removed<'a>(
     name: &str,
     original: &'a Value,
 ) -> Result<(), CompatError> {
-    if is_open(ctx, update, false) {
-        ctx.record(PropertyRemovedFromOpenContentModel);
-    } else if let Some(partial) = partial_schema(ctx, update, name, false) {
-        let covered = ctx.trial(original, partial)?;
-        ctx.record(if covered {
-            PropertyRemovedIsCoveredByPartiallyOpenContentModel
-        } else {
-            PropertyRemovedNotCoveredByPartiallyOpenContentModel
-        });
-    } else if original == &Value::Bool(false) {
-        ctx.record(PropertyWithFalseRemovedFromClosedContentModel);
+    let rest = if is_open(ctx, update, false) {
+        Rest::Open
     } else {
-        ctx.record(PropertyRemovedFromClosedContentModel);
-    }
-    Ok(())
+        partial_schema(ctx, update, name, false).map_or(Rest::Closed, Rest::Partial)
+    };
+    member_removed(ctx, original, rest, &PROPERTY_REMOVED)
 }
+
+const PROPERTY_REMOVED: RemovalKinds = RemovalKinds {
+    open: PropertyRemovedFromOpenContentModel,
+    covered: PropertyRemovedIsCoveredByPartiallyOpenContentModel,
+    not_covered: PropertyRemovedNotCoveredByPartiallyOpenContentModel,
+    false_removed: PropertyWithFalseRemovedFromClosedContentModel,
+    closed: PropertyRemovedFromClosedContentModel,
+};
 
 fn added<'a>(
     ctx: &mut Context<'a>,
@@ -213,12 +213,16 @@ fn added<'a>(
         return Ok(());
     }
     if let Some(partial) = partial_schema(ctx, original, name, true) {
-        let covered = ctx.trial(partial, update)?;
-        ctx.record(if covered {
-            PropertyAddedIsCoveredByPartiallyOpenContentModel
-        } else {
-            PropertyAddedNotCoveredByPartiallyOpenContentModel
-        });
+        let kind = member_added_to_partial(
+            ctx,
+            partial,
+            update,
+            [
+                PropertyAddedIsCoveredByPartiallyOpenContentModel,
+                PropertyAddedNotCoveredByPartiallyOpenContentModel,
+            ],
+        )?;
+        ctx.record(kind);
     }
     kind = if required && has_default(update) {
         RequiredPropertyWithDefaultAddedToUnopenContentModel
@@ -316,26 +320,16 @@ fn compare_additional_properties<'a>(
     let o = od.additional_properties(original);
     let u = ud.additional_properties(update);
     ctx.enter(&["additionalProperties"], |ctx| {
-        let permits = |v: Option<&Value>| !matches!(v, Some(Value::Bool(false)));
-        let schema = |v: Option<&'a Value>| v.filter(|s| s.is_object());
-        if permits(o) != permits(u) {
-            ctx.record(if permits(u) {
-                AdditionalPropertiesAdded
-            } else {
-                AdditionalPropertiesRemoved
-            });
-        } else {
-            match (schema(o), schema(u)) {
-                (None, Some(_)) => ctx.record(AdditionalPropertiesNarrowed),
-                (Some(_), None) => ctx.record(AdditionalPropertiesExtended),
-                (Some(o), Some(u)) => super::diff::compare(
-                    ctx,
-                    super::node::Handle::whole(o),
-                    super::node::Handle::whole(u),
-                )?,
-                (None, None) => {}
-            }
-        }
-        Ok(())
+        compare_rest(
+            ctx,
+            o,
+            u,
+            [
+                AdditionalPropertiesAdded,
+                AdditionalPropertiesRemoved,
+                AdditionalPropertiesNarrowed,
+                AdditionalPropertiesExtended,
+            ],
+        )
     })
 }
