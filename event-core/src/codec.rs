@@ -65,6 +65,9 @@ pub enum CodecError {
     /// serde could not write the value.
     #[error("cannot serialise the envelope: {0}")]
     Encode(String),
+    /// A binary record that is corrupt, truncated or not this event's (bytecheck's message).
+    #[error("binary record: {0}")]
+    Binary(String),
 }
 
 /// Limits applied when decoding.
@@ -245,20 +248,26 @@ impl<T: KafkaEvent> Envelope<T> {
                 })
             }
         };
-        if envelope.event_type() != T::EVENT_TYPE {
-            return Err(CodecError::WrongEventType {
-                expected: T::EVENT_TYPE,
-                found: envelope.event_type().to_owned(),
-            });
-        }
-        if major_of(envelope.version()) != Some(T::MAJOR_VERSION) {
-            return Err(CodecError::IncompatibleVersion {
-                expected: T::MAJOR_VERSION,
-                found: envelope.version().to_owned(),
-            });
-        }
+        envelope.check_identity()?;
         envelope.validate()?;
         Ok(envelope)
+    }
+
+    /// The envelope carries `T` in its major version.
+    pub(crate) fn check_identity(&self) -> Result<(), CodecError> {
+        if self.event_type() != T::EVENT_TYPE {
+            return Err(CodecError::WrongEventType {
+                expected: T::EVENT_TYPE,
+                found: self.event_type().to_owned(),
+            });
+        }
+        if major_of(self.version()) != Some(T::MAJOR_VERSION) {
+            return Err(CodecError::IncompatibleVersion {
+                expected: T::MAJOR_VERSION,
+                found: self.version().to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// The Kafka record of this envelope: `T`'s topic, the event's partition key, headers and

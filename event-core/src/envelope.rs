@@ -37,19 +37,19 @@ pub struct Metadata {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
-    event_id: Uuid,
-    event_type: Cow<'static, str>,
-    timestamp: DateTime<Utc>,
-    version: Cow<'static, str>,
-    source: String,
+    pub(crate) event_id: Uuid,
+    pub(crate) event_type: Cow<'static, str>,
+    pub(crate) timestamp: DateTime<Utc>,
+    pub(crate) version: Cow<'static, str>,
+    pub(crate) source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    correlation_id: Option<Uuid>,
+    pub(crate) correlation_id: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    session_id: Option<Uuid>,
+    pub(crate) session_id: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    player_id: Option<Uuid>,
-    data: T,
-    metadata: Metadata,
+    pub(crate) player_id: Option<Uuid>,
+    pub(crate) data: T,
+    pub(crate) metadata: Metadata,
 }
 
 /// The `source` of an envelope built without [`Envelope::with_source`].

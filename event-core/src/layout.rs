@@ -103,6 +103,22 @@ pub const fn layout_order<const N: usize>(fields: [FieldLayout; N]) -> [usize; N
     order
 }
 
+/// The inverse of a permutation: `inverse[order[k]] == k`.
+///
+/// ```
+/// use event_core::layout::inverse_order;
+/// assert_eq!(inverse_order([2, 0, 1]), [1, 2, 0]);
+/// ```
+pub const fn inverse_order<const N: usize>(order: [usize; N]) -> [usize; N] {
+    let mut inverse = [0usize; N];
+    let mut k = 0;
+    while k < N {
+        inverse[order[k]] = k;
+        k += 1;
+    }
+    inverse
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,7 @@
 // Lets the derives' absolute `::event_core::…` paths work inside this crate too.
 extern crate self as event_core;
 
+pub mod binary;
 pub mod codec;
 pub mod compat;
 pub mod document;
@@ -66,6 +67,7 @@ pub mod domains {
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+    pub use rkyv;
     pub use regex;
     pub use serde;
     pub use serde_json;

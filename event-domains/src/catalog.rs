@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use event_core::codec::{event_type_of, DispatchError, KafkaRecord, EVENT_TYPE_HEADER};
+use event_core::binary::Binary;
 use event_core::registry::EventDescriptor;
 use event_core::validate::{Validate, Violations};
 use event_core::{Envelope, KafkaEvent};
@@ -10,7 +11,7 @@ use uuid::Uuid;
 use crate::{combat, economy, social, system};
 
 /// An event of the catalog with a realistic example instance.
-pub trait Example: KafkaEvent {
+pub trait Example: KafkaEvent + Binary + PartialEq + std::fmt::Debug {
     /// A realistic instance of the event (never zeros), used in docs, exports and tests.
     fn example() -> Self;
 }
@@ -35,6 +36,10 @@ pub struct CatalogEvent {
     pub validate: fn(&serde_json::Value) -> Result<Result<(), Violations>, serde_json::Error>,
     /// Encodes the example into its Kafka record.
     pub example_record: fn() -> Result<KafkaRecord, event_core::codec::CodecError>,
+    /// Encodes the example as a binary record, decodes it back and compares; the record's size.
+    pub binary_round_trip: fn() -> Result<usize, String>,
+    /// The record's fields in declaration order and their layout order, for the layout report.
+    pub binary_layout: fn() -> (Vec<event_core::binary::BinaryField>, Vec<usize>),
 }
 
 impl CatalogEvent {
@@ -52,6 +57,17 @@ impl CatalogEvent {
                 Ok(envelope.validate())
             },
             example_record: || example_envelope(E::example()).to_record(),
+            binary_round_trip: || {
+                let envelope = example_envelope(E::example());
+                let bytes = envelope.to_binary().map_err(|e| e.to_string())?;
+                let back = Envelope::<E>::from_binary(&bytes).map_err(|e| e.to_string())?;
+                if back == envelope {
+                    Ok(bytes.len())
+                } else {
+                    Err(format!("decoded {back:?}, expected {envelope:?}"))
+                }
+            },
+            binary_layout: || (E::binary_fields(), E::binary_layout_order()),
         }
     }
 

@@ -50,13 +50,15 @@ pub struct EventAttr {
     pub domain: Option<syn::Path>,
     pub compat: Option<LitStr>,
     pub key: Option<Ident>,
+    /// `binary = false`: no binary (rkyv) form.
+    pub binary: Option<bool>,
     /// A name was given but is not a string literal (already reported).
     pub malformed_name: bool,
 }
 
 /// Keys accepted by `#[event(..)]` on a type, listed in errors.
 pub const CONTAINER_KEYS: &str = "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, \
-    `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`";
+    `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`, `binary = false`";
 
 /// Keys accepted by `#[event(..)]` on a field, listed in errors.
 pub const FIELD_KEYS: &str = "minimum, maximum, exclusive_minimum, exclusive_maximum, multiple_of, \
@@ -163,6 +165,13 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
                 "domain" => {
                     let path: syn::Path = input.parse()?;
                     set_once(cx, &key, &mut out.domain, path);
+                }
+                "binary" => {
+                    let value: Expr = input.parse()?;
+                    match value {
+                        Expr::Lit(ExprLit { lit: Lit::Bool(b), .. }) => set_once(cx, &key, &mut out.binary, b.value),
+                        other => cx.error_spanned_by(other, "`binary` takes `true` or `false`"),
+                    }
                 }
                 "key" => {
                     let field: Ident = input.call(Ident::parse_any)?;

@@ -114,7 +114,7 @@ pub struct Labelled<T> {
 ///
 /// Second paragraph of the description.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq, Arbitrary)]
-#[event("combat.truth.everything", version = "1.2.3")]
+#[event("combat.truth.everything", version = "1.2.3", binary = false)]
 pub struct Everything {
     #[proptest(strategy = "uuids()")]
     pub id: Uuid,
@@ -421,6 +421,7 @@ fn output_is_deterministic() {
 
 /// A recursive type: `$ref` to itself terminates.
 #[derive(EventSchema, Serialize, Deserialize)]
+#[event(binary = false)]
 pub struct Tree {
     pub value: u8,
     pub children: Vec<Tree>,

@@ -1,10 +1,12 @@
 //! Code generation (quote only): every decision was made by `ast` and `validate`.
 
+mod binary;
 mod event;
 mod keywords;
 mod schema;
 mod validate;
 
+pub use binary::expand_binary;
 pub use event::expand_kafka_event;
 pub use schema::expand_event_schema;
 pub use validate::expand_validate;

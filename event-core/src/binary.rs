@@ -1,0 +1,375 @@
+//! The binary record: envelopes archived with rkyv 0.8, fields in layout order.
+//!
+//! rkyv archives every struct `#[repr(C)]` in declaration order, so declaration order decides
+//! its padding. The derive therefore emits, for each type, a hidden mirror whose fields are the
+//! type's fields **in layout order** (see [`crate::layout`]), and uses rkyv's remote derive so
+//! that no field is cloned: the mirror reads the original's fields through getters when
+//! archiving and moves them back when deserializing. The order comes from `size_of`/`align_of`
+//! in const evaluation, so the mirror's fields are *slots* (`slot0`, `slot1` …) whose types are
+//! picked by const indices ([`Field`], [`Slot`]).
+//!
+//! Untrusted bytes are checked (bytecheck) before use: corrupt, truncated or hostile input is
+//! an error, never a panic or undefined behaviour.
+//!
+//! ```
+//! use event_core::{Envelope, KafkaEvent};
+//! # #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+//! # #[event("combat.player.attack")]
+//! # pub struct Attack { pub hit: bool, pub damage: u32, pub weapon: String }
+//! let envelope = Envelope::new(Attack { hit: true, damage: 12, weapon: "rifle".into() });
+//! let bytes = envelope.to_binary().unwrap();
+//! assert_eq!(Envelope::<Attack>::from_binary(&bytes).unwrap(), envelope);
+//! assert!(Envelope::<Attack>::from_binary(&bytes[..bytes.len() - 4]).is_err());
+//! ```
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+
+use chrono::{DateTime, Utc};
+use rkyv::api::high::{HighDeserializer, HighSerializer, HighValidator};
+use rkyv::bytecheck::CheckBytes;
+use rkyv::rancor::{Error as RkyvError, Fallible, Source};
+use rkyv::ser::allocator::ArenaHandle;
+use rkyv::util::AlignedVec;
+use rkyv::with::{ArchiveWith, AsOwned, DeserializeWith, Map, MapKV, SerializeWith, With};
+use rkyv::{Archive, Deserialize, Place, Serialize};
+use uuid::Uuid;
+
+use crate::codec::CodecError;
+use crate::domain::Priority;
+use crate::envelope::{Envelope, Metadata};
+use crate::validate::Validate;
+use crate::KafkaEvent;
+
+/// The serializer every binary record is written with.
+pub type BinarySerializer<'a> = HighSerializer<AlignedVec, ArenaHandle<'a>, RkyvError>;
+/// The deserializer every binary record is read with.
+pub type BinaryDeserializer = HighDeserializer<RkyvError>;
+/// The validator that checks untrusted bytes.
+pub type BinaryValidator<'a> = HighValidator<'a, RkyvError>;
+
+/// A type with a binary (rkyv) form: `With` archives it. Derived for every non-generic type of
+/// `#[derive(KafkaEvent)]` and `#[derive(EventSchema)]` (opt out with
+/// `#[event(binary = false)]`), implemented for the standard types events use.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no binary (rkyv) form",
+    note = "derived types get one; implement `event_core::binary::Binary`, or put `#[event(binary = false)]` on the type that holds this field"
+)]
+pub trait Binary: Sized {
+    /// The rkyv `with`-wrapper that archives `Self`.
+    type With: ArchiveWith<Self, Archived: for<'a> CheckBytes<BinaryValidator<'a>>>
+        + for<'a> SerializeWith<Self, BinarySerializer<'a>>
+        + DeserializeWith<<Self::With as ArchiveWith<Self>>::Archived, Self, BinaryDeserializer>;
+
+    /// The fields of a record, in declaration order (empty for other types).
+    fn binary_fields() -> Vec<BinaryField> {
+        Vec::new()
+    }
+
+    /// The declaration indices of [`binary_fields`](Self::binary_fields) in layout order.
+    fn binary_layout_order() -> Vec<usize> {
+        Vec::new()
+    }
+}
+
+/// The archived form of `T`.
+pub type ArchivedOf<T> = <<T as Binary>::With as ArchiveWith<T>>::Archived;
+
+/// One field of a record, for the layout report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BinaryField {
+    /// The field's wire name.
+    pub name: &'static str,
+    /// `size_of` the Rust type.
+    pub size: usize,
+    /// `align_of` the Rust type.
+    pub align: usize,
+    /// `size_of` the archived type.
+    pub archived_size: usize,
+    /// `align_of` the archived type.
+    pub archived_align: usize,
+}
+
+impl BinaryField {
+    /// The facts of a field of type `T` named `name`.
+    pub const fn of<T: Binary>(name: &'static str) -> Self {
+        BinaryField {
+            name,
+            size: core::mem::size_of::<T>(),
+            align: core::mem::align_of::<T>(),
+            archived_size: core::mem::size_of::<ArchivedOf<T>>(),
+            archived_align: core::mem::align_of::<ArchivedOf<T>>(),
+        }
+    }
+}
+
+/// The size of a `#[repr(C)]` struct of `(size, align)` fields in the given order: what rkyv's
+/// archived struct occupies.
+///
+/// ```
+/// use event_core::binary::repr_c_size;
+/// assert_eq!(repr_c_size([(1, 1), (8, 8), (1, 1)]), 24);
+/// assert_eq!(repr_c_size([(8, 8), (1, 1), (1, 1)]), 16);
+/// ```
+pub fn repr_c_size(fields: impl IntoIterator<Item = (usize, usize)>) -> usize {
+    let (mut offset, mut max_align) = (0usize, 1usize);
+    for (size, align) in fields {
+        offset = offset.div_ceil(align) * align + size;
+        max_align = max_align.max(align);
+    }
+    offset.div_ceil(max_align) * max_align
+}
+
+/// The field of declaration index `I` of a record, for the layout-order mirror.
+pub trait Field<const I: usize> {
+    /// Its type.
+    type Type;
+    /// A reference to it.
+    fn field(&self) -> &Self::Type;
+}
+
+/// Slot `K` of a mirror being taken apart, for the layout-order mirror.
+pub trait Slot<const K: usize> {
+    /// The slot's type.
+    type Type;
+    /// Moves the value out (once).
+    fn take(&mut self) -> Option<Self::Type>;
+}
+
+/// Moves slot `K` out of a mirror being taken apart. Generated code calls it once per slot.
+pub fn take_slot<S: Slot<K>, const K: usize>(slots: &mut S) -> S::Type {
+    match slots.take() {
+        Some(value) => value,
+        None => unreachable!("the generated conversion takes each slot exactly once"),
+    }
+}
+
+/// Archives a value with its own rkyv implementation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Native;
+
+impl<F: Archive> ArchiveWith<F> for Native {
+    type Archived = F::Archived;
+    type Resolver = F::Resolver;
+    fn resolve_with(field: &F, resolver: Self::Resolver, out: Place<Self::Archived>) {
+        field.resolve(resolver, out);
+    }
+}
+
+impl<F: Serialize<S>, S: Fallible + ?Sized> SerializeWith<F, S> for Native {
+    fn serialize_with(field: &F, serializer: &mut S) -> Result<Self::Resolver, S::Error> {
+        field.serialize(serializer)
+    }
+}
+
+impl<F: Archive, D: Fallible + ?Sized> DeserializeWith<F::Archived, F, D> for Native
+where
+    F::Archived: Deserialize<F, D>,
+{
+    fn deserialize_with(field: &F::Archived, deserializer: &mut D) -> Result<F, D::Error> {
+        field.deserialize(deserializer)
+    }
+}
+
+/// Archives a UTC timestamp as nanoseconds since the Unix epoch (an `i64`: years 1677 to 2262).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timestamp;
+
+#[derive(Debug, thiserror::Error)]
+#[error("timestamp {0} is outside the binary record's range (years 1677 to 2262)")]
+struct TimestampOutOfRange(DateTime<Utc>);
+
+impl ArchiveWith<DateTime<Utc>> for Timestamp {
+    type Archived = rkyv::Archived<i64>;
+    type Resolver = ();
+    fn resolve_with(field: &DateTime<Utc>, resolver: (), out: Place<Self::Archived>) {
+        // The range was checked by `serialize_with`.
+        field.timestamp_nanos_opt().unwrap_or_default().resolve(resolver, out);
+    }
+}
+
+impl<S: Fallible + ?Sized> SerializeWith<DateTime<Utc>, S> for Timestamp
+where
+    S::Error: Source,
+{
+    fn serialize_with(field: &DateTime<Utc>, _: &mut S) -> Result<(), S::Error> {
+        match field.timestamp_nanos_opt() {
+            Some(_) => Ok(()),
+            None => Err(S::Error::new(TimestampOutOfRange(*field))),
+        }
+    }
+}
+
+impl<D: Fallible + ?Sized> DeserializeWith<rkyv::Archived<i64>, DateTime<Utc>, D> for Timestamp {
+    fn deserialize_with(field: &rkyv::Archived<i64>, _: &mut D) -> Result<DateTime<Utc>, D::Error> {
+        Ok(DateTime::from_timestamp_nanos(field.to_native()))
+    }
+}
+
+macro_rules! native {
+    ($($ty:ty),* $(,)?) => {$( impl Binary for $ty { type With = Native; } )*};
+}
+native!(bool, u8, u16, u32, u64, u128, i8, i16, i32, i64, i128, f32, f64, char, String, Uuid, ());
+
+impl Binary for DateTime<Utc> {
+    type With = Timestamp;
+}
+
+impl<T: Binary> Binary for Option<T> {
+    type With = Map<T::With>;
+}
+
+impl<T: Binary> Binary for Vec<T> {
+    type With = Map<T::With>;
+}
+
+impl<K: Binary + Ord, V: Binary> Binary for BTreeMap<K, V>
+where
+    ArchivedOf<K>: Ord,
+{
+    type With = MapKV<K::With, V::With>;
+}
+
+impl<K: Binary + Hash + Eq, V: Binary> Binary for HashMap<K, V>
+where
+    ArchivedOf<K>: Hash + Eq,
+{
+    type With = MapKV<K::With, V::With>;
+}
+
+/// Archives the envelope, fields in layout order: variable-length first (data, names), then
+/// the timestamp, then the ids. Its archived form, [`ArchivedEnvelope`], has the same public
+/// fields (the data's archived fields are slots in layout order).
+#[derive(Archive, Serialize, Deserialize)]
+#[rkyv(remote = Envelope<T>)]
+#[rkyv(archived = ArchivedEnvelope)]
+#[allow(missing_docs)] // the fields of `Envelope`, documented there
+pub struct EnvelopeLayout<T: Binary> {
+    #[rkyv(with = T::With)]
+    pub data: T,
+    #[rkyv(with = AsOwned)]
+    pub event_type: Cow<'static, str>,
+    #[rkyv(with = AsOwned)]
+    pub version: Cow<'static, str>,
+    pub source: String,
+    #[rkyv(with = MetadataLayout)]
+    pub metadata: Metadata,
+    #[rkyv(with = Timestamp)]
+    pub timestamp: DateTime<Utc>,
+    pub event_id: Uuid,
+    pub correlation_id: Option<Uuid>,
+    pub session_id: Option<Uuid>,
+    pub player_id: Option<Uuid>,
+}
+
+impl<T: Binary> From<EnvelopeLayout<T>> for Envelope<T> {
+    fn from(layout: EnvelopeLayout<T>) -> Self {
+        Envelope {
+            event_id: layout.event_id,
+            event_type: layout.event_type,
+            timestamp: layout.timestamp,
+            version: layout.version,
+            source: layout.source,
+            correlation_id: layout.correlation_id,
+            session_id: layout.session_id,
+            player_id: layout.player_id,
+            data: layout.data,
+            metadata: layout.metadata,
+        }
+    }
+}
+
+/// Archives [`Metadata`].
+#[derive(Archive, Serialize, Deserialize)]
+#[rkyv(remote = Metadata)]
+#[rkyv(archived = ArchivedMetadata)]
+#[allow(missing_docs)] // the fields of `Metadata`, documented there
+pub struct MetadataLayout {
+    pub ttl: String,
+    pub retry_count: u32,
+    #[rkyv(with = PriorityLayout)]
+    pub priority: Priority,
+}
+
+impl From<MetadataLayout> for Metadata {
+    fn from(layout: MetadataLayout) -> Self {
+        Metadata {
+            priority: layout.priority,
+            ttl: layout.ttl,
+            retry_count: layout.retry_count,
+        }
+    }
+}
+
+/// Archives [`Priority`].
+#[derive(Archive, Serialize, Deserialize)]
+#[rkyv(remote = Priority)]
+#[rkyv(archived = ArchivedPriority)]
+pub enum PriorityLayout {
+    /// `low`
+    Low,
+    /// `normal`
+    Normal,
+    /// `high`
+    High,
+    /// `critical`
+    Critical,
+}
+
+impl From<PriorityLayout> for Priority {
+    fn from(layout: PriorityLayout) -> Self {
+        match layout {
+            PriorityLayout::Low => Priority::Low,
+            PriorityLayout::Normal => Priority::Normal,
+            PriorityLayout::High => Priority::High,
+            PriorityLayout::Critical => Priority::Critical,
+        }
+    }
+}
+
+fn binary_error(error: RkyvError) -> CodecError {
+    CodecError::Binary(error.to_string())
+}
+
+impl<T: KafkaEvent + Binary> Envelope<T> {
+    /// The binary record of this envelope, after checking every constraint.
+    pub fn to_binary(&self) -> Result<AlignedVec, CodecError> {
+        self.to_binary_in(AlignedVec::new())
+    }
+
+    /// [`to_binary`](Self::to_binary) into a buffer to reuse (cleared first).
+    pub fn to_binary_in(&self, mut buffer: AlignedVec) -> Result<AlignedVec, CodecError> {
+        self.validate()?;
+        buffer.clear();
+        rkyv::api::high::to_bytes_in::<_, RkyvError>(With::<Self, EnvelopeLayout<T>>::cast(self), buffer)
+            .map_err(binary_error)
+    }
+
+    /// Checked access to a binary record without deserializing it. `bytes` must be aligned as
+    /// rkyv requires (an [`AlignedVec`], or 16-byte aligned); use
+    /// [`from_binary`](Self::from_binary) for bytes of any alignment.
+    pub fn access_binary(bytes: &[u8]) -> Result<&ArchivedEnvelope<T>, CodecError> {
+        rkyv::access::<ArchivedEnvelope<T>, RkyvError>(bytes).map_err(binary_error)
+    }
+
+    /// Decodes and checks a binary record: the bytes (bytecheck), then the event type, the
+    /// major version and every constraint, as [`from_json`](Self::from_json) does.
+    pub fn from_binary(bytes: &[u8]) -> Result<Self, CodecError> {
+        let mut aligned;
+        let bytes = if (bytes.as_ptr() as usize) % 16 == 0 {
+            bytes
+        } else {
+            aligned = AlignedVec::<16>::with_capacity(bytes.len());
+            aligned.extend_from_slice(bytes);
+            &aligned[..]
+        };
+        let archived = Self::access_binary(bytes)?;
+        let envelope: Envelope<T> =
+            rkyv::deserialize::<Envelope<T>, RkyvError>(With::<ArchivedEnvelope<T>, EnvelopeLayout<T>>::cast(archived))
+                .map_err(binary_error)?;
+        envelope.check_identity()?;
+        envelope.validate()?;
+        Ok(envelope)
+    }
+}
