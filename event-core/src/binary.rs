@@ -89,13 +89,16 @@ pub struct BinaryField {
     pub archived_size: usize,
     /// `align_of` the archived type.
     pub archived_align: usize,
+    /// Whether the value has a variable length (strings, sequences, maps, nested records).
+    pub variable: bool,
 }
 
 impl BinaryField {
     /// The facts of a field of type `T` named `name`.
-    pub const fn of<T: Binary>(name: &'static str) -> Self {
+    pub const fn of<T: Binary + crate::EventSchema>(name: &'static str) -> Self {
         BinaryField {
             name,
+            variable: matches!(T::LAYOUT_CLASS, crate::layout::LayoutClass::Variable),
             size: core::mem::size_of::<T>(),
             align: core::mem::align_of::<T>(),
             archived_size: core::mem::size_of::<ArchivedOf<T>>(),
@@ -185,7 +188,10 @@ impl ArchiveWith<DateTime<Utc>> for Timestamp {
     type Resolver = ();
     fn resolve_with(field: &DateTime<Utc>, resolver: (), out: Place<Self::Archived>) {
         // The range was checked by `serialize_with`.
-        field.timestamp_nanos_opt().unwrap_or_default().resolve(resolver, out);
+        field
+            .timestamp_nanos_opt()
+            .unwrap_or_default()
+            .resolve(resolver, out);
     }
 }
 
@@ -210,7 +216,25 @@ impl<D: Fallible + ?Sized> DeserializeWith<rkyv::Archived<i64>, DateTime<Utc>, D
 macro_rules! native {
     ($($ty:ty),* $(,)?) => {$( impl Binary for $ty { type With = Native; } )*};
 }
-native!(bool, u8, u16, u32, u64, u128, i8, i16, i32, i64, i128, f32, f64, char, String, Uuid, ());
+native!(
+    bool,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    f32,
+    f64,
+    char,
+    String,
+    Uuid,
+    ()
+);
 
 impl Binary for DateTime<Utc> {
     type With = Timestamp;
@@ -241,15 +265,18 @@ where
 /// Archives the envelope, fields in layout order: variable-length first (data, names), then
 /// the timestamp, then the ids. Its archived form, [`ArchivedEnvelope`], has the same public
 /// fields (the data's archived fields are slots in layout order).
+///
+/// The event type is stored as a 64-bit hash ([`event_type_hash`]): the record's identity is
+/// still checked on decode, in 8 bytes instead of the name.
 #[derive(Archive, Serialize, Deserialize)]
 #[rkyv(remote = Envelope<T>)]
 #[rkyv(archived = ArchivedEnvelope)]
 #[allow(missing_docs)] // the fields of `Envelope`, documented there
-pub struct EnvelopeLayout<T: Binary> {
+pub struct EnvelopeLayout<T: Binary + KafkaEvent> {
     #[rkyv(with = T::With)]
     pub data: T,
-    #[rkyv(with = AsOwned)]
-    pub event_type: Cow<'static, str>,
+    #[rkyv(getter = hash_of_event_type)]
+    pub event_type_hash: u64,
     #[rkyv(with = AsOwned)]
     pub version: Cow<'static, str>,
     pub source: String,
@@ -263,11 +290,41 @@ pub struct EnvelopeLayout<T: Binary> {
     pub player_id: Option<Uuid>,
 }
 
-impl<T: Binary> From<EnvelopeLayout<T>> for Envelope<T> {
+/// FNV-1a of an event type: how a binary record names its event.
+///
+/// ```
+/// use event_core::binary::event_type_hash;
+/// assert_ne!(event_type_hash("combat.session.start"), event_type_hash("combat.session.end"));
+/// ```
+pub const fn event_type_hash(event_type: &str) -> u64 {
+    let bytes = event_type.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01B3);
+        i += 1;
+    }
+    hash
+}
+
+fn hash_of_event_type<T: KafkaEvent>(envelope: &Envelope<T>) -> u64 {
+    event_type_hash(&envelope.event_type)
+}
+
+impl<T: Binary + KafkaEvent> From<EnvelopeLayout<T>> for Envelope<T> {
     fn from(layout: EnvelopeLayout<T>) -> Self {
+        let event_type = if layout.event_type_hash == event_type_hash(T::EVENT_TYPE) {
+            Cow::Borrowed(T::EVENT_TYPE)
+        } else {
+            Cow::Owned(format!(
+                "another event (type hash {:016x})",
+                layout.event_type_hash
+            ))
+        };
         Envelope {
             event_id: layout.event_id,
-            event_type: layout.event_type,
+            event_type,
             timestamp: layout.timestamp,
             version: layout.version,
             source: layout.source,
@@ -342,8 +399,11 @@ impl<T: KafkaEvent + Binary> Envelope<T> {
     pub fn to_binary_in(&self, mut buffer: AlignedVec) -> Result<AlignedVec, CodecError> {
         self.validate()?;
         buffer.clear();
-        rkyv::api::high::to_bytes_in::<_, RkyvError>(With::<Self, EnvelopeLayout<T>>::cast(self), buffer)
-            .map_err(binary_error)
+        rkyv::api::high::to_bytes_in::<_, RkyvError>(
+            With::<Self, EnvelopeLayout<T>>::cast(self),
+            buffer,
+        )
+        .map_err(binary_error)
     }
 
     /// Checked access to a binary record without deserializing it. `bytes` must be aligned as
@@ -366,8 +426,11 @@ impl<T: KafkaEvent + Binary> Envelope<T> {
         };
         let archived = Self::access_binary(bytes)?;
         let envelope: Envelope<T> =
-            rkyv::deserialize::<Envelope<T>, RkyvError>(With::<ArchivedEnvelope<T>, EnvelopeLayout<T>>::cast(archived))
-                .map_err(binary_error)?;
+            rkyv::deserialize::<Envelope<T>, RkyvError>(With::<
+                ArchivedEnvelope<T>,
+                EnvelopeLayout<T>,
+            >::cast(archived))
+            .map_err(binary_error)?;
         envelope.check_identity()?;
         envelope.validate()?;
         Ok(envelope)

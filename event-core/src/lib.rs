@@ -67,8 +67,8 @@ pub mod domains {
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
-    pub use rkyv;
     pub use regex;
+    pub use rkyv;
     pub use serde;
     pub use serde_json;
     pub use std::borrow::Cow;

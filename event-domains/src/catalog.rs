@@ -1,8 +1,8 @@
 //! The catalog: every event of the game, each with a checked-in example.
 
 use chrono::{DateTime, Utc};
-use event_core::codec::{event_type_of, DispatchError, KafkaRecord, EVENT_TYPE_HEADER};
 use event_core::binary::Binary;
+use event_core::codec::{event_type_of, DispatchError, KafkaRecord, EVENT_TYPE_HEADER};
 use event_core::registry::EventDescriptor;
 use event_core::validate::{Validate, Violations};
 use event_core::{Envelope, KafkaEvent};
@@ -38,8 +38,9 @@ pub struct CatalogEvent {
     pub example_record: fn() -> Result<KafkaRecord, event_core::codec::CodecError>,
     /// Encodes the example as a binary record, decodes it back and compares; the record's size.
     pub binary_round_trip: fn() -> Result<usize, String>,
-    /// The record's fields in declaration order and their layout order, for the layout report.
-    pub binary_layout: fn() -> (Vec<event_core::binary::BinaryField>, Vec<usize>),
+    /// The record's fields in declaration order, their layout order and the size of the fixed
+    /// part of the archived envelope, for the layout report.
+    pub binary_layout: fn() -> (Vec<event_core::binary::BinaryField>, Vec<usize>, usize),
 }
 
 impl CatalogEvent {
@@ -67,7 +68,13 @@ impl CatalogEvent {
                     Err(format!("decoded {back:?}, expected {envelope:?}"))
                 }
             },
-            binary_layout: || (E::binary_fields(), E::binary_layout_order()),
+            binary_layout: || {
+                (
+                    E::binary_fields(),
+                    E::binary_layout_order(),
+                    std::mem::size_of::<event_core::binary::ArchivedEnvelope<E>>(),
+                )
+            },
         }
     }
 

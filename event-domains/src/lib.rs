@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod combat;
 pub mod economy;
 pub mod export;
+pub mod layout_report;
 pub mod shared;
 pub mod social;
 pub mod system;

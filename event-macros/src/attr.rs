@@ -169,7 +169,9 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
                 "binary" => {
                     let value: Expr = input.parse()?;
                     match value {
-                        Expr::Lit(ExprLit { lit: Lit::Bool(b), .. }) => set_once(cx, &key, &mut out.binary, b.value),
+                        Expr::Lit(ExprLit {
+                            lit: Lit::Bool(b), ..
+                        }) => set_once(cx, &key, &mut out.binary, b.value),
                         other => cx.error_spanned_by(other, "`binary` takes `true` or `false`"),
                     }
                 }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use event_core::snapshot::{self, gate, on_ci, CurrentEvent, SnapshotStore};
-use event_domains::catalog;
 use event_domains::export::{export_files, write_files};
+use event_domains::{catalog, layout_report};
 
 const USAGE: &str = "\
 export-schemas: write the JSON Schemas, bundle, topic configurations and examples of the catalog
@@ -16,6 +16,8 @@ USAGE:
 
 OPTIONS:
     --out DIR       output folder (default: out/ at the workspace root); created if its parent exists
+    --layout        print every event's fields in layout order, archived sizes and record size,
+                    and write layout.json to the output folder
     --check         compare every event with its committed snapshots (schemas/); exit 1 on problems
     --accept        write snapshots of new events and compatible changes; refuse breaking ones
     --schemas DIR   the snapshot folder for --check and --accept (default: schemas/ at the workspace root)
@@ -32,6 +34,7 @@ WRITES (under the output folder):
 enum Command {
     Export { out: PathBuf },
     Check { schemas: PathBuf },
+    Layout { out: PathBuf },
     Accept { schemas: PathBuf },
     Help,
 }
@@ -60,18 +63,23 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
             "-h" | "--help" => return Ok(Command::Help),
             "--out" => out = folder_argument("--out", args.next())?,
             "--schemas" => schemas = folder_argument("--schemas", args.next())?,
-            "--check" | "--accept" => {
+            "--check" | "--accept" | "--layout" => {
                 if mode.is_some() {
-                    return Err("--check and --accept exclude each other".to_owned());
+                    return Err("--check, --accept and --layout exclude each other".to_owned());
                 }
-                mode = Some(if arg == "--check" { "check" } else { "accept" });
+                mode = Some(match arg.as_str() {
+                    "--check" => "check",
+                    "--accept" => "accept",
+                    _ => "layout",
+                });
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     Ok(match mode {
         Some("check") => Command::Check { schemas },
-        Some(_) => Command::Accept { schemas },
+        Some("accept") => Command::Accept { schemas },
+        Some(_) => Command::Layout { out },
         None => Command::Export { out },
     })
 }
@@ -92,6 +100,7 @@ fn main() -> ExitCode {
         Command::Export { out } => finish(export(&out)),
         Command::Check { schemas } => finish(check(&schemas)),
         Command::Accept { schemas } => finish(accept(&schemas)),
+        Command::Layout { out } => finish(layout(&out)),
     }
 }
 
@@ -138,6 +147,26 @@ fn check(schemas: &Path) -> Result<(), String> {
             schemas.display()
         ))
     }
+}
+
+fn layout(out: &Path) -> Result<(), String> {
+    let layouts = catalog::events()
+        .iter()
+        .map(layout_report::event_layout)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("error: {e}"))?;
+    print!("{}", layout_report::render(&layouts));
+    let json = serde_json::to_value(&layouts).map_err(|e| format!("error: {e}"))?;
+    let files = [event_domains::export::ExportFile {
+        path: PathBuf::from("layout.json"),
+        contents: json,
+    }];
+    write_files(out, &files).map_err(|e| format!("error: {e}"))?;
+    println!(
+        "kafka-events: layout report written to {}",
+        out.join("layout.json").display()
+    );
+    Ok(())
 }
 
 fn accept(schemas: &Path) -> Result<(), String> {

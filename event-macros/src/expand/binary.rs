@@ -9,7 +9,10 @@ use quote::{format_ident, quote};
 use crate::ast::{Container, Data, Field, Style, Variant};
 
 pub fn expand_binary(container: &Container) -> TokenStream {
-    let opted_out = container.event.as_ref().is_some_and(|e| e.binary == Some(false));
+    let opted_out = container
+        .event
+        .as_ref()
+        .is_some_and(|e| e.binary == Some(false));
     if opted_out || !container.generics.params.is_empty() {
         return TokenStream::new();
     }
@@ -49,13 +52,28 @@ fn record(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
     let count = kept.len();
     let types: Vec<&syn::Type> = kept.iter().map(|f| f.ty).collect();
     let names: Vec<&String> = kept.iter().map(|f| &f.name).collect();
-    let members: Vec<&syn::Ident> = kept.iter().filter_map(|f| f.original.ident.as_ref()).collect();
+    let members: Vec<&syn::Ident> = kept
+        .iter()
+        .filter_map(|f| f.original.ident.as_ref())
+        .collect();
     let indices: Vec<usize> = (0..count).collect();
-    let slot_types: Vec<syn::Ident> = indices.iter().map(|k| format_ident!("__Slot{}", k)).collect();
-    let getters: Vec<syn::Ident> = indices.iter().map(|k| format_ident!("__slot{}", k)).collect();
+    let slot_types: Vec<syn::Ident> = indices
+        .iter()
+        .map(|k| format_ident!("__Slot{}", k))
+        .collect();
+    let getters: Vec<syn::Ident> = indices
+        .iter()
+        .map(|k| format_ident!("__slot{}", k))
+        .collect();
     let slots: Vec<syn::Ident> = indices.iter().map(|k| format_ident!("slot{}", k)).collect();
-    let withs: Vec<TokenStream> = slot_types.iter().map(|t| quote!(<#t as ::event_core::binary::Binary>::With)).collect();
-    let skipped = fields.iter().filter(|f| !f.in_schema()).filter_map(|f| f.original.ident.as_ref());
+    let withs: Vec<TokenStream> = slot_types
+        .iter()
+        .map(|t| quote!(<#t as ::event_core::binary::Binary>::With))
+        .collect();
+    let skipped = fields
+        .iter()
+        .filter(|f| !f.in_schema())
+        .filter_map(|f| f.original.ident.as_ref());
     let derive = derive_attrs(ident);
     quote! {
         const ORDER: [usize; #count] = ::event_core::layout::layout_order::<#count>([
@@ -158,7 +176,9 @@ fn enumeration(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
     let mut arms = Vec::new();
     for variant in variants {
         let name = variant.ident;
-        let bindings: Vec<syn::Ident> = (0..variant.fields.len()).map(|i| format_ident!("__field{}", i)).collect();
+        let bindings: Vec<syn::Ident> = (0..variant.fields.len())
+            .map(|i| format_ident!("__field{}", i))
+            .collect();
         let types: Vec<&syn::Type> = variant.fields.iter().map(|f| f.ty).collect();
         let withs: Vec<TokenStream> = types.iter().map(|t| with(t)).collect();
         match variant.style {
@@ -167,8 +187,13 @@ fn enumeration(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
                 arms.push(quote!(__Layout::#name => #ident::#name));
             }
             Style::Named => {
-                let members: Vec<&syn::Ident> = variant.fields.iter().filter_map(|f| f.original.ident.as_ref()).collect();
-                mirror_variants.push(quote!(#name { #(#[rkyv(with = #withs)] #members: #types),* }));
+                let members: Vec<&syn::Ident> = variant
+                    .fields
+                    .iter()
+                    .filter_map(|f| f.original.ident.as_ref())
+                    .collect();
+                mirror_variants
+                    .push(quote!(#name { #(#[rkyv(with = #withs)] #members: #types),* }));
                 arms.push(quote!(__Layout::#name { #(#members: #bindings),* } => #ident::#name { #(#members: #bindings),* }));
             }
             Style::Newtype | Style::Tuple => {
