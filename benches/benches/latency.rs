@@ -77,6 +77,32 @@ where
         black_box(validator.is_valid(&value));
         black_box(serde_json::from_value::<Envelope<E>>(value).ok());
     });
+    let binary = envelope.to_binary().expect("valid");
+    let mut buffer = Some(rkyv::util::AlignedVec::new());
+    let binary_encode = time_per_call(|| {
+        let reused = buffer.take().unwrap_or_default();
+        buffer = black_box(&envelope).to_binary_in(reused).ok();
+    });
+    let access = time_per_call(|| {
+        black_box(Envelope::<E>::access_binary(black_box(&binary)).is_ok());
+    });
+    let binary_decode = time_per_call(|| {
+        black_box(Envelope::<E>::from_binary(black_box(&binary)).ok());
+    });
+    BINARY_ROWS.with(|rows| {
+        rows.borrow_mut().push(format!(
+            "| {name} | {} B vs {} B JSON | {} vs JSON {} = **{}** | {} | {} vs JSON {} = **{}** |",
+            binary.len(),
+            bytes.len(),
+            micros(binary_encode),
+            micros(encode),
+            ratio(encode, binary_encode),
+            micros(access),
+            micros(binary_decode),
+            micros(decode),
+            ratio(decode, binary_decode),
+        ))
+    });
     println!(
         "| {name} | {} B | {} vs twin {} = **{}** | {} vs twin {} = **{}** | vs Value+jsonschema {} = **{}** |",
         bytes.len(),
@@ -89,6 +115,10 @@ where
         micros(value_decode),
         ratio(value_decode, decode),
     );
+}
+
+thread_local! {
+    static BINARY_ROWS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn percentile(sorted: &[u32], p: f64) -> f64 {
@@ -156,6 +186,11 @@ fn main() {
     row::<PlayerAttack, PlainAttack>("combat.player.attack");
     row::<CombatSessionStart, PlainSessionStart>("combat.session.start");
     row::<AuditRecorded, PlainAudit>("system.audit.recorded");
+    println!();
+    println!("| event | binary record | validated binary encode (reused buffer) | checked access | validated binary decode |");
+    println!("|---|---|---|---|---|");
+    BINARY_ROWS.with(|rows| rows.borrow().iter().for_each(|row| println!("{row}")));
+    println!();
     catalog_costs();
     latency_distribution();
 }
