@@ -138,6 +138,34 @@ pub struct WriteSummary {
     pub unchanged: usize,
 }
 
+/// Writes generated source files under `out`, each atomically.
+pub fn write_sources(
+    out: &Path,
+    files: &[crate::codegen::SourceFile],
+) -> Result<WriteSummary, ExportError> {
+    check_parent(out)?;
+    let mut summary = WriteSummary::default();
+    for file in files {
+        match write_atomic(&out.join(&file.path), file.text.as_bytes())? {
+            WriteOutcome::Written => summary.written += 1,
+            WriteOutcome::Unchanged => summary.unchanged += 1,
+        }
+    }
+    Ok(summary)
+}
+
+fn check_parent(out: &Path) -> Result<(), ExportError> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.exists() {
+            return Err(ExportError::MissingParent {
+                path: out.to_owned(),
+                parent: parent.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Writes `files` under `out`, each atomically. `out` is created if its parent exists.
 pub fn write_files(out: &Path, files: &[ExportFile]) -> Result<WriteSummary, ExportError> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {

@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod codegen;
 pub mod combat;
 pub mod economy;
 pub mod export;

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use event_core::snapshot::{self, gate, on_ci, CurrentEvent, SnapshotStore};
-use event_domains::export::{export_files, write_files};
+use event_domains::codegen::{self, Language};
+use event_domains::export::{export_files, write_files, write_sources};
 use event_domains::{catalog, layout_report};
 
 const USAGE: &str = "\
@@ -16,6 +17,8 @@ USAGE:
 
 OPTIONS:
     --out DIR       output folder (default: out/ at the workspace root); created if its parent exists
+    --languages L   comma-separated languages to generate: go, typescript, asyncapi, or none
+                    (default: all three)
     --layout        print every event's fields in layout order, archived sizes and record size,
                     and write layout.json to the output folder
     --check         compare every event with its committed snapshots (schemas/); exit 1 on problems
@@ -27,15 +30,27 @@ WRITES (under the output folder):
     schemas/{domain}/{event}.json    the Draft 7 schema of each event's envelope
     examples/{domain}/{event}.json   a realistic example of each event, valid against its schema
     topics/{topic}.json              each topic's Kafka configuration and its events
-    kafka-events-schema.json         one bundle accepting any event of the catalog";
+    kafka-events-schema.json         one bundle accepting any event of the catalog
+    go/                              Go module `kafkaevents`: structs, a round-trip test, cmd/sizes
+    typescript/                      kafka-events.ts (types) and examples.test.ts
+    asyncapi.json                    the AsyncAPI 3.0 document of the catalog";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
 enum Command {
-    Export { out: PathBuf },
-    Check { schemas: PathBuf },
-    Layout { out: PathBuf },
-    Accept { schemas: PathBuf },
+    Export {
+        out: PathBuf,
+        languages: Vec<Language>,
+    },
+    Check {
+        schemas: PathBuf,
+    },
+    Layout {
+        out: PathBuf,
+    },
+    Accept {
+        schemas: PathBuf,
+    },
     Help,
 }
 
@@ -57,12 +72,28 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     let mut out = workspace_root().join("out");
     let mut schemas = workspace_root().join("schemas");
     let mut mode: Option<&str> = None;
+    let mut languages = Language::ALL.to_vec();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
             "--out" => out = folder_argument("--out", args.next())?,
             "--schemas" => schemas = folder_argument("--schemas", args.next())?,
+            "--languages" => {
+                let list = args
+                    .next()
+                    .ok_or("--languages needs a list, e.g. --languages go,typescript")?;
+                languages = if list == "none" {
+                    Vec::new()
+                } else {
+                    list.split(',')
+                        .map(|name| {
+                            Language::from_name(name.trim())
+                                .ok_or_else(|| format!("unknown language `{name}`: expected go, typescript, asyncapi or none"))
+                        })
+                        .collect::<Result<_, _>>()?
+                };
+            }
             "--check" | "--accept" | "--layout" => {
                 if mode.is_some() {
                     return Err("--check, --accept and --layout exclude each other".to_owned());
@@ -80,7 +111,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
         Some("check") => Command::Check { schemas },
         Some("accept") => Command::Accept { schemas },
         Some(_) => Command::Layout { out },
-        None => Command::Export { out },
+        None => Command::Export { out, languages },
     })
 }
 
@@ -97,7 +128,7 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Command::Export { out } => finish(export(&out)),
+        Command::Export { out, languages } => finish(export(&out, &languages)),
         Command::Check { schemas } => finish(check(&schemas)),
         Command::Accept { schemas } => finish(accept(&schemas)),
         Command::Layout { out } => finish(layout(&out)),
@@ -181,11 +212,17 @@ fn accept(schemas: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn export(out: &Path) -> Result<(), String> {
+fn export(out: &Path, languages: &[Language]) -> Result<(), String> {
     let events = catalog::events();
     event_core::registry::catalog().map_err(|e| format!("error: {e}"))?;
-    let files = export_files(&events).map_err(|e| format!("error: {e}"))?;
-    let summary = write_files(out, &files).map_err(|e| format!("error: {e}"))?;
+    let mut files = export_files(&events).map_err(|e| format!("error: {e}"))?;
+    let (sources, generated_json) = codegen::generate(&events, languages);
+    let generated = sources.len() + generated_json.len();
+    files.extend(generated_json);
+    let mut summary = write_files(out, &files).map_err(|e| format!("error: {e}"))?;
+    let source_summary = write_sources(out, &sources).map_err(|e| format!("error: {e}"))?;
+    summary.written += source_summary.written;
+    summary.unchanged += source_summary.unchanged;
     println!(
         "kafka-events: {} events exported to {}",
         events.len(),
@@ -206,12 +243,13 @@ fn export(out: &Path) -> Result<(), String> {
         println!("  {domain:<8} {count:>3} events  -> {topic}");
     }
     println!(
-        "  files: {} written, {} unchanged ({} schemas, {} examples, {} topics, 1 bundle)",
+        "  files: {} written, {} unchanged ({} schemas, {} examples, {} topics, 1 bundle, {generated} generated for {})",
         summary.written,
         summary.unchanged,
         events.len(),
         events.len(),
-        files.len() - 2 * events.len() - 1
+        files.len() + sources.len() - 2 * events.len() - 1 - generated,
+        if languages.is_empty() { "no language".to_owned() } else { languages.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ") }
     );
     Ok(())
 }
@@ -228,14 +266,33 @@ mod tests {
     fn parses_the_options() {
         assert_eq!(parse_args(args(&["--help"])), Ok(Command::Help));
         assert_eq!(
-            parse_args(args(&["--out", "x"])),
+            parse_args(args(&["--out", "x", "--languages", "go"])),
             Ok(Command::Export {
-                out: PathBuf::from("x")
+                out: PathBuf::from("x"),
+                languages: vec![Language::Go]
             })
         );
+        assert!(parse_args(args(&["--languages", "cobol"]))
+            .unwrap_err()
+            .contains("cobol"));
         assert!(parse_args(args(&["--out"])).is_err());
         assert!(parse_args(args(&["--bogus"]))
             .unwrap_err()
             .contains("--bogus"));
+        assert!(matches!(
+            parse_args(args(&["--check"])),
+            Ok(Command::Check { .. })
+        ));
+        assert!(matches!(
+            parse_args(args(&["--layout"])),
+            Ok(Command::Layout { .. })
+        ));
+        assert_eq!(
+            parse_args(args(&["--accept", "--schemas", "s"])),
+            Ok(Command::Accept {
+                schemas: PathBuf::from("s")
+            })
+        );
+        assert!(parse_args(args(&["--check", "--accept"])).is_err());
     }
 }

@@ -1,0 +1,138 @@
+//! An AsyncAPI 3.0 document of the whole catalog: a channel per topic with its Kafka bindings,
+//! a message per event whose payload is the event's Draft 7 schema and whose headers are the
+//! record headers of `event_core::codec`, and a send and a receive operation per channel.
+
+use serde_json::{json, Map, Value};
+
+use event_core::topic::TopicConfig;
+
+use super::model::{pascal, Catalog};
+use crate::catalog::CatalogEvent;
+
+/// The `schemaFormat` of Draft 7 payloads.
+pub const DRAFT_07_FORMAT: &str = "application/schema+json;version=draft-07";
+
+/// Rewrites `#/definitions/X` references to `#/components/schemas/X`, where the document
+/// keeps the shared definitions.
+fn relocate(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| *key != "definitions" && *key != "$schema")
+                .map(|(key, v)| {
+                    let v = match (key.as_str(), v) {
+                        ("$ref", Value::String(r)) => {
+                            Value::String(r.replace("#/definitions/", "#/components/schemas/"))
+                        }
+                        _ => relocate(v),
+                    };
+                    (key.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(relocate).collect()),
+        other => other.clone(),
+    }
+}
+
+fn headers_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "event_type": {"type": "string", "description": "The event's name, domain.entity.action."},
+            "event_version": {"type": "string", "description": "The schema version."},
+            "content-type": {"type": "string", "const": "application/json"},
+            "correlation_id": {"type": "string", "format": "uuid", "description": "Id of the flow that caused the event."},
+            "ce_specversion": {"type": "string", "description": "CloudEvents binding (optional)."},
+            "ce_id": {"type": "string"},
+            "ce_source": {"type": "string"},
+            "ce_type": {"type": "string"},
+            "ce_time": {"type": "string", "format": "date-time"}
+        },
+        "required": ["event_type", "event_version", "content-type"]
+    })
+}
+
+/// The document.
+pub fn document(catalog: &Catalog, events: &[CatalogEvent]) -> Value {
+    let mut schemas = Map::new();
+    for (_, document) in &catalog.documents {
+        if let Some(Value::Object(definitions)) = document.get("definitions") {
+            for (name, schema) in definitions {
+                schemas
+                    .entry(name.clone())
+                    .or_insert_with(|| relocate(schema));
+            }
+        }
+    }
+    let mut messages = Map::new();
+    let mut channels = Map::new();
+    let mut operations = Map::new();
+    for event in events {
+        let descriptor = &event.descriptor;
+        let document = (descriptor.json_schema)();
+        messages.insert(
+            descriptor.event_type.to_owned(),
+            json!({
+                "name": descriptor.event_type,
+                "title": pascal(descriptor.event_type),
+                "summary": document["description"].as_str().unwrap_or_default(),
+                "contentType": "application/json",
+                "headers": headers_schema(),
+                "payload": {"schemaFormat": DRAFT_07_FORMAT, "schema": relocate(&document)},
+                "examples": [{"name": "example", "payload": (event.example_envelope)()}],
+            }),
+        );
+        let config = TopicConfig::new(&descriptor.topic_settings, descriptor.major_version);
+        let channel = channels.entry(config.topic.clone()).or_insert_with(|| {
+            let retention: u64 = config.get("retention.ms").and_then(|v| v.parse().ok()).unwrap_or_default();
+            json!({
+                "address": config.topic,
+                "description": format!("Events of the {} domain.", descriptor.domain),
+                "messages": {},
+                "bindings": {"kafka": {
+                    "bindingVersion": "0.5.0",
+                    "topic": config.topic,
+                    "partitions": config.partitions,
+                    "replicas": config.replication_factor,
+                    "topicConfiguration": {
+                        "cleanup.policy": ["delete"],
+                        "retention.ms": retention,
+                        "max.message.bytes": config.get("max.message.bytes").and_then(|v| v.parse::<u64>().ok()).unwrap_or_default(),
+                    }
+                }}
+            })
+        });
+        channel["messages"][descriptor.event_type] =
+            json!({"$ref": format!("#/components/messages/{}", descriptor.event_type)});
+    }
+    for (topic, channel) in &channels {
+        let refs: Vec<Value> = channel["messages"]
+            .as_object()
+            .map(|m| {
+                m.keys()
+                    .map(|name| json!({"$ref": format!("#/channels/{topic}/messages/{name}")}))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let id = pascal(topic);
+        for (action, verb) in [("send", "publish"), ("receive", "consume")] {
+            operations.insert(
+                format!("{verb}{id}"),
+                json!({"action": action, "channel": {"$ref": format!("#/channels/{topic}")}, "messages": refs}),
+            );
+        }
+    }
+    json!({
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "kafka-events catalog",
+            "version": "1.0.0",
+            "description": "Every event of the game's backend, its topic and its schema. Generated by `cargo run --bin export-schemas`; do not edit."
+        },
+        "defaultContentType": "application/json",
+        "channels": channels,
+        "operations": operations,
+        "components": {"schemas": schemas, "messages": messages}
+    })
+}

@@ -1,0 +1,351 @@
+//! Go: one package, a struct per record in layout order, typed string constants for enums, a
+//! generic envelope; plus a program that prints `unsafe.Sizeof` of every event in layout and in
+//! declaration order, and a test that round-trips every example.
+
+use super::model::{pascal, Catalog, Def, FieldDef, Named, Ty};
+use super::GENERATED_HEADER;
+
+/// The Go package name (and module path) of the generated code.
+pub const PACKAGE: &str = "kafkaevents";
+
+fn go_type(ty: &Ty) -> String {
+    match ty {
+        Ty::String | Ty::Uuid => "string".to_owned(),
+        Ty::DateTime => "time.Time".to_owned(),
+        Ty::Int { bits, signed } => format!("{}int{bits}", if *signed { "" } else { "u" }),
+        Ty::Float => "float64".to_owned(),
+        Ty::Bool => "bool".to_owned(),
+        Ty::Array(item) => format!("[]{}", go_type(item)),
+        Ty::Map(value) => format!("map[string]{}", go_type(value)),
+        Ty::Named(name) => pascal(name),
+        Ty::Nullable(inner) => match **inner {
+            Ty::Array(_) | Ty::Map(_) => go_type(inner),
+            _ => format!("*{}", go_type(inner)),
+        },
+        Ty::Any => "json.RawMessage".to_owned(),
+    }
+}
+
+/// Size and alignment of a Go type on 64-bit targets, with whether it is variable-length.
+fn go_layout(ty: &Ty, catalog: &Catalog, depth: usize) -> (usize, usize, bool) {
+    match ty {
+        Ty::String | Ty::Uuid => (16, 8, true),
+        Ty::DateTime => (24, 8, false),
+        Ty::Int { bits, .. } => (usize::from(*bits) / 8, usize::from(*bits) / 8, false),
+        Ty::Float => (8, 8, false),
+        Ty::Bool => (1, 1, false),
+        Ty::Array(_) | Ty::Any => (24, 8, true),
+        Ty::Map(_) => (8, 8, true),
+        Ty::Nullable(inner) => match **inner {
+            Ty::Array(_) | Ty::Map(_) => go_layout(inner, catalog, depth),
+            _ => (8, 8, false),
+        },
+        Ty::Named(name) => match catalog.definition(name).map(|d| &d.def) {
+            Some(Def::StringEnum(_)) => (16, 8, true),
+            Some(Def::Record(fields)) if depth < 8 => {
+                let ordered = go_order(fields, catalog, depth + 1);
+                let size =
+                    struct_size(ordered.iter().map(|f| go_layout(&f.ty, catalog, depth + 1)));
+                let align = ordered
+                    .iter()
+                    .map(|f| go_layout(&f.ty, catalog, depth + 1).1)
+                    .max()
+                    .unwrap_or(1);
+                (size, align, true)
+            }
+            _ => (8, 8, true),
+        },
+    }
+}
+
+fn struct_size(fields: impl Iterator<Item = (usize, usize, bool)>) -> usize {
+    let (mut offset, mut max_align) = (0usize, 1usize);
+    for (size, align, _) in fields {
+        offset = offset.div_ceil(align) * align + size;
+        max_align = max_align.max(align);
+    }
+    offset.div_ceil(max_align) * max_align
+}
+
+/// The fields in layout order for Go's own sizes: variable-length first, then fixed-size by
+/// descending alignment and size, booleans last; ties keep the schema's order.
+fn go_order<'a>(fields: &'a [FieldDef], catalog: &Catalog, depth: usize) -> Vec<&'a FieldDef> {
+    let mut ordered: Vec<&FieldDef> = fields.iter().collect();
+    ordered.sort_by_key(|f| {
+        let (size, align, variable) = go_layout(&f.ty, catalog, depth);
+        let class = if variable {
+            0
+        } else if f.ty == Ty::Bool {
+            2
+        } else {
+            1
+        };
+        (class, std::cmp::Reverse(align), std::cmp::Reverse(size))
+    });
+    ordered
+}
+
+fn comment(out: &mut String, indent: &str, text: &str) {
+    for line in text.lines() {
+        out.push_str(&format!("{indent}// {}\n", line.trim_end()).replace("//  ", "// "));
+    }
+}
+
+fn field(out: &mut String, field: &FieldDef, force_optional: bool) {
+    let mut doc = field.description.clone().unwrap_or_default();
+    if !field.constraints.is_empty() {
+        if !doc.is_empty() {
+            doc.push('\n');
+        }
+        doc.push_str(&format!("Constraints: {}.", field.constraints.join(", ")));
+    }
+    if !doc.is_empty() {
+        comment(out, "\t", &doc);
+    }
+    let optional = force_optional || !field.required;
+    let ty = if force_optional && !matches!(field.ty, Ty::Nullable(_) | Ty::Array(_) | Ty::Map(_)) {
+        format!("*{}", go_type(&field.ty))
+    } else {
+        go_type(&field.ty)
+    };
+    let omit = if optional { ",omitempty" } else { "" };
+    out.push_str(&format!(
+        "\t{} {ty} `json:\"{}{omit}\"`\n",
+        pascal(&field.wire),
+        field.wire
+    ));
+}
+
+fn definition(out: &mut String, named: &Named, catalog: &Catalog) {
+    let name = pascal(&named.name);
+    if let Some(description) = &named.description {
+        comment(out, "", &format!("{name}: {description}"));
+    }
+    match &named.def {
+        Def::Record(fields) => {
+            out.push_str(&format!("type {name} struct {{\n"));
+            for f in go_order(fields, catalog, 0) {
+                field(out, f, false);
+            }
+            out.push_str("}\n\n");
+        }
+        Def::StringEnum(values) => {
+            out.push_str(&format!("type {name} string\n\nconst (\n"));
+            for value in values {
+                out.push_str(&format!("\t{name}{} {name} = \"{value}\"\n", pascal(value)));
+            }
+            out.push_str(&format!(
+                ")\n\n// Valid reports whether v is one of the values of {name}.\nfunc (v {name}) Valid() bool {{\n\tswitch v {{\n\tcase {}:\n\t\treturn true\n\t}}\n\treturn false\n}}\n\n",
+                values.iter().map(|v| format!("{name}{}", pascal(v))).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        Def::TaggedUnion { tag, variants } => {
+            out.push_str(&format!(
+                "// {name} holds one variant, told by {}; the fields of other variants are nil.\ntype {name} struct {{\n",
+                pascal(tag)
+            ));
+            out.push_str(&format!("\t{} string `json:\"{tag}\"`\n", pascal(tag)));
+            let mut seen = Vec::new();
+            for (_, fields) in variants {
+                for f in fields {
+                    if !seen.contains(&f.wire) {
+                        seen.push(f.wire.clone());
+                        field(out, f, true);
+                    }
+                }
+            }
+            out.push_str("}\n\n");
+            out.push_str(&format!("// {name} variants.\nconst (\n"));
+            for (value, _) in variants {
+                out.push_str(&format!("\t{name}{} = \"{value}\"\n", pascal(value)));
+            }
+            out.push_str(")\n\n");
+        }
+        Def::Other => {
+            out.push_str(&format!("type {name} = json.RawMessage\n\n"));
+        }
+    }
+}
+
+const ENVELOPE: &str = r#"// Metadata is the delivery metadata of an envelope.
+type Metadata struct {
+	// Ttl is how long the event stays relevant, e.g. 7d.
+	Ttl string `json:"ttl"`
+	// Priority is low, normal, high or critical.
+	Priority string `json:"priority"`
+	// RetryCount counts delivery retries.
+	RetryCount uint32 `json:"retry_count"`
+}
+
+// Envelope carries one event of type T on the wire.
+type Envelope[T any] struct {
+	// Data is the event itself.
+	Data T `json:"data"`
+	// EventType is the event's name, domain.entity.action.
+	EventType string `json:"event_type"`
+	// Version is the schema version the event was written with.
+	Version string `json:"version"`
+	// Source is the producing service.
+	Source string `json:"source"`
+	// Metadata is the delivery metadata.
+	Metadata Metadata `json:"metadata"`
+	// Timestamp is when the event happened.
+	Timestamp time.Time `json:"timestamp"`
+	// EventID is the unique id of this event.
+	EventID string `json:"event_id"`
+	// CorrelationID ties the event to the flow that caused it.
+	CorrelationID *string `json:"correlation_id,omitempty"`
+	// SessionID is the game session, if any.
+	SessionID *string `json:"session_id,omitempty"`
+	// PlayerID is the player, if any.
+	PlayerID *string `json:"player_id,omitempty"`
+}
+"#;
+
+/// The package source: every definition and the envelope.
+pub fn package(catalog: &Catalog) -> String {
+    let mut out = format!("{}\n\n// Package {PACKAGE} holds the Go types of the kafka-events catalog.\npackage {PACKAGE}\n\nimport (\n\t\"encoding/json\"\n\t\"time\"\n)\n\nvar _ json.RawMessage\n\n", GENERATED_HEADER.replace("{file}", "Go"));
+    out.push_str(ENVELOPE);
+    out.push('\n');
+    for named in &catalog.definitions {
+        definition(&mut out, named, catalog);
+    }
+    out.push_str("// EventTypes lists every event of the catalog with its topic.\nvar EventTypes = map[string]string{\n");
+    for event in &catalog.events {
+        out.push_str(&format!(
+            "\t\"{}\": \"{}\",\n",
+            event.event_type, event.topic
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// A test that decodes every example into its struct and re-encodes it to equal JSON.
+pub fn examples_test(catalog: &Catalog) -> String {
+    let mut out = format!(
+        "{}\n\npackage {PACKAGE}\n\nimport (\n\t\"bytes\"\n\t\"encoding/json\"\n\t\"os\"\n\t\"reflect\"\n\t\"testing\"\n)\n\n",
+        GENERATED_HEADER.replace("{file}", "Go test")
+    );
+    out.push_str(
+        r#"// normalized drops null members: an absent optional field and a null one mean the same.
+func normalized(t *testing.T, raw []byte) interface{} {
+	var value interface{}
+	if err := json.Unmarshal(raw, &value); err != nil {
+		t.Fatal(err)
+	}
+	return dropNulls(value)
+}
+
+func dropNulls(value interface{}) interface{} {
+	switch v := value.(type) {
+	case map[string]interface{}:
+		for key, member := range v {
+			if member == nil {
+				delete(v, key)
+			} else {
+				v[key] = dropNulls(member)
+			}
+		}
+	case []interface{}:
+		for i := range v {
+			v[i] = dropNulls(v[i])
+		}
+	}
+	return value
+}
+
+func roundTrip[T any](t *testing.T, path string) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var envelope Envelope[T]
+	decoder := json.NewDecoder(bytes.NewReader(raw))
+	decoder.DisallowUnknownFields()
+	if err := decoder.Decode(&envelope); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	again, err := json.Marshal(envelope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(normalized(t, raw), normalized(t, again)) {
+		t.Fatalf("%s: re-encoded differently:\n%s\n%s", path, raw, again)
+	}
+}
+
+"#,
+    );
+    for event in &catalog.events {
+        out.push_str(&format!(
+            "func Test{}(t *testing.T) {{\n\troundTrip[{}](t, \"../examples/{}/{}.json\")\n}}\n\n",
+            pascal(&event.event_type),
+            pascal(&event.data),
+            event.domain,
+            event.event_type
+        ));
+    }
+    out
+}
+
+/// A program printing `unsafe.Sizeof` of each event's struct in layout order and in the Rust
+/// declaration order, and the total saving.
+pub fn sizes_program(catalog: &Catalog) -> String {
+    let mut out = format!(
+        "{}\n\n// Command sizes prints the memory size of every event struct in layout order and in\n// the Rust declaration order.\npackage main\n\nimport (\n\t\"encoding/json\"\n\t\"fmt\"\n\t\"time\"\n\t\"unsafe\"\n\n\tevents \"{PACKAGE}\"\n)\n\nvar (\n\t_ events.Metadata\n\t_ json.RawMessage\n\t_ time.Time\n)\n\n",
+        GENERATED_HEADER.replace("{file}", "Go program")
+    );
+    let mut rows = Vec::new();
+    for event in &catalog.events {
+        let Some(Named {
+            def: Def::Record(fields),
+            ..
+        }) = catalog.definition(&event.data)
+        else {
+            continue;
+        };
+        let declared_name = format!("{}Declared", pascal(&event.data));
+        out.push_str(&format!("type {declared_name} struct {{\n"));
+        for wire in &event.declared_fields {
+            if let Some(f) = fields.iter().find(|f| &f.wire == wire) {
+                let ty = qualified(&go_type(&f.ty));
+                out.push_str(&format!("\t{} {ty}\n", pascal(wire)));
+            }
+        }
+        out.push_str("}\n\n");
+        rows.push((event, declared_name));
+    }
+    out.push_str("func main() {\n\tvar layout, declared uintptr\n");
+    for (event, declared_name) in &rows {
+        out.push_str(&format!(
+            "\tprintRow(\"{}\", unsafe.Sizeof(events.{}{{}}), unsafe.Sizeof({declared_name}{{}}), &layout, &declared)\n",
+            event.event_type,
+            pascal(&event.data)
+        ));
+    }
+    out.push_str("\tfmt.Printf(\"total: %d bytes in layout order, %d in declaration order, %.1f%% saved\\n\", layout, declared, 100*(1-float64(layout)/float64(declared)))\n}\n\n");
+    out.push_str("func printRow(name string, layout, declared uintptr, totalLayout, totalDeclared *uintptr) {\n\t*totalLayout += layout\n\t*totalDeclared += declared\n\tfmt.Printf(\"%-40s %4d bytes in layout order, %4d declared, %5.1f%% saved\\n\", name, layout, declared, 100*(1-float64(layout)/float64(declared)))\n}\n");
+    out
+}
+
+/// Qualifies the package's named types with `events.` for use outside the package.
+fn qualified(ty: &str) -> String {
+    let (prefix, base) = ty.split_at(ty.len() - ty.trim_start_matches(['*', '[', ']']).len());
+    if let Some(value) = base.strip_prefix("map[string]") {
+        return format!("{prefix}map[string]{}", qualified(value));
+    }
+    let builtin = ["string", "bool", "float64", "time.Time", "json.RawMessage"].contains(&base)
+        || base.starts_with("int")
+        || base.starts_with("uint");
+    if builtin {
+        format!("{prefix}{base}")
+    } else {
+        format!("{prefix}events.{base}")
+    }
+}
+
+/// The `go.mod` of the generated module.
+pub fn go_mod() -> String {
+    format!("module {PACKAGE}\n\ngo 1.19\n")
+}

@@ -1,0 +1,335 @@
+//! The catalog's schemas read as types for other languages: records, string enums and tagged
+//! unions with their fields in layout order, from the exported Draft 7 documents.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::catalog::CatalogEvent;
+
+/// A field type, independent of the target language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// Any string.
+    String,
+    /// A uuid string.
+    Uuid,
+    /// An RFC 3339 timestamp.
+    DateTime,
+    /// An integer with the bits and signedness its bounds need.
+    Int {
+        /// 8, 16, 32 or 64.
+        bits: u8,
+        /// Whether negative values occur.
+        signed: bool,
+    },
+    /// A floating-point number.
+    Float,
+    /// A boolean.
+    Bool,
+    /// An array.
+    Array(Box<Ty>),
+    /// An object with string keys.
+    Map(Box<Ty>),
+    /// A named definition.
+    Named(String),
+    /// The type or `null`.
+    Nullable(Box<Ty>),
+    /// Anything.
+    Any,
+}
+
+/// A field of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    /// The wire name.
+    pub wire: String,
+    /// Its type.
+    pub ty: Ty,
+    /// Whether it is required.
+    pub required: bool,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its constraints, as `keyword: value` notes.
+    pub constraints: Vec<String>,
+}
+
+/// A named definition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Def {
+    /// An object with fields (in layout order).
+    Record(Vec<FieldDef>),
+    /// A string with a closed set of values.
+    StringEnum(Vec<String>),
+    /// Objects told apart by a constant tag property.
+    TaggedUnion {
+        /// The tag property.
+        tag: String,
+        /// Each variant: its tag value and its other fields.
+        variants: Vec<(String, Vec<FieldDef>)>,
+    },
+    /// Anything else (written as raw JSON).
+    Other,
+}
+
+/// A definition with its name and description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    /// The definition name.
+    pub name: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// What it is.
+    pub def: Def,
+}
+
+/// An event: its name, version, domain, data type and topic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventDef {
+    /// `domain.entity.action`.
+    pub event_type: String,
+    /// The data definition's name.
+    pub data: String,
+    /// The domain.
+    pub domain: String,
+    /// The topic.
+    pub topic: String,
+    /// The declaration order of the data's fields (wire names), for size comparisons.
+    pub declared_fields: Vec<String>,
+}
+
+/// Every definition of the catalog (sorted by name) and every event.
+pub struct Catalog {
+    /// Definitions.
+    pub definitions: Vec<Named>,
+    /// Events, sorted by name.
+    pub events: Vec<EventDef>,
+    /// The documents, by event type.
+    pub documents: Vec<(String, Value)>,
+}
+
+impl Catalog {
+    /// Reads the catalog's documents.
+    pub fn read(events: &[CatalogEvent]) -> Catalog {
+        let mut definitions: BTreeMap<String, Value> = BTreeMap::new();
+        let mut event_defs = Vec::new();
+        let mut documents = Vec::new();
+        for event in events {
+            let document = (event.descriptor.json_schema)();
+            if let Some(Value::Object(defs)) = document.get("definitions") {
+                for (name, schema) in defs {
+                    definitions
+                        .entry(name.clone())
+                        .or_insert_with(|| schema.clone());
+                }
+            }
+            let data = document["properties"]["data"]["$ref"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_start_matches("#/definitions/")
+                .to_owned();
+            let (fields, _, _) = (event.binary_layout)();
+            event_defs.push(EventDef {
+                event_type: event.event_type().to_owned(),
+                data,
+                domain: event.descriptor.domain.to_owned(),
+                topic: event.descriptor.topic.to_owned(),
+                declared_fields: fields.iter().map(|f| f.name.to_owned()).collect(),
+            });
+            documents.push((event.event_type().to_owned(), document));
+        }
+        Catalog {
+            definitions: definitions
+                .into_iter()
+                .map(|(name, schema)| Named {
+                    description: description(&schema),
+                    def: def_of(&schema),
+                    name,
+                })
+                .collect(),
+            events: event_defs,
+            documents,
+        }
+    }
+
+    /// The definition named `name`.
+    pub fn definition(&self, name: &str) -> Option<&Named> {
+        self.definitions.iter().find(|d| d.name == name)
+    }
+}
+
+fn description(schema: &Value) -> Option<String> {
+    schema["description"].as_str().map(str::to_owned)
+}
+
+/// The type of a schema position.
+pub fn ty_of(schema: &Value) -> Ty {
+    if let Some(reference) = schema["$ref"].as_str() {
+        return Ty::Named(reference.rsplit('/').next().unwrap_or_default().to_owned());
+    }
+    if let Some([only]) = schema["allOf"].as_array().map(Vec::as_slice) {
+        return ty_of(only);
+    }
+    if let Some([value, null]) = schema["anyOf"].as_array().map(Vec::as_slice) {
+        if null["type"] == "null" {
+            return Ty::Nullable(Box::new(ty_of(value)));
+        }
+    }
+    match &schema["type"] {
+        Value::Array(types) if types.len() == 2 && types.iter().any(|t| t == "null") => {
+            let mut inner = schema.clone();
+            inner["type"] = types
+                .iter()
+                .find(|t| *t != "null")
+                .cloned()
+                .unwrap_or(Value::Null);
+            Ty::Nullable(Box::new(ty_of(&inner)))
+        }
+        Value::String(t) => match t.as_str() {
+            "string" => match schema["format"].as_str() {
+                Some("uuid") => Ty::Uuid,
+                Some("date-time") => Ty::DateTime,
+                _ => Ty::String,
+            },
+            "integer" => integer(schema),
+            "number" => Ty::Float,
+            "boolean" => Ty::Bool,
+            "array" => Ty::Array(Box::new(ty_of(&schema["items"]))),
+            "object"
+                if schema["additionalProperties"].is_object()
+                    && schema.get("properties").is_none() =>
+            {
+                Ty::Map(Box::new(ty_of(&schema["additionalProperties"])))
+            }
+            _ => Ty::Any,
+        },
+        _ => Ty::Any,
+    }
+}
+
+fn integer(schema: &Value) -> Ty {
+    let min = schema["minimum"].as_f64().unwrap_or(f64::MIN);
+    let max = schema["maximum"].as_f64().unwrap_or(f64::MAX);
+    let signed = min < 0.0;
+    let fits = |bits: i32| {
+        if signed {
+            min >= -(2f64.powi(bits - 1)) && max <= 2f64.powi(bits - 1) - 1.0
+        } else {
+            max <= 2f64.powi(bits) - 1.0
+        }
+    };
+    let bits = [8u8, 16, 32]
+        .into_iter()
+        .find(|&b| fits(i32::from(b)))
+        .unwrap_or(64);
+    Ty::Int { bits, signed }
+}
+
+fn constraints(schema: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for keyword in [
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+    ] {
+        if let Some(value) = schema.get(keyword) {
+            let is_uuid = schema["format"] == "uuid";
+            if (keyword == "format" && matches!(value.as_str(), Some("uuid" | "date-time")))
+                || (keyword == "pattern" && is_uuid)
+            {
+                continue;
+            }
+            out.push(format!("{keyword}: {value}"));
+        }
+    }
+    out
+}
+
+fn fields_of(schema: &Value, skip: Option<&str>) -> Vec<FieldDef> {
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    schema["properties"]
+        .as_object()
+        .map(|properties| {
+            properties
+                .iter()
+                .filter(|(name, _)| Some(name.as_str()) != skip)
+                .map(|(name, property)| FieldDef {
+                    wire: name.clone(),
+                    ty: ty_of(property),
+                    required: required.contains(&name.as_str()),
+                    description: description(property),
+                    constraints: constraints(property),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn def_of(schema: &Value) -> Def {
+    if schema["type"] == "object" && schema.get("properties").is_some() {
+        return Def::Record(fields_of(schema, None));
+    }
+    if schema["type"] == "string" {
+        if let Some(values) = schema["enum"].as_array() {
+            return Def::StringEnum(
+                values
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+            );
+        }
+    }
+    if let Some(branches) = schema["oneOf"].as_array() {
+        let tag = branches
+            .first()
+            .and_then(|b| b["properties"].as_object())
+            .and_then(|p| {
+                p.iter()
+                    .find(|(_, s)| s.get("const").is_some())
+                    .map(|(name, _)| name.clone())
+            });
+        if let Some(tag) = tag {
+            let variants: Option<Vec<(String, Vec<FieldDef>)>> = branches
+                .iter()
+                .map(|branch| {
+                    let value = branch["properties"][&tag]["const"].as_str()?.to_owned();
+                    Some((value, fields_of(branch, Some(&tag))))
+                })
+                .collect();
+            if let Some(variants) = variants {
+                return Def::TaggedUnion { tag, variants };
+            }
+        }
+    }
+    Def::Other
+}
+
+/// `snake_case` or `kebab-case` as `PascalCase`, with `Id` written `ID`.
+pub fn pascal(name: &str) -> String {
+    name.split(['_', '-', '.'])
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            if part == "id" {
+                return "ID".to_owned();
+            }
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
