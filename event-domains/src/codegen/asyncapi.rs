@@ -68,9 +68,8 @@ pub fn document(catalog: &Catalog, events: &[CatalogEvent]) -> Value {
     let mut messages = Map::new();
     let mut channels = Map::new();
     let mut operations = Map::new();
-    for event in events {
+    for (event, (_, document)) in events.iter().zip(&catalog.documents) {
         let descriptor = &event.descriptor;
-        let document = (descriptor.json_schema)();
         messages.insert(
             descriptor.event_type.to_owned(),
             json!({
@@ -79,7 +78,7 @@ pub fn document(catalog: &Catalog, events: &[CatalogEvent]) -> Value {
                 "summary": document["description"].as_str().unwrap_or_default(),
                 "contentType": "application/json",
                 "headers": headers_schema(),
-                "payload": {"schemaFormat": DRAFT_07_FORMAT, "schema": relocate(&document)},
+                "payload": {"schemaFormat": DRAFT_07_FORMAT, "schema": relocate(document)},
                 "examples": [{"name": "example", "payload": (event.example_envelope)()}],
             }),
         );
