@@ -15,7 +15,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export GOCACHE="$work/gocache" GOPATH="$work/gopath" GOFLAGS=-mod=mod GOTOOLCHAIN=local
 
-echo "== go vet, go test (every example round-trips), go run ./cmd/sizes"
+echo "== gofmt, go vet, go test (every example round-trips), go run ./cmd/sizes"
+unformatted=$(cd "$out/go" && gofmt -l .)
+if [ -n "$unformatted" ]; then
+    echo "not gofmt-formatted: $unformatted" >&2
+    exit 1
+fi
 (cd "$out/go" && go vet ./... && go test ./... && go run ./cmd/sizes)
 
 echo "== installing typescript and the AsyncAPI schema"

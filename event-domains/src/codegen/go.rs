@@ -85,6 +85,18 @@ fn go_order<'a>(fields: &'a [FieldDef], catalog: &Catalog, depth: usize) -> Vec<
     ordered
 }
 
+/// Tab-indented `first second` lines with the second column aligned, as gofmt writes them.
+fn aligned(rows: &[(String, String)]) -> String {
+    let width = rows
+        .iter()
+        .map(|(first, _)| first.chars().count())
+        .max()
+        .unwrap_or(0);
+    rows.iter()
+        .map(|(first, second)| format!("\t{first:<width$} {second}\n"))
+        .collect()
+}
+
 fn comment(out: &mut String, indent: &str, text: &str) {
     for line in text.lines() {
         out.push_str(&format!("{indent}// {}\n", line.trim_end()).replace("//  ", "// "));
@@ -131,9 +143,16 @@ fn definition(out: &mut String, named: &Named, catalog: &Catalog) {
         }
         Def::StringEnum(values) => {
             out.push_str(&format!("type {name} string\n\nconst (\n"));
-            for value in values {
-                out.push_str(&format!("\t{name}{} {name} = \"{value}\"\n", pascal(value)));
-            }
+            let rows: Vec<(String, String)> = values
+                .iter()
+                .map(|value| {
+                    (
+                        format!("{name}{}", pascal(value)),
+                        format!("{name} = \"{value}\""),
+                    )
+                })
+                .collect();
+            out.push_str(&aligned(&rows));
             out.push_str(&format!(
                 ")\n\n// Valid reports whether v is one of the values of {name}.\nfunc (v {name}) Valid() bool {{\n\tswitch v {{\n\tcase {}:\n\t\treturn true\n\t}}\n\treturn false\n}}\n\n",
                 values.iter().map(|v| format!("{name}{}", pascal(v))).collect::<Vec<_>>().join(", ")
@@ -156,9 +175,11 @@ fn definition(out: &mut String, named: &Named, catalog: &Catalog) {
             }
             out.push_str("}\n\n");
             out.push_str(&format!("// {name} variants.\nconst (\n"));
-            for (value, _) in variants {
-                out.push_str(&format!("\t{name}{} = \"{value}\"\n", pascal(value)));
-            }
+            let rows: Vec<(String, String)> = variants
+                .iter()
+                .map(|(value, _)| (format!("{name}{}", pascal(value)), format!("= \"{value}\"")))
+                .collect();
+            out.push_str(&aligned(&rows));
             out.push_str(")\n\n");
         }
         Def::Other => {
@@ -211,12 +232,17 @@ pub fn package(catalog: &Catalog) -> String {
         definition(&mut out, named, catalog);
     }
     out.push_str("// EventTypes lists every event of the catalog with its topic.\nvar EventTypes = map[string]string{\n");
-    for event in &catalog.events {
-        out.push_str(&format!(
-            "\t\"{}\": \"{}\",\n",
-            event.event_type, event.topic
-        ));
-    }
+    let rows: Vec<(String, String)> = catalog
+        .events
+        .iter()
+        .map(|e| {
+            (
+                format!("\"{}\":", e.event_type),
+                format!("\"{}\",", e.topic),
+            )
+        })
+        .collect();
+    out.push_str(&aligned(&rows));
     out.push_str("}\n");
     out
 }
@@ -286,6 +312,8 @@ func roundTrip[T any](t *testing.T, path string) {
             event.event_type
         ));
     }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
     out
 }
 
@@ -307,12 +335,13 @@ pub fn sizes_program(catalog: &Catalog) -> String {
         };
         let declared_name = format!("{}Declared", pascal(&event.data));
         out.push_str(&format!("type {declared_name} struct {{\n"));
-        for wire in &event.declared_fields {
-            if let Some(f) = fields.iter().find(|f| &f.wire == wire) {
-                let ty = qualified(&go_type(&f.ty));
-                out.push_str(&format!("\t{} {ty}\n", pascal(wire)));
-            }
-        }
+        let field_rows: Vec<(String, String)> = event
+            .declared_fields
+            .iter()
+            .filter_map(|wire| fields.iter().find(|f| &f.wire == wire))
+            .map(|f| (pascal(&f.wire), qualified(&go_type(&f.ty))))
+            .collect();
+        out.push_str(&aligned(&field_rows));
         out.push_str("}\n\n");
         rows.push((event, declared_name));
     }
