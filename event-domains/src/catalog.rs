@@ -26,8 +26,6 @@ pub fn example_time(offset_s: i64) -> DateTime<Utc> {
 pub struct CatalogEvent {
     /// Name, version, topic and schema of the event.
     pub descriptor: EventDescriptor,
-    /// The example event's data (the `data` of its envelope), as JSON.
-    pub example_data: fn() -> serde_json::Value,
     /// The example wrapped in a complete envelope with fixed ids and time, as JSON.
     pub example_envelope: fn() -> serde_json::Value,
     /// Reads an envelope of this event with serde into its Rust type and writes it back.
@@ -47,7 +45,6 @@ impl CatalogEvent {
     fn of<E: Example>(rust_type: &'static str) -> Self {
         CatalogEvent {
             descriptor: EventDescriptor::of::<E>(rust_type),
-            example_data: || as_written(&E::example()),
             example_envelope: || as_written(&example_envelope(E::example())),
             reserialize: |json| {
                 let envelope: Envelope<E> = serde_json::from_value(json.clone())?;

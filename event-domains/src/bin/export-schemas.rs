@@ -146,11 +146,7 @@ fn finish(result: Result<(), String>) -> ExitCode {
 }
 
 fn store(schemas: &Path) -> SnapshotStore {
-    let shown = schemas
-        .strip_prefix(workspace_root())
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| schemas.display().to_string());
-    SnapshotStore::new(schemas, shown)
+    SnapshotStore::new(schemas, snapshot::display_path(schemas, &workspace_root()))
 }
 
 fn current_events() -> Result<Vec<CurrentEvent>, String> {
