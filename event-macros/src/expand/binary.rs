@@ -75,10 +75,9 @@ fn record(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
         .filter(|f| !f.in_schema())
         .filter_map(|f| f.original.ident.as_ref());
     let derive = derive_attrs(ident);
+    let order = super::layout_order(&types);
     quote! {
-        const ORDER: [usize; #count] = ::event_core::layout::layout_order::<#count>([
-            #(::event_core::layout::FieldLayout::of::<#types>()),*
-        ]);
+        const ORDER: [usize; #count] = #order;
         const INVERSE: [usize; #count] = ::event_core::layout::inverse_order(ORDER);
         #(
             impl ::event_core::binary::Field<#indices> for #ident {

@@ -38,3 +38,14 @@ fn optional_string(value: Option<&str>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     }
 }
+
+/// The expression of the layout order of fields of `types` (declaration indices in layout
+/// order), evaluated in const context by both the schema and the binary mirror.
+fn layout_order(types: &[&syn::Type]) -> TokenStream {
+    let count = types.len();
+    quote! {
+        ::event_core::layout::layout_order::<#count>([
+            #(::event_core::layout::FieldLayout::of::<#types>()),*
+        ])
+    }
+}

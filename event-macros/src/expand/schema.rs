@@ -144,7 +144,7 @@ fn field_schema(field: &Field, with_description: bool) -> TokenStream {
 fn record(fields: &[Field], container_default: bool) -> TokenStream {
     let kept: Vec<&Field> = fields.iter().filter(|f| f.in_schema()).collect();
     let count = kept.len();
-    let types = kept.iter().map(|f| f.ty);
+    let order = super::layout_order(&kept.iter().map(|f| f.ty).collect::<Vec<_>>());
     let adds = kept.iter().enumerate().map(|(index, field)| {
         let ty = field.ty;
         if field.serde.flatten {
@@ -166,11 +166,7 @@ fn record(fields: &[Field], container_default: bool) -> TokenStream {
         }
     });
     quote! {{
-        let order = const {
-            ::event_core::layout::layout_order::<#count>([
-                #(::event_core::layout::FieldLayout::of::<#types>()),*
-            ])
-        };
+        let order = const { #order };
         let mut record = ::event_core::schema::RecordSchema::new(#count);
         #(#adds)*
         record.build(&order)
