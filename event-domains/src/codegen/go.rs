@@ -2,6 +2,8 @@
 //! generic envelope; plus a program that prints `unsafe.Sizeof` of every event in layout and in
 //! declaration order, and a test that round-trips every example.
 
+use event_core::binary::repr_c_size;
+
 use super::model::{pascal, Catalog, Def, FieldDef, Named, Ty};
 use super::GENERATED_HEADER;
 
@@ -44,8 +46,10 @@ fn go_layout(ty: &Ty, catalog: &Catalog, depth: usize) -> (usize, usize, bool) {
             Some(Def::StringEnum(_)) => (16, 8, true),
             Some(Def::Record(fields)) if depth < 8 => {
                 let ordered = go_order(fields, catalog, depth + 1);
-                let size =
-                    struct_size(ordered.iter().map(|f| go_layout(&f.ty, catalog, depth + 1)));
+                let size = repr_c_size(ordered.iter().map(|f| {
+                    let (size, align, _) = go_layout(&f.ty, catalog, depth + 1);
+                    (size, align)
+                }));
                 let align = ordered
                     .iter()
                     .map(|f| go_layout(&f.ty, catalog, depth + 1).1)
@@ -56,15 +60,6 @@ fn go_layout(ty: &Ty, catalog: &Catalog, depth: usize) -> (usize, usize, bool) {
             _ => (8, 8, true),
         },
     }
-}
-
-fn struct_size(fields: impl Iterator<Item = (usize, usize, bool)>) -> usize {
-    let (mut offset, mut max_align) = (0usize, 1usize);
-    for (size, align, _) in fields {
-        offset = offset.div_ceil(align) * align + size;
-        max_align = max_align.max(align);
-    }
-    offset.div_ceil(max_align) * max_align
 }
 
 /// The fields in layout order for Go's own sizes: variable-length first, then fixed-size by
