@@ -55,6 +55,25 @@ impl FieldLayout {
         }
     }
 
+    /// The layout rule as an ordering, for a stable sort at run time (code generators for
+    /// other languages apply it to their own sizes).
+    ///
+    /// ```
+    /// use event_core::layout::{FieldLayout, LayoutClass};
+    /// let flag = FieldLayout { class: LayoutClass::Bool, size: 1, align: 1 };
+    /// let count = FieldLayout { class: LayoutClass::Fixed, size: 8, align: 8 };
+    /// assert!(count.layout_cmp(&flag).is_lt());
+    /// ```
+    pub fn layout_cmp(&self, other: &FieldLayout) -> std::cmp::Ordering {
+        if self.goes_before(other) {
+            std::cmp::Ordering::Less
+        } else if other.goes_before(self) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    }
+
     /// Whether `self` goes strictly before `other` in layout order.
     const fn goes_before(&self, other: &FieldLayout) -> bool {
         let (a, b) = (self.class.rank(), other.class.rank());

@@ -3,6 +3,7 @@
 //! declaration order, and a test that round-trips every example.
 
 use event_core::binary::repr_c_size;
+use event_core::layout::{FieldLayout, LayoutClass};
 
 use super::model::{pascal, Catalog, Def, FieldDef, Named, Ty};
 use super::GENERATED_HEADER;
@@ -65,18 +66,17 @@ fn go_layout(ty: &Ty, catalog: &Catalog, depth: usize) -> (usize, usize, bool) {
 /// The fields in layout order for Go's own sizes: variable-length first, then fixed-size by
 /// descending alignment and size, booleans last; ties keep the schema's order.
 fn go_order<'a>(fields: &'a [FieldDef], catalog: &Catalog, depth: usize) -> Vec<&'a FieldDef> {
-    let mut ordered: Vec<&FieldDef> = fields.iter().collect();
-    ordered.sort_by_key(|f| {
+    let layout = |f: &FieldDef| {
         let (size, align, variable) = go_layout(&f.ty, catalog, depth);
-        let class = if variable {
-            0
-        } else if f.ty == Ty::Bool {
-            2
-        } else {
-            1
+        let class = match (variable, &f.ty) {
+            (true, _) => LayoutClass::Variable,
+            (false, Ty::Bool) => LayoutClass::Bool,
+            (false, _) => LayoutClass::Fixed,
         };
-        (class, std::cmp::Reverse(align), std::cmp::Reverse(size))
-    });
+        FieldLayout { class, size, align }
+    };
+    let mut ordered: Vec<&FieldDef> = fields.iter().collect();
+    ordered.sort_by(|a, b| layout(a).layout_cmp(&layout(b)));
     ordered
 }
 
