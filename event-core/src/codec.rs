@@ -185,7 +185,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
         match segment {
             Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
             Segment::Map { key } => {
-                pointer.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1")))
+                pointer.push_str(&format!("/{}", crate::validate::escape_segment(key)))
             }
             Segment::Enum { variant } => pointer.push_str(&format!("/{variant}")),
             Segment::Unknown => {}

@@ -10,6 +10,7 @@ use super::kind::{ChangeKind, CompatPolicy};
 use super::matching::maximum_matching;
 use super::node::{annotations, Criterion, Document, Handle, Node};
 use super::CompatError;
+use crate::validate::escape_segment;
 
 /// The deepest nesting compared before giving up with [`CompatError::TooDeep`].
 pub const MAX_DEPTH: usize = 128;
@@ -76,7 +77,7 @@ impl<'a> Context<'a> {
     }
 
     fn add_at(&mut self, segment: &str, kind: ChangeKind) {
-        self.path.push(escape(segment));
+        self.path.push(escape_segment(segment));
         self.add(kind);
         self.path.pop();
     }
@@ -112,7 +113,7 @@ impl<'a> Context<'a> {
         run: impl FnOnce(&mut Self) -> Result<T, CompatError>,
     ) -> Result<T, CompatError> {
         let depth = self.path.len();
-        self.path.extend(segments.iter().map(|s| escape(s)));
+        self.path.extend(segments.iter().map(|s| escape_segment(s)));
         if self.path.len() > MAX_DEPTH {
             let pointer = self.pointer();
             self.path.truncate(depth);
@@ -125,11 +126,6 @@ impl<'a> Context<'a> {
         self.path.truncate(depth);
         result
     }
-}
-
-/// Escapes a JSON pointer segment.
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Compares two optional schemas.

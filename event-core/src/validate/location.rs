@@ -1,6 +1,16 @@
 //! Where a value sits in the serialised document, built without allocating: the JSON pointer
 //! is written only when a violation is found.
 
+/// A JSON pointer segment with `~` and `/` escaped (RFC 6901).
+///
+/// ```
+/// use event_core::validate::escape_segment;
+/// assert_eq!(escape_segment("a/b~c"), "a~1b~0c");
+/// ```
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
 /// One step of a path.
 #[derive(Debug, Clone, Copy)]
 enum Step<'a> {
@@ -61,7 +71,7 @@ impl<'a> Location<'a> {
                 Step::Root => {}
                 Step::Key(key) => {
                     pointer.push('/');
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    pointer.push_str(&escape_segment(key));
                 }
                 Step::Index(index) => {
                     pointer.push('/');

@@ -18,7 +18,7 @@ mod impls;
 mod location;
 
 pub use checks::*;
-pub use location::Location;
+pub use location::{escape_segment, Location};
 
 use std::fmt;
 
