@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::domain::{Domain, Priority};
 use crate::schema::{uuid_schema, InstanceType, Schema, SchemaObject};
+use crate::snapshot::is_version_number;
 use crate::validate::{check_min_length, Location, Violation};
 use crate::KafkaEvent;
 
@@ -219,11 +220,7 @@ impl<T: KafkaEvent> crate::validate::Validate for Envelope<T> {
 fn is_version_of_major(version: &str, major: u64) -> bool {
     let mut parts = version.split('.');
     fn number(part: Option<&str>) -> Option<&str> {
-        part.filter(|p| {
-            !p.is_empty()
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && (*p == "0" || !p.starts_with('0'))
-        })
+        part.filter(|p| is_version_number(p))
     }
     let first = number(parts.next()).and_then(|p| p.parse::<u64>().ok());
     first == Some(major)

@@ -46,10 +46,9 @@ impl SemVer {
     /// ```
     pub fn parse(text: &str) -> Option<SemVer> {
         let mut parts = text.split('.').map(|part| {
-            let well_formed = !part.is_empty()
-                && part.bytes().all(|b| b.is_ascii_digit())
-                && (part == "0" || !part.starts_with('0'));
-            well_formed.then(|| part.parse::<u64>().ok()).flatten()
+            is_version_number(part)
+                .then(|| part.parse::<u64>().ok())
+                .flatten()
         });
         let version = SemVer {
             major: parts.next()??,
@@ -58,6 +57,14 @@ impl SemVer {
         };
         parts.next().is_none().then_some(version)
     }
+}
+
+/// Whether `part` is a version number as semantic versioning writes it: digits, no leading
+/// zero (`(0|[1-9][0-9]*)`).
+pub fn is_version_number(part: &str) -> bool {
+    !part.is_empty()
+        && part.bytes().all(|b| b.is_ascii_digit())
+        && (part == "0" || !part.starts_with('0'))
 }
 
 impl fmt::Display for SemVer {
