@@ -337,6 +337,91 @@ pub enum DispatchError {
     },
 }
 
+impl CodecError {
+    /// A stable, machine-readable name of the error's kind (`malformed`, `invalid` …), as
+    /// written in dead-letter headers.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CodecError::TooLarge { .. } => "too_large",
+            CodecError::Malformed { .. } => "malformed",
+            CodecError::WrongEventType { .. } => "wrong_event_type",
+            CodecError::IncompatibleVersion { .. } => "incompatible_version",
+            CodecError::Invalid(_) => "invalid",
+            CodecError::Encode(_) => "encode",
+            CodecError::Binary(_) => "binary",
+        }
+    }
+
+    /// The JSON pointer of the first place the error concerns, when it has one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            CodecError::Malformed { pointer, .. } => Some(pointer),
+            CodecError::WrongEventType { .. } => Some("/event_type"),
+            CodecError::IncompatibleVersion { .. } => Some("/version"),
+            CodecError::Invalid(violations) => violations.first().map(|v| v.pointer.as_str()),
+            CodecError::TooLarge { .. } | CodecError::Encode(_) | CodecError::Binary(_) => None,
+        }
+    }
+}
+
+impl DispatchError {
+    /// A stable, machine-readable name of the error's kind: `missing_event_type`,
+    /// `unknown_event_type`, or the [`CodecError::kind`] of a known event's envelope.
+    ///
+    /// ```
+    /// use event_core::codec::DispatchError;
+    /// let error = DispatchError::UnknownEventType { event_type: "x.y.z".into(), domain: "combat" };
+    /// assert_eq!(error.kind(), "unknown_event_type");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DispatchError::MissingEventType => "missing_event_type",
+            DispatchError::UnknownEventType { .. } => "unknown_event_type",
+            DispatchError::Codec { error, .. } => error.kind(),
+        }
+    }
+
+    /// The JSON pointer of the first place the error concerns, when it has one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            DispatchError::MissingEventType | DispatchError::UnknownEventType { .. } => {
+                Some("/event_type")
+            }
+            DispatchError::Codec { error, .. } => error.pointer(),
+        }
+    }
+}
+
+/// The event enum of one domain, as a consumer of the domain's topics receives it: one variant
+/// per event, each holding the validated envelope. `event-domains` generates it for the
+/// catalog's domains (`CombatEvent` …); a Kafka consumer is generic over it.
+pub trait DomainEvents: Sized + std::fmt::Debug + Send + 'static {
+    /// The domain's name, as in event names (`combat`).
+    const DOMAIN: &'static str;
+    /// The names of the domain's events.
+    const EVENT_TYPES: &'static [&'static str];
+
+    /// The topics the domain's events are published on, sorted, without duplicates (one per
+    /// major version in use).
+    fn topics() -> Vec<&'static str>;
+
+    /// Decodes a record from its `event_type` header (or, without one, the body's
+    /// `event_type`) and its value, with every check of [`Envelope::from_json`].
+    fn decode(event_type_header: Option<&[u8]>, value: &[u8]) -> Result<Self, DispatchError>;
+
+    /// The event's Kafka record (validated, as [`Envelope::to_record`]).
+    fn to_record(&self) -> Result<KafkaRecord, CodecError>;
+
+    /// The event's name.
+    fn event_type(&self) -> &'static str;
+
+    /// The envelope's `event_id`.
+    fn event_id(&self) -> uuid::Uuid;
+
+    /// The envelope's `timestamp`: when the event was created.
+    fn timestamp(&self) -> chrono::DateTime<chrono::Utc>;
+}
+
 /// The event type of a record: its `event_type` header, else the body's `event_type` field.
 pub fn event_type_of(header: Option<&[u8]>, value: &[u8]) -> Result<String, DispatchError> {
     if let Some(name) = header.and_then(|h| std::str::from_utf8(h).ok()) {

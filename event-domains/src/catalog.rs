@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use event_core::binary::Binary;
-use event_core::codec::{event_type_of, DispatchError, KafkaRecord, EVENT_TYPE_HEADER};
+use event_core::codec::{
+    event_type_of, CodecError, DispatchError, DomainEvents, KafkaRecord, EVENT_TYPE_HEADER,
+};
 use event_core::registry::EventDescriptor;
 use event_core::validate::{Validate, Violations};
 use event_core::{Envelope, KafkaEvent};
@@ -165,6 +167,63 @@ macro_rules! catalog {
                 pub fn event_type(&self) -> &'static str {
                     match self {
                         $(Self::$event(_) => <$domain::$event as KafkaEvent>::EVENT_TYPE,)*
+                    }
+                }
+
+                /// Every event of the domain: its example in an [`example_envelope`].
+                pub fn examples() -> Vec<Self> {
+                    vec![$(Self::$event(example_envelope(<$domain::$event as Example>::example())),)*]
+                }
+
+                /// The same event with another `event_id`.
+                pub fn with_event_id(self, id: Uuid) -> Self {
+                    match self {
+                        $(Self::$event(envelope) => Self::$event(envelope.with_event_id(id)),)*
+                    }
+                }
+
+                /// The same event with another `timestamp`.
+                pub fn with_timestamp(self, timestamp: DateTime<Utc>) -> Self {
+                    match self {
+                        $(Self::$event(envelope) => Self::$event(envelope.with_timestamp(timestamp)),)*
+                    }
+                }
+            }
+
+            impl DomainEvents for $enum {
+                const DOMAIN: &'static str = stringify!($domain);
+                const EVENT_TYPES: &'static [&'static str] = $enum::EVENT_TYPES;
+
+                fn topics() -> Vec<&'static str> {
+                    let mut topics = vec![$(<$domain::$event as KafkaEvent>::TOPIC),*];
+                    topics.sort_unstable();
+                    topics.dedup();
+                    topics
+                }
+
+                fn decode(event_type_header: Option<&[u8]>, value: &[u8]) -> Result<Self, DispatchError> {
+                    $enum::decode(event_type_header, value)
+                }
+
+                fn to_record(&self) -> Result<KafkaRecord, CodecError> {
+                    match self {
+                        $(Self::$event(envelope) => envelope.to_record(),)*
+                    }
+                }
+
+                fn event_type(&self) -> &'static str {
+                    $enum::event_type(self)
+                }
+
+                fn event_id(&self) -> Uuid {
+                    match self {
+                        $(Self::$event(envelope) => envelope.event_id(),)*
+                    }
+                }
+
+                fn timestamp(&self) -> DateTime<Utc> {
+                    match self {
+                        $(Self::$event(envelope) => envelope.timestamp(),)*
                     }
                 }
             }

@@ -1,0 +1,251 @@
+//! Connection settings, in Kafka's own property names, so the same code runs against a laptop
+//! broker and a production cluster with TLS and SASL.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use rdkafka::ClientConfig;
+
+/// Why connection settings could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `KAFKA_BOOTSTRAP_SERVERS` is not set.
+    #[error("KAFKA_BOOTSTRAP_SERVERS is not set (e.g. KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092)")]
+    MissingBootstrap,
+    /// The properties file cannot be read.
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A line of a properties file is not `key=value`.
+    #[error("line {line}: expected `key=value`, found `{text}`")]
+    Syntax {
+        /// One-based line number.
+        line: usize,
+        /// The line.
+        text: String,
+    },
+    /// The properties file has no `bootstrap.servers`.
+    #[error("no `bootstrap.servers` in the properties")]
+    NoBootstrapProperty,
+}
+
+/// Where and how to connect: `bootstrap.servers` plus any Kafka client property
+/// (`security.protocol`, `sasl.mechanism`, `sasl.username`, `ssl.ca.location` …), passed
+/// through to librdkafka unchanged. Producer, consumer and provisioner add their own defaults
+/// first; a property set here always wins.
+///
+/// TLS (`SSL`, `SASL_SSL`) and SCRAM need the crate's `ssl` feature (OpenSSL), GSSAPI its
+/// `gssapi` feature; `PLAINTEXT` and `SASL_PLAINTEXT` with `PLAIN` work in the default build.
+///
+/// ```
+/// use event_kafka::KafkaConfig;
+/// let config = KafkaConfig::new("broker-1:9092,broker-2:9092")
+///     .set("security.protocol", "SASL_PLAINTEXT")
+///     .set("sasl.mechanism", "PLAIN")
+///     .set("sasl.username", "combat-service")
+///     .set("sasl.password", "hunter2");
+/// assert_eq!(config.bootstrap_servers(), "broker-1:9092,broker-2:9092");
+/// assert_eq!(config.get("sasl.mechanism"), Some("PLAIN"));
+/// assert!(!format!("{config:?}").contains("hunter2"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct KafkaConfig {
+    properties: BTreeMap<String, String>,
+}
+
+const BOOTSTRAP: &str = "bootstrap.servers";
+
+impl KafkaConfig {
+    /// Settings for the cluster at `bootstrap_servers` (`host:port`, comma-separated).
+    pub fn new(bootstrap_servers: impl Into<String>) -> Self {
+        KafkaConfig {
+            properties: BTreeMap::from([(BOOTSTRAP.to_owned(), bootstrap_servers.into())]),
+        }
+    }
+
+    /// Sets any Kafka client property.
+    pub fn set(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.properties.insert(key.into(), value.into());
+        self
+    }
+
+    /// The value of a property.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.properties.get(key).map(String::as_str)
+    }
+
+    /// `bootstrap.servers`.
+    pub fn bootstrap_servers(&self) -> &str {
+        self.get(BOOTSTRAP).unwrap_or_default()
+    }
+
+    /// Settings from the environment, as Kafka's container images name them:
+    /// `KAFKA_BOOTSTRAP_SERVERS` (required) and every other `KAFKA_*` variable as a property,
+    /// lower-cased with `_` read as `.` (`KAFKA_SECURITY_PROTOCOL` → `security.protocol`,
+    /// `KAFKA_SASL_USERNAME` → `sasl.username`).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(std::env::vars())
+    }
+
+    fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let mut properties = BTreeMap::new();
+        for (name, value) in vars {
+            if let Some(rest) = name.strip_prefix("KAFKA_").filter(|rest| !rest.is_empty()) {
+                properties.insert(rest.to_ascii_lowercase().replace('_', "."), value);
+            }
+        }
+        if !properties.contains_key(BOOTSTRAP) {
+            return Err(ConfigError::MissingBootstrap);
+        }
+        Ok(KafkaConfig { properties })
+    }
+
+    /// Settings from a Java-style properties file (`client.properties`, as Kafka's tools take
+    /// with `--command-config`): `key=value` lines, `#` and `!` comments, blank lines.
+    pub fn from_properties_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_properties(&text)
+    }
+
+    /// Settings from the text of a properties file; see
+    /// [`from_properties_file`](Self::from_properties_file).
+    ///
+    /// ```
+    /// use event_kafka::KafkaConfig;
+    /// let config = KafkaConfig::from_properties("# cluster\nbootstrap.servers=kafka:9092\nacks = all\n").unwrap();
+    /// assert_eq!(config.bootstrap_servers(), "kafka:9092");
+    /// assert_eq!(config.get("acks"), Some("all"));
+    /// ```
+    pub fn from_properties(text: &str) -> Result<Self, ConfigError> {
+        let mut properties = BTreeMap::new();
+        for (index, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
+                continue;
+            }
+            match line.split_once('=') {
+                Some((key, value)) if !key.trim().is_empty() => {
+                    properties.insert(key.trim().to_owned(), value.trim().to_owned());
+                }
+                _ => {
+                    return Err(ConfigError::Syntax {
+                        line: index + 1,
+                        text: line.to_owned(),
+                    })
+                }
+            }
+        }
+        if !properties.contains_key(BOOTSTRAP) {
+            return Err(ConfigError::NoBootstrapProperty);
+        }
+        Ok(KafkaConfig { properties })
+    }
+
+    /// librdkafka's configuration: `defaults` first, then every property of `self`.
+    pub(crate) fn client_config(&self, defaults: &[(&str, &str)]) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        for (key, value) in defaults {
+            config.set(*key, *value);
+        }
+        for (key, value) in &self.properties {
+            config.set(key, value);
+        }
+        config
+    }
+}
+
+/// Whether a property holds a secret that `Debug` must not print.
+fn is_secret(key: &str) -> bool {
+    ["password", "secret", "token", "key.pem", "sasl.jaas.config"]
+        .iter()
+        .any(|marker| key.contains(marker))
+}
+
+impl fmt::Debug for KafkaConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (key, value) in &self.properties {
+            if is_secret(key) {
+                map.entry(key, &"<redacted>");
+            } else {
+                map.entry(key, value);
+            }
+        }
+        map.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn environment_variables_become_properties() {
+        let config = KafkaConfig::from_vars(vars(&[
+            ("KAFKA_BOOTSTRAP_SERVERS", "kafka:9093"),
+            ("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
+            ("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+            ("PATH", "/usr/bin"),
+        ]))
+        .unwrap();
+        assert_eq!(config.bootstrap_servers(), "kafka:9093");
+        assert_eq!(config.get("security.protocol"), Some("SASL_SSL"));
+        assert_eq!(config.get("sasl.mechanism"), Some("SCRAM-SHA-512"));
+        assert_eq!(config.get("path"), None);
+    }
+
+    #[test]
+    fn environment_without_bootstrap_is_an_error() {
+        let error = KafkaConfig::from_vars(vars(&[("KAFKA_ACKS", "all")])).unwrap_err();
+        assert!(matches!(error, ConfigError::MissingBootstrap));
+    }
+
+    #[test]
+    fn properties_syntax_errors_name_the_line() {
+        let error =
+            KafkaConfig::from_properties("bootstrap.servers=a:1\n\nnot a property\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "line 3: expected `key=value`, found `not a property`"
+        );
+        assert!(matches!(
+            KafkaConfig::from_properties("acks=all"),
+            Err(ConfigError::NoBootstrapProperty)
+        ));
+    }
+
+    #[test]
+    fn user_properties_override_defaults() {
+        let config = KafkaConfig::new("a:1").set("linger.ms", "50");
+        let client = config.client_config(&[("linger.ms", "5"), ("acks", "all")]);
+        assert_eq!(client.get("linger.ms"), Some("50"));
+        assert_eq!(client.get("acks"), Some("all"));
+        assert_eq!(client.get("bootstrap.servers"), Some("a:1"));
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let config = KafkaConfig::new("a:1")
+            .set("sasl.password", "p4ss")
+            .set("ssl.key.password", "k3y")
+            .set("sasl.username", "svc");
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("p4ss") && !debug.contains("k3y"), "{debug}");
+        assert!(debug.contains("svc"));
+    }
+}

@@ -1,0 +1,72 @@
+//! # event-kafka
+//!
+//! kafka-events on a real cluster: a producer that validates every event before it leaves the
+//! process and confirms each delivery, consumers that hand a domain's topics to a handler as
+//! the domain's typed event enum (with a dead-letter topic for what cannot be read, and
+//! at-least-once commits), and provisioning of the exported topic configurations.
+//!
+//! It speaks Kafka through librdkafka (the `rdkafka` crate, built from its bundled sources),
+//! so it is a crate of its own: `event-core` stays free of C dependencies.
+//!
+//! ```no_run
+//! use event_kafka::{provision, EventProducer, KafkaConfig, ProvisionOptions};
+//! # use event_core::{Envelope, KafkaEvent};
+//! # #[derive(KafkaEvent, serde::Serialize, serde::Deserialize)]
+//! # #[event("combat.player.attack")]
+//! # pub struct Attack { pub session_id: uuid::Uuid, pub damage: u32 }
+//! let config = KafkaConfig::from_env()?; // KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL …
+//! let settings = event_core::topic::TopicSettings::of::<<Attack as KafkaEvent>::Domain>();
+//! let topics = vec![event_core::topic::TopicConfig::new(&settings, Attack::MAJOR_VERSION)];
+//! let report = provision(&config, &topics, &ProvisionOptions::default())?;
+//! print!("{report}");
+//!
+//! let producer = EventProducer::new(&config)?;
+//! producer.send_blocking(&Envelope::new(Attack { session_id: uuid::Uuid::new_v4(), damage: 7 }))?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(missing_docs)]
+
+mod config;
+mod consumer;
+mod dead_letter;
+mod producer;
+mod provision;
+
+pub use config::{ConfigError, KafkaConfig};
+pub use consumer::{
+    ConsumeError, ConsumerOptions, EventConsumer, Polled, Received, CONSUMER_DEFAULTS,
+};
+pub use dead_letter::{
+    dead_letter_config, dead_letter_topic, RecordPosition, CONSUMER_GROUP_HEADER,
+    DEAD_LETTER_MIN_RETENTION_MS, DEAD_LETTER_SUFFIX, ERROR_KIND_HEADER, ERROR_MESSAGE_HEADER,
+    ERROR_POINTER_HEADER, SOURCE_OFFSET_HEADER, SOURCE_PARTITION_HEADER, SOURCE_TOPIC_HEADER,
+};
+pub use producer::{Delivery, EventProducer, PendingDelivery, ProduceError, PRODUCER_DEFAULTS};
+pub use provision::{
+    provision, Drift, ProvisionError, ProvisionOptions, ProvisionReport, TopicReport, TopicStatus,
+};
+
+/// Re-exported so users name librdkafka's errors without depending on `rdkafka` themselves.
+pub use rdkafka::error::KafkaError;
+
+/// A Kafka client could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// librdkafka refused the configuration (an unknown property, a security protocol this
+    /// build lacks …); its message names the property.
+    #[error("cannot create the {role}: {source}")]
+    Create {
+        /// `producer`, `consumer` or `admin client`.
+        role: &'static str,
+        /// librdkafka's error.
+        source: KafkaError,
+    },
+    /// The consumer could not subscribe.
+    #[error("cannot subscribe to {topics}: {source}")]
+    Subscribe {
+        /// The topics.
+        topics: String,
+        /// librdkafka's error.
+        source: KafkaError,
+    },
+}

@@ -1,0 +1,341 @@
+//! Provisioning: the exported topic configurations applied to a cluster, idempotently.
+//! Missing topics are created; existing ones are compared and any drift is reported, never
+//! changed behind the operator's back.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::Duration;
+
+use event_core::topic::TopicConfig;
+use futures_executor::block_on;
+use rdkafka::admin::{
+    AdminClient, AdminOptions, NewTopic, ResourceSpecifier, TopicReplication, TopicResult,
+};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+
+use crate::config::KafkaConfig;
+use crate::ClientError;
+
+/// How topics are provisioned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvisionOptions {
+    /// Replication factor instead of each config's own (`1` for a single-broker development
+    /// cluster).
+    pub replication_factor: Option<u16>,
+    /// How long each request to the cluster may take.
+    pub timeout: Duration,
+}
+
+impl Default for ProvisionOptions {
+    fn default() -> Self {
+        ProvisionOptions {
+            replication_factor: None,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A setting of an existing topic that differs from its configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    /// `partitions`, `replication.factor` or a topic config key (`retention.ms` …).
+    pub setting: String,
+    /// The configured value.
+    pub expected: String,
+    /// The cluster's value; `None` when the cluster does not report the setting.
+    pub actual: Option<String>,
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.actual {
+            Some(actual) => write!(
+                f,
+                "{}: expected {}, found {actual}",
+                self.setting, self.expected
+            ),
+            None => write!(
+                f,
+                "{}: expected {}, not reported by the cluster",
+                self.setting, self.expected
+            ),
+        }
+    }
+}
+
+/// What provisioning found or did for one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TopicStatus {
+    /// The topic did not exist and was created.
+    Created,
+    /// The topic exists with the configured settings.
+    Unchanged,
+    /// The topic exists with other settings; nothing was changed.
+    Drifted(Vec<Drift>),
+}
+
+/// One topic's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicReport {
+    /// The topic.
+    pub topic: String,
+    /// What was found or done.
+    pub status: TopicStatus,
+}
+
+/// The outcome of [`provision`], one entry per topic in the order given.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProvisionReport {
+    /// Every topic.
+    pub topics: Vec<TopicReport>,
+}
+
+impl ProvisionReport {
+    /// Whether any existing topic differs from its configuration.
+    pub fn has_drift(&self) -> bool {
+        self.topics
+            .iter()
+            .any(|topic| matches!(topic.status, TopicStatus::Drifted(_)))
+    }
+
+    /// The status of `topic`.
+    pub fn status(&self, topic: &str) -> Option<&TopicStatus> {
+        self.topics
+            .iter()
+            .find(|report| report.topic == topic)
+            .map(|report| &report.status)
+    }
+}
+
+impl fmt::Display for ProvisionReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for report in &self.topics {
+            match &report.status {
+                TopicStatus::Created => writeln!(f, "created    {}", report.topic)?,
+                TopicStatus::Unchanged => writeln!(f, "unchanged  {}", report.topic)?,
+                TopicStatus::Drifted(drifts) => {
+                    writeln!(f, "DRIFT      {}", report.topic)?;
+                    for drift in drifts {
+                        writeln!(f, "             {drift}")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why provisioning stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    /// The admin client could not be created.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// The cluster's metadata could not be read (unreachable, wrong credentials …).
+    #[error("cannot read the cluster's metadata: {0}")]
+    Metadata(KafkaError),
+    /// A request to the cluster failed as a whole.
+    #[error("{operation}: {source}")]
+    Request {
+        /// What was asked.
+        operation: &'static str,
+        /// Why it failed.
+        source: KafkaError,
+    },
+    /// The cluster refused to create a topic.
+    #[error("cannot create `{topic}`: {code}")]
+    Create {
+        /// The topic.
+        topic: String,
+        /// The cluster's error.
+        code: RDKafkaErrorCode,
+    },
+    /// The cluster refused to describe a topic's configuration.
+    #[error("cannot describe the configuration of `{topic}`: {code}")]
+    Describe {
+        /// The topic.
+        topic: String,
+        /// The cluster's error.
+        code: RDKafkaErrorCode,
+    },
+}
+
+/// What the cluster has of an existing topic.
+struct Existing {
+    partitions: usize,
+    replication_factor: usize,
+}
+
+/// Applies `topics` to the cluster: creates those that are missing and reports, for those
+/// that exist, every setting that differs (partitions, replication factor, each config key).
+/// Running it twice changes nothing the second time.
+pub fn provision(
+    config: &KafkaConfig,
+    topics: &[TopicConfig],
+    options: &ProvisionOptions,
+) -> Result<ProvisionReport, ProvisionError> {
+    let admin: AdminClient<DefaultClientContext> =
+        config
+            .client_config(&[])
+            .create()
+            .map_err(|source| ClientError::Create {
+                role: "admin client",
+                source,
+            })?;
+    let admin_options = AdminOptions::new()
+        .operation_timeout(Some(options.timeout))
+        .request_timeout(Some(options.timeout));
+    let replication = |topic: &TopicConfig| {
+        options
+            .replication_factor
+            .unwrap_or(topic.replication_factor)
+    };
+
+    let existing = existing_topics(&admin, options.timeout)?;
+    let missing: Vec<&TopicConfig> = topics
+        .iter()
+        .filter(|topic| !existing.contains_key(&topic.topic))
+        .collect();
+    let new_topics: Vec<NewTopic<'_>> = missing
+        .iter()
+        .map(|topic| {
+            topic.config.iter().fold(
+                NewTopic::new(
+                    &topic.topic,
+                    topic.partitions as i32,
+                    TopicReplication::Fixed(i32::from(replication(topic))),
+                ),
+                |new_topic, (key, value)| new_topic.set(key, value),
+            )
+        })
+        .collect();
+    let mut created = Vec::new();
+    if !new_topics.is_empty() {
+        let results =
+            block_on(admin.create_topics(&new_topics, &admin_options)).map_err(|source| {
+                ProvisionError::Request {
+                    operation: "create topics",
+                    source,
+                }
+            })?;
+        for result in results {
+            created.push(creation_outcome(result)?);
+        }
+    }
+    // Topics created concurrently by someone else are compared like any existing topic.
+    let existing = if created.iter().any(Option::is_none) {
+        existing_topics(&admin, options.timeout)?
+    } else {
+        existing
+    };
+
+    let mut report = ProvisionReport::default();
+    for topic in topics {
+        let status = if created.iter().flatten().any(|name| *name == topic.topic) {
+            TopicStatus::Created
+        } else {
+            let actual = existing.get(&topic.topic);
+            let mut drifts = Vec::new();
+            compare(
+                &mut drifts,
+                "partitions",
+                topic.partitions.to_string(),
+                actual.map(|a| a.partitions.to_string()),
+            );
+            compare(
+                &mut drifts,
+                "replication.factor",
+                replication(topic).to_string(),
+                actual.map(|a| a.replication_factor.to_string()),
+            );
+            drifts.extend(config_drift(&admin, &admin_options, topic)?);
+            if drifts.is_empty() {
+                TopicStatus::Unchanged
+            } else {
+                TopicStatus::Drifted(drifts)
+            }
+        };
+        report.topics.push(TopicReport {
+            topic: topic.topic.clone(),
+            status,
+        });
+    }
+    Ok(report)
+}
+
+/// `Some(name)` for a created topic, `None` for one that already existed.
+fn creation_outcome(result: TopicResult) -> Result<Option<String>, ProvisionError> {
+    match result {
+        Ok(name) => Ok(Some(name)),
+        Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => Ok(None),
+        Err((topic, code)) => Err(ProvisionError::Create { topic, code }),
+    }
+}
+
+fn existing_topics(
+    admin: &AdminClient<DefaultClientContext>,
+    timeout: Duration,
+) -> Result<HashMap<String, Existing>, ProvisionError> {
+    let metadata = admin
+        .inner()
+        .fetch_metadata(None, timeout)
+        .map_err(ProvisionError::Metadata)?;
+    Ok(metadata
+        .topics()
+        .iter()
+        .filter(|topic| topic.error().is_none())
+        .map(|topic| {
+            let replication_factor = topic
+                .partitions()
+                .iter()
+                .map(|partition| partition.replicas().len())
+                .max()
+                .unwrap_or(0);
+            (
+                topic.name().to_owned(),
+                Existing {
+                    partitions: topic.partitions().len(),
+                    replication_factor,
+                },
+            )
+        })
+        .collect())
+}
+
+fn compare(drifts: &mut Vec<Drift>, setting: &str, expected: String, actual: Option<String>) {
+    if actual.as_deref() != Some(expected.as_str()) {
+        drifts.push(Drift {
+            setting: setting.to_owned(),
+            expected,
+            actual,
+        });
+    }
+}
+
+fn config_drift(
+    admin: &AdminClient<DefaultClientContext>,
+    admin_options: &AdminOptions,
+    topic: &TopicConfig,
+) -> Result<Vec<Drift>, ProvisionError> {
+    let resources = [ResourceSpecifier::Topic(&topic.topic)];
+    let results =
+        block_on(admin.describe_configs(&resources, admin_options)).map_err(|source| {
+            ProvisionError::Request {
+                operation: "describe topic configs",
+                source,
+            }
+        })?;
+    let mut drifts = Vec::new();
+    for result in results {
+        let resource = result.map_err(|code| ProvisionError::Describe {
+            topic: topic.topic.clone(),
+            code,
+        })?;
+        for (key, expected) in &topic.config {
+            let actual = resource.get(key).and_then(|entry| entry.value.clone());
+            compare(&mut drifts, key, expected.clone(), actual);
+        }
+    }
+    Ok(drifts)
+}
