@@ -79,52 +79,53 @@ pub fn export_files(events: &[CatalogEvent]) -> Result<Vec<ExportFile>, ExportEr
     Ok(files)
 }
 
-/// The events of one topic, gathered for its file.
-struct TopicFile {
-    config: TopicConfig,
-    domain: &'static str,
-    priority: &'static str,
-    events: Vec<Value>,
+/// The configuration of every topic the catalog's events are published on, sorted by topic:
+/// what `topics/*.json` holds and what `export-schemas --apply-topics` applies to a cluster.
+pub fn topic_configs(events: &[CatalogEvent]) -> Vec<TopicConfig> {
+    let mut configs: Vec<TopicConfig> = Vec::new();
+    for event in events {
+        let descriptor = &event.descriptor;
+        let config = TopicConfig::new(&descriptor.topic_settings, descriptor.major_version);
+        if !configs.iter().any(|known| known.topic == config.topic) {
+            configs.push(config);
+        }
+    }
+    configs.sort_by(|a, b| a.topic.cmp(&b.topic));
+    configs
 }
 
 /// One file per topic: its Kafka configuration and the events it carries.
 fn topic_files(events: &[CatalogEvent]) -> Vec<ExportFile> {
-    let mut topics: Vec<TopicFile> = Vec::new();
-    for event in events {
-        let descriptor = &event.descriptor;
-        let config = TopicConfig::new(&descriptor.topic_settings, descriptor.major_version);
-        let entry = json!({
-            "event_type": descriptor.event_type,
-            "version": descriptor.version,
-            "schema": schema_path(event).to_string_lossy().replace('\\', "/"),
-        });
-        match topics
-            .iter_mut()
-            .find(|topic| topic.config.topic == config.topic)
-        {
-            Some(topic) => topic.events.push(entry),
-            None => topics.push(TopicFile {
-                config,
-                domain: descriptor.domain,
-                priority: descriptor.topic_settings.priority.as_str(),
-                events: vec![entry],
-            }),
-        }
-    }
-    topics.sort_by(|a, b| a.config.topic.cmp(&b.config.topic));
-    topics
+    topic_configs(events)
         .into_iter()
-        .map(|topic| ExportFile {
-            path: Path::new("topics").join(format!("{}.json", topic.config.topic)),
-            contents: json!({
-                "topic": topic.config.topic,
-                "domain": topic.domain,
-                "partitions": topic.config.partitions,
-                "replication_factor": topic.config.replication_factor,
-                "priority": topic.priority,
-                "config": topic.config.config_json(),
-                "events": topic.events,
-            }),
+        .filter_map(|config| {
+            let carried: Vec<&CatalogEvent> = events
+                .iter()
+                .filter(|event| event.descriptor.topic == config.topic)
+                .collect();
+            let first = carried.first()?.descriptor;
+            let entries: Vec<Value> = carried
+                .iter()
+                .map(|event| {
+                    json!({
+                        "event_type": event.descriptor.event_type,
+                        "version": event.descriptor.version,
+                        "schema": schema_path(event).to_string_lossy().replace('\\', "/"),
+                    })
+                })
+                .collect();
+            Some(ExportFile {
+                path: Path::new("topics").join(format!("{}.json", config.topic)),
+                contents: json!({
+                    "topic": config.topic,
+                    "domain": first.domain,
+                    "partitions": config.partitions,
+                    "replication_factor": config.replication_factor,
+                    "priority": first.topic_settings.priority.as_str(),
+                    "config": config.config_json(),
+                    "events": entries,
+                }),
+            })
         })
         .collect()
 }

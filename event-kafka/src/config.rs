@@ -149,6 +149,12 @@ impl KafkaConfig {
         Ok(KafkaConfig { properties })
     }
 
+    /// These settings as an `rdkafka` client configuration, for a client of your own (an
+    /// admin tool, a raw consumer) that connects like the crate's clients.
+    pub fn rdkafka_config(&self) -> ClientConfig {
+        self.client_config(&[])
+    }
+
     /// librdkafka's configuration: `defaults` first, then every property of `self`.
     pub(crate) fn client_config(&self, defaults: &[(&str, &str)]) -> ClientConfig {
         let mut config = ClientConfig::new();

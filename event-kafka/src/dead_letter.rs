@@ -48,6 +48,13 @@ pub fn dead_letter_config(config: &TopicConfig) -> TopicConfig {
     dead_letters
 }
 
+/// `topics` followed by their dead-letter topics ([`dead_letter_config`]): everything a
+/// cluster needs for them.
+pub fn with_dead_letter_topics(topics: Vec<TopicConfig>) -> Vec<TopicConfig> {
+    let dead_letters: Vec<TopicConfig> = topics.iter().map(dead_letter_config).collect();
+    topics.into_iter().chain(dead_letters).collect()
+}
+
 /// Where a record was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordPosition {

@@ -37,9 +37,10 @@ pub use consumer::{
     ConsumeError, ConsumerOptions, EventConsumer, Polled, Received, CONSUMER_DEFAULTS,
 };
 pub use dead_letter::{
-    dead_letter_config, dead_letter_topic, RecordPosition, CONSUMER_GROUP_HEADER,
-    DEAD_LETTER_MIN_RETENTION_MS, DEAD_LETTER_SUFFIX, ERROR_KIND_HEADER, ERROR_MESSAGE_HEADER,
-    ERROR_POINTER_HEADER, SOURCE_OFFSET_HEADER, SOURCE_PARTITION_HEADER, SOURCE_TOPIC_HEADER,
+    dead_letter_config, dead_letter_topic, with_dead_letter_topics, RecordPosition,
+    CONSUMER_GROUP_HEADER, DEAD_LETTER_MIN_RETENTION_MS, DEAD_LETTER_SUFFIX, ERROR_KIND_HEADER,
+    ERROR_MESSAGE_HEADER, ERROR_POINTER_HEADER, SOURCE_OFFSET_HEADER, SOURCE_PARTITION_HEADER,
+    SOURCE_TOPIC_HEADER,
 };
 pub use producer::{Delivery, EventProducer, PendingDelivery, ProduceError, PRODUCER_DEFAULTS};
 pub use provision::{

@@ -177,7 +177,7 @@ pub fn provision(
 ) -> Result<ProvisionReport, ProvisionError> {
     let admin: AdminClient<DefaultClientContext> =
         config
-            .client_config(&[])
+            .rdkafka_config()
             .create()
             .map_err(|source| ClientError::Create {
                 role: "admin client",

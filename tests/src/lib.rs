@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests in `tests/tests/`.
 
+pub mod broker;
+
 use serde_json::Value;
 
 /// A Draft 7 validator of `schema` that also checks `format` (uuid, date-time …).

@@ -24,6 +24,13 @@ OPTIONS:
     --check         compare every event with its committed snapshots (schemas/); exit 1 on problems
     --accept        write snapshots of new events and compatible changes; refuse breaking ones
     --schemas DIR   the snapshot folder for --check and --accept (default: schemas/ at the workspace root)
+    --apply-topics  create the catalog's topics and their dead-letter topics (<topic>.dlq) on a
+                    cluster if missing; report (and exit 1 on) existing topics whose settings differ.
+                    Connects with --bootstrap, else --kafka-config, else KAFKA_BOOTSTRAP_SERVERS
+                    and the other KAFKA_* variables (KAFKA_SECURITY_PROTOCOL → security.protocol)
+    --bootstrap HOST:PORT[,HOST:PORT]   the cluster's bootstrap servers
+    --kafka-config FILE                 Kafka client properties (security.protocol, sasl.*, ssl.* …)
+    --replication-factor N              instead of the configured 3 (e.g. 1 on a single broker)
     -h, --help      print this help
 
 WRITES (under the output folder):
@@ -51,7 +58,16 @@ enum Command {
     Accept {
         schemas: PathBuf,
     },
+    ApplyTopics(Connection),
     Help,
+}
+
+/// How `--apply-topics` reaches the cluster.
+#[derive(Debug, Default, PartialEq)]
+struct Connection {
+    bootstrap: Option<String>,
+    properties: Option<PathBuf>,
+    replication_factor: Option<u16>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -73,6 +89,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     let mut schemas = workspace_root().join("schemas");
     let mut mode: Option<&str> = None;
     let mut languages = Language::ALL.to_vec();
+    let mut connection = Connection::default();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -94,20 +111,53 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                         .collect::<Result<_, _>>()?
                 };
             }
-            "--check" | "--accept" | "--layout" => {
+            "--bootstrap" => {
+                connection.bootstrap = Some(
+                    args.next()
+                        .filter(|value| !value.starts_with("--"))
+                        .ok_or("--bootstrap needs HOST:PORT, e.g. --bootstrap 127.0.0.1:9092")?,
+                );
+            }
+            "--kafka-config" => {
+                connection.properties = Some(folder_argument("--kafka-config", args.next())?);
+            }
+            "--replication-factor" => {
+                let value = args.next().unwrap_or_default();
+                connection.replication_factor = Some(
+                    value
+                        .parse()
+                        .ok()
+                        .filter(|factor| *factor > 0)
+                        .ok_or_else(|| {
+                            format!("--replication-factor needs a positive number, found `{value}`")
+                        })?,
+                );
+            }
+            "--check" | "--accept" | "--layout" | "--apply-topics" => {
                 if mode.is_some() {
-                    return Err("--check, --accept and --layout exclude each other".to_owned());
+                    return Err(
+                        "--check, --accept, --layout and --apply-topics exclude each other"
+                            .to_owned(),
+                    );
                 }
                 mode = Some(match arg.as_str() {
                     "--check" => "check",
                     "--accept" => "accept",
+                    "--apply-topics" => "apply-topics",
                     _ => "layout",
                 });
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    if mode != Some("apply-topics") && connection != Connection::default() {
+        return Err(
+            "--bootstrap, --kafka-config and --replication-factor go with --apply-topics"
+                .to_owned(),
+        );
+    }
     Ok(match mode {
+        Some("apply-topics") => Command::ApplyTopics(connection),
         Some("check") => Command::Check { schemas },
         Some("accept") => Command::Accept { schemas },
         Some(_) => Command::Layout { out },
@@ -132,7 +182,50 @@ fn main() -> ExitCode {
         Command::Check { schemas } => finish(check(&schemas)),
         Command::Accept { schemas } => finish(accept(&schemas)),
         Command::Layout { out } => finish(layout(&out)),
+        Command::ApplyTopics(connection) => finish(apply_topics(&connection)),
     }
+}
+
+#[cfg(feature = "kafka")]
+fn apply_topics(connection: &Connection) -> Result<(), String> {
+    use event_kafka::{provision, with_dead_letter_topics, KafkaConfig, ProvisionOptions};
+
+    let mut config = match &connection.properties {
+        Some(path) => KafkaConfig::from_properties_file(path),
+        None => match &connection.bootstrap {
+            Some(bootstrap) => Ok(KafkaConfig::new(bootstrap.clone())),
+            None => KafkaConfig::from_env(),
+        },
+    }
+    .map_err(|e| format!("error: {e}"))?;
+    if let Some(bootstrap) = &connection.bootstrap {
+        config = config.set("bootstrap.servers", bootstrap.clone());
+    }
+    let topics = with_dead_letter_topics(event_domains::export::topic_configs(&catalog::events()));
+    let options = ProvisionOptions {
+        replication_factor: connection.replication_factor,
+        ..ProvisionOptions::default()
+    };
+    let report = provision(&config, &topics, &options)
+        .map_err(|e| format!("error: {} : {e}", config.bootstrap_servers()))?;
+    print!("{report}");
+    if report.has_drift() {
+        return Err(
+            "error: some topics exist with other settings (listed above); nothing was changed"
+                .to_owned(),
+        );
+    }
+    println!(
+        "kafka-events: {} topics match their configuration on {}",
+        report.topics.len(),
+        config.bootstrap_servers()
+    );
+    Ok(())
+}
+
+#[cfg(not(feature = "kafka"))]
+fn apply_topics(_: &Connection) -> Result<(), String> {
+    Err("error: export-schemas was built without the `kafka` feature".to_owned())
 }
 
 fn finish(result: Result<(), String>) -> ExitCode {
@@ -290,5 +383,28 @@ mod tests {
             })
         );
         assert!(parse_args(args(&["--check", "--accept"])).is_err());
+        assert_eq!(
+            parse_args(args(&[
+                "--apply-topics",
+                "--bootstrap",
+                "k:9092",
+                "--replication-factor",
+                "1"
+            ])),
+            Ok(Command::ApplyTopics(Connection {
+                bootstrap: Some("k:9092".into()),
+                properties: None,
+                replication_factor: Some(1),
+            }))
+        );
+        assert!(parse_args(args(&["--apply-topics", "--bootstrap"])).is_err());
+        assert!(
+            parse_args(args(&["--apply-topics", "--replication-factor", "0"]))
+                .unwrap_err()
+                .contains("positive")
+        );
+        assert!(parse_args(args(&["--bootstrap", "k:9092"]))
+            .unwrap_err()
+            .contains("--apply-topics"));
     }
 }
