@@ -71,7 +71,14 @@ pub fn tansu_binary() -> Result<PathBuf, BrokerError> {
     let _one_install_at_a_time = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
     let root = workspace_target().join("tools");
     let binary = root.join("bin").join("tansu");
-    if binary.exists() {
+    let installed = Command::new(&binary)
+        .arg("--version")
+        .output()
+        .map(|output| {
+            String::from_utf8_lossy(&output.stdout).trim() == format!("tansu {TANSU_VERSION}")
+        })
+        .unwrap_or(false);
+    if installed {
         return Ok(binary);
     }
     eprintln!(

@@ -624,3 +624,44 @@ fn acknowledged_events_survive_a_broker_restart() {
     assert!(lost.is_empty(), "{} acknowledged events lost", lost.len());
     assert!(received.is_subset(&sent_ids), "only sent events arrive");
 }
+
+/// A loopback address where nothing listens.
+fn nowhere() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    drop(listener);
+    format!("127.0.0.1:{port}")
+}
+
+#[test]
+fn an_undeliverable_event_is_a_typed_error_for_the_caller() {
+    let config = KafkaConfig::new(nowhere()).set("message.timeout.ms", "1500");
+    let producer = EventProducer::new(&config).expect("producer");
+    let envelope = example_envelope(PlayerAttack::example());
+    let error = producer.send_blocking(&envelope).unwrap_err();
+    assert!(
+        matches!(&error, ProduceError::Delivery { topic, .. } if topic == "game.combat.events"),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("delivery failed"), "{error}");
+}
+
+#[test]
+fn provisioning_an_unreachable_cluster_is_a_typed_error() {
+    let options = ProvisionOptions {
+        timeout: Duration::from_secs(2),
+        ..single_broker()
+    };
+    let error = provision(&KafkaConfig::new(nowhere()), &catalog_topics(), &options).unwrap_err();
+    assert!(
+        matches!(error, event_kafka::ProvisionError::Metadata(_)),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_misconfigured_client_names_the_property() {
+    let config = KafkaConfig::new("127.0.0.1:9092").set("no.such.property", "1");
+    let error = EventProducer::new(&config).err().expect("refused");
+    assert!(error.to_string().contains("no.such.property"), "{error}");
+}

@@ -1,0 +1,318 @@
+//! `cargo bench --bench kafka_load`: sustained produce → consume of mixed catalog events
+//! through a real broker, with the end-to-end latency of every event (envelope timestamp set
+//! just before the send, read in the consumer's handler) and where the CPU time went.
+//!
+//! By default it starts a tansu broker (in-memory store) on a free port; set
+//! `KAFKA_LOAD_BOOTSTRAP=host:port` to measure an existing cluster instead (the catalog's
+//! topics must exist or be creatable). `KAFKA_LOAD_EVENTS` (default 1 000 000) and
+//! `KAFKA_LOAD_RATE` (events/s offered, default 100 000) set the load.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use event_core::codec::{DomainEvents, EVENT_TYPE_HEADER};
+use event_domains::catalog::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
+use event_domains::export::topic_configs;
+use event_kafka::{
+    provision, with_dead_letter_topics, ConsumerOptions, EventConsumer, EventProducer, KafkaConfig,
+    PendingDelivery, Polled, ProvisionOptions,
+};
+use kafka_events_tests::broker::{Broker, Storage};
+use uuid::Uuid;
+
+/// One event of the mix, whatever its domain.
+#[derive(Clone)]
+enum AnyEvent {
+    Combat(CombatEvent),
+    Economy(EconomyEvent),
+    Social(SocialEvent),
+    System(SystemEvent),
+}
+
+impl AnyEvent {
+    /// Every example of the catalog, domains interleaved.
+    fn mix() -> Vec<AnyEvent> {
+        let combat = CombatEvent::examples();
+        let economy = EconomyEvent::examples();
+        let social = SocialEvent::examples();
+        let system = SystemEvent::examples();
+        let longest = combat.len();
+        let mut mix = Vec::new();
+        for i in 0..longest {
+            mix.extend(combat.get(i).cloned().map(AnyEvent::Combat));
+            mix.extend(economy.get(i).cloned().map(AnyEvent::Economy));
+            mix.extend(social.get(i).cloned().map(AnyEvent::Social));
+            mix.extend(system.get(i).cloned().map(AnyEvent::System));
+        }
+        mix
+    }
+
+    fn domain_index(&self) -> usize {
+        match self {
+            AnyEvent::Combat(_) => 0,
+            AnyEvent::Economy(_) => 1,
+            AnyEvent::Social(_) => 2,
+            AnyEvent::System(_) => 3,
+        }
+    }
+
+    /// A fresh id, stamped now, handed to the producer.
+    fn send(&self, producer: &EventProducer) -> PendingDelivery {
+        let id = Uuid::new_v4();
+        let now = Utc::now();
+        let sent = match self {
+            AnyEvent::Combat(e) => {
+                producer.enqueue_event(&e.clone().with_event_id(id).with_timestamp(now))
+            }
+            AnyEvent::Economy(e) => {
+                producer.enqueue_event(&e.clone().with_event_id(id).with_timestamp(now))
+            }
+            AnyEvent::Social(e) => {
+                producer.enqueue_event(&e.clone().with_event_id(id).with_timestamp(now))
+            }
+            AnyEvent::System(e) => {
+                producer.enqueue_event(&e.clone().with_event_id(id).with_timestamp(now))
+            }
+        };
+        sent.unwrap_or_else(|error| panic!("enqueue: {error}"))
+    }
+
+    /// Encode (validated) and validated decode of this event, as producer and consumer do.
+    fn encode_decode(&self) -> usize {
+        fn round<E: DomainEvents>(event: &E) -> usize {
+            let record = event.to_record().expect("encodes");
+            let decoded = E::decode(record.header(EVENT_TYPE_HEADER), &record.value);
+            decoded.map(|_| record.value.len()).unwrap_or(0)
+        }
+        match self {
+            AnyEvent::Combat(e) => round(e),
+            AnyEvent::Economy(e) => round(e),
+            AnyEvent::Social(e) => round(e),
+            AnyEvent::System(e) => round(e),
+        }
+    }
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+/// CPU seconds (user + system) of a process, from `/proc/<pid>/stat`; `None` off Linux.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Consumes `expected` events of domain `E`, recording each one's latency in microseconds.
+fn consume<E: DomainEvents>(
+    config: KafkaConfig,
+    expected: usize,
+    ready: mpsc::Sender<()>,
+    stop: Arc<AtomicBool>,
+) -> (Vec<u64>, usize) {
+    let consumer = EventConsumer::<E>::new(&config, ConsumerOptions::new("kafka-load"))
+        .unwrap_or_else(|error| panic!("consumer: {error}"));
+    let mut latencies = Vec::with_capacity(expected);
+    let mut dead_letters = 0;
+    let mut announced = false;
+    while latencies.len() + dead_letters < expected && !stop.load(Ordering::Relaxed) {
+        let polled = consumer.poll(Duration::from_millis(100), |received| {
+            let latency = Utc::now() - received.event.timestamp();
+            latencies.push(latency.num_microseconds().unwrap_or(i64::MAX).max(0) as u64);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        match polled {
+            Ok(Polled::DeadLettered { .. }) => dead_letters += 1,
+            Ok(_) => {}
+            Err(error) => eprintln!("{}: {error}", E::DOMAIN),
+        }
+        if !announced {
+            // The first poll joined the group; assignment follows within the session timeout.
+            announced = true;
+            let _ = ready.send(());
+        }
+    }
+    (latencies, dead_letters)
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index] as f64 / 1000.0
+}
+
+fn main() {
+    let total = env_number("KAFKA_LOAD_EVENTS", 1_000_000) as usize;
+    let rate = env_number("KAFKA_LOAD_RATE", 100_000).max(1);
+    let (broker, bootstrap) = match std::env::var("KAFKA_LOAD_BOOTSTRAP") {
+        Ok(bootstrap) => (None, bootstrap),
+        Err(_) => {
+            let broker = Broker::start(Storage::Memory).unwrap_or_else(|error| panic!("{error}"));
+            let bootstrap = broker.bootstrap();
+            (Some(broker), bootstrap)
+        }
+    };
+    let config = KafkaConfig::new(bootstrap.clone());
+    let topics = with_dead_letter_topics(topic_configs(&event_domains::catalog::events()));
+    let options = ProvisionOptions {
+        replication_factor: Some(1),
+        ..ProvisionOptions::default()
+    };
+    provision(&config, &topics, &options).unwrap_or_else(|error| panic!("{error}"));
+
+    let mix = AnyEvent::mix();
+    let mut expected = [0usize; 4];
+    for i in 0..total {
+        expected[mix[i % mix.len()].domain_index()] += 1;
+    }
+
+    // Consumers first, joined before the load starts.
+    let consumer_config = config
+        .clone()
+        .set("session.timeout.ms", "6000")
+        .set("fetch.wait.max.ms", "5");
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let spawn = |index: usize| {
+        let config = consumer_config.clone();
+        let ready = ready_tx.clone();
+        let stop = Arc::clone(&stop);
+        let count = expected[index];
+        thread::spawn(move || match index {
+            0 => consume::<CombatEvent>(config, count, ready, stop),
+            1 => consume::<EconomyEvent>(config, count, ready, stop),
+            2 => consume::<SocialEvent>(config, count, ready, stop),
+            _ => consume::<SystemEvent>(config, count, ready, stop),
+        })
+    };
+    let consumers: Vec<_> = (0..4).map(spawn).collect();
+    for _ in 0..4 {
+        let _ = ready_rx.recv();
+    }
+    thread::sleep(Duration::from_secs(5));
+
+    let own_pid = std::process::id().to_string();
+    let broker_pid = broker
+        .as_ref()
+        .and_then(Broker::pid)
+        .map(|pid| pid.to_string());
+    let own_cpu_before = cpu_seconds(&own_pid);
+    let broker_cpu_before = broker_pid.as_deref().and_then(cpu_seconds);
+
+    let producer = EventProducer::new(&config).unwrap_or_else(|error| panic!("{error}"));
+    let (pending_tx, pending_rx) = mpsc::sync_channel::<PendingDelivery>(100_000);
+    let confirmer = thread::spawn(move || {
+        let mut failed = 0usize;
+        for pending in pending_rx {
+            if let Err(error) = pending.wait() {
+                failed += 1;
+                if failed <= 5 {
+                    eprintln!("delivery: {error}");
+                }
+            }
+        }
+        failed
+    });
+    let started = Instant::now();
+    for i in 0..total {
+        if i % 256 == 0 {
+            let due = Duration::from_secs_f64(i as f64 / rate as f64);
+            if let Some(ahead) = due.checked_sub(started.elapsed()) {
+                thread::sleep(ahead);
+            }
+        }
+        let pending = mix[i % mix.len()].send(&producer);
+        if pending_tx.send(pending).is_err() {
+            break;
+        }
+    }
+    let produced_in = started.elapsed();
+    drop(pending_tx);
+    let failed = confirmer.join().unwrap_or(usize::MAX);
+    let confirmed_in = started.elapsed();
+
+    let watchdog = {
+        let stop = Arc::clone(&stop);
+        thread::spawn(move || {
+            thread::sleep(Duration::from_secs(120));
+            stop.store(true, Ordering::Relaxed);
+        })
+    };
+    let mut latencies = Vec::with_capacity(total);
+    let mut dead_letters = 0;
+    for consumer in consumers {
+        let (mut domain, dead) = consumer.join().unwrap_or_default();
+        latencies.append(&mut domain);
+        dead_letters += dead;
+    }
+    let consumed_in = started.elapsed();
+    drop(watchdog);
+    let own_cpu = own_cpu_before
+        .zip(cpu_seconds(&own_pid))
+        .map(|(a, b)| b - a);
+    let broker_cpu = broker_cpu_before
+        .zip(broker_pid.as_deref().and_then(cpu_seconds))
+        .map(|(a, b)| b - a);
+
+    // The codec's share: encode + validated decode of the same mix on one thread.
+    let codec_events = total.min(200_000);
+    let codec_started = Instant::now();
+    let mut bytes = 0usize;
+    for i in 0..codec_events {
+        bytes += mix[i % mix.len()].encode_decode();
+    }
+    let codec_per_event = codec_started.elapsed().as_secs_f64() / codec_events as f64;
+
+    latencies.sort_unstable();
+    let received = latencies.len();
+    let throughput = received as f64 / consumed_in.as_secs_f64();
+    let p50 = percentile(&latencies, 0.50);
+    let p99 = percentile(&latencies, 0.99);
+    let p999 = percentile(&latencies, 0.999);
+    let seconds = |cpu: Option<f64>| cpu.map_or("n/a".to_owned(), |s| format!("{s:.1} s"));
+
+    println!("kafka-load: {total} mixed events offered at {rate}/s to {bootstrap}");
+    println!(
+        "  produced in {:.1} s ({:.0}/s), all confirmed after {:.1} s ({failed} failed)",
+        produced_in.as_secs_f64(),
+        total as f64 / produced_in.as_secs_f64(),
+        confirmed_in.as_secs_f64()
+    );
+    println!(
+        "  consumed {received} (+{dead_letters} dead letters) in {:.1} s",
+        consumed_in.as_secs_f64()
+    );
+    println!();
+    println!("| measure | target | measured |");
+    println!("|---|---|---|");
+    println!("| sustained end-to-end throughput | 100 000 events/s | {throughput:.0} events/s |");
+    println!("| end-to-end latency p50 | | {p50:.1} ms |");
+    println!("| end-to-end latency p99 | < 50 ms | {p99:.1} ms |");
+    println!("| end-to-end latency p999 | | {p999:.1} ms |");
+    println!(
+        "| events lost (sent − received) | 0 | {} |",
+        total.saturating_sub(received + dead_letters)
+    );
+    println!("| CPU: broker | | {} |", seconds(broker_cpu));
+    println!(
+        "| CPU: this process (producer, 4 consumers, librdkafka) | | {} |",
+        seconds(own_cpu)
+    );
+    println!(
+        "| CPU: of which encode + validated decode | | {:.1} s ({:.2} µs/event, {} B/event) |",
+        codec_per_event * total as f64,
+        codec_per_event * 1e6,
+        bytes / codec_events.max(1)
+    );
+    drop(broker);
+}
