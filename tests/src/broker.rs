@@ -51,9 +51,18 @@ impl From<io::Error> for BrokerError {
 #[derive(Debug)]
 pub struct Broker {
     child: Option<Child>,
+    /// Where tansu listens.
     port: u16,
     storage: Storage,
     folder: PathBuf,
+    /// With TLS: the TLS proxy in front of tansu and the port clients use.
+    tls: Option<TlsFront>,
+}
+
+#[derive(Debug)]
+struct TlsFront {
+    port: u16,
+    proxy: Option<Child>,
 }
 
 fn workspace_target() -> PathBuf {
@@ -127,19 +136,74 @@ fn unique_folder() -> Result<PathBuf, BrokerError> {
 impl Broker {
     /// Starts a broker with `storage` on a free port and waits until it accepts connections.
     pub fn start(storage: Storage) -> Result<Broker, BrokerError> {
+        Self::start_with(storage, false)
+    }
+
+    /// Starts a broker that clients reach only over TLS, with a self-signed certificate for
+    /// 127.0.0.1 (made with the `openssl` command; clients trust
+    /// [`certificate`](Self::certificate)). tansu 0.6.0 cannot serve TLS itself (its `--cert`
+    /// and `--key` options exclude each other), so `tests/tls_proxy.py` (Python's standard
+    /// library) terminates TLS in front of it and the broker advertises the proxy's port.
+    pub fn start_tls(storage: Storage) -> Result<Broker, BrokerError> {
+        Self::start_with(storage, true)
+    }
+
+    fn start_with(storage: Storage, tls: bool) -> Result<Broker, BrokerError> {
         let mut broker = Broker {
             child: None,
             port: free_port()?,
             storage,
             folder: unique_folder()?,
+            tls: None,
         };
+        if tls {
+            broker.make_certificate()?;
+            broker.tls = Some(TlsFront {
+                port: free_port()?,
+                proxy: None,
+            });
+        }
         broker.launch()?;
         Ok(broker)
     }
 
+    /// The broker's TLS certificate (PEM), for `ssl.ca.location`.
+    pub fn certificate(&self) -> PathBuf {
+        self.folder.join("cert.pem")
+    }
+
+    fn make_certificate(&self) -> Result<(), BrokerError> {
+        let output = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args(["-subj", "/CN=localhost"])
+            .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+            .args(["-keyout", "key.pem", "-out", "cert.pem"])
+            .current_dir(&self.folder)
+            .output()
+            .map_err(|error| {
+                BrokerError(format!(
+                    "cannot run `openssl` to make a certificate: {error}"
+                ))
+            })?;
+        if !output.status.success() {
+            return Err(BrokerError(format!(
+                "`openssl req` failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        Ok(())
+    }
+
     /// `host:port` for `bootstrap.servers`.
     pub fn bootstrap(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+        format!("127.0.0.1:{}", self.client_port())
+    }
+
+    /// The port clients connect to (and the broker advertises).
+    fn client_port(&self) -> u16 {
+        self.tls.as_ref().map_or(self.port, |tls| tls.port)
     }
 
     /// The broker's process id, while it runs.
@@ -149,7 +213,8 @@ impl Broker {
 
     /// Kills the broker process (by its PID) and waits for it to exit.
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
+        let proxy = self.tls.as_mut().and_then(|tls| tls.proxy.take());
+        for mut child in self.child.take().into_iter().chain(proxy) {
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -163,6 +228,7 @@ impl Broker {
 
     fn launch(&mut self) -> Result<(), BrokerError> {
         let url = format!("tcp://127.0.0.1:{}", self.port);
+        let advertised = format!("tcp://127.0.0.1:{}", self.client_port());
         let storage = match self.storage {
             Storage::Memory => "memory://tansu/",
             // Relative to the broker's working folder.
@@ -172,23 +238,44 @@ impl Broker {
             .create(true)
             .append(true)
             .open(self.folder.join("broker.log"))?;
-        let child = Command::new(tansu_binary()?)
+        let mut command = Command::new(tansu_binary()?);
+        command
             .arg("broker")
-            .args(["--listener-url", &url, "--advertised-listener-url", &url])
-            .args(["--storage-engine", storage])
+            .args([
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &advertised,
+            ])
+            .args(["--storage-engine", storage]);
+        let child = command
             .current_dir(&self.folder)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()?;
         self.child = Some(child);
-        self.wait_until_listening(Duration::from_secs(60))
+        self.wait_until_listening(self.port, Duration::from_secs(60))?;
+        if let Some(tls) = &mut self.tls {
+            let proxy = Command::new("python3")
+                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tls_proxy.py"))
+                .args([tls.port.to_string(), self.port.to_string()])
+                .args(["cert.pem", "key.pem"])
+                .current_dir(&self.folder)
+                .stdin(Stdio::null())
+                .spawn()
+                .map_err(|error| BrokerError(format!("cannot start the TLS proxy: {error}")))?;
+            tls.proxy = Some(proxy);
+            let port = tls.port;
+            self.wait_until_listening(port, Duration::from_secs(30))?;
+        }
+        Ok(())
     }
 
-    fn wait_until_listening(&mut self, limit: Duration) -> Result<(), BrokerError> {
+    fn wait_until_listening(&mut self, port: u16, limit: Duration) -> Result<(), BrokerError> {
         let started = Instant::now();
         loop {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Ok(());
             }
             if let Some(child) = self.child.as_mut() {
@@ -201,8 +288,7 @@ impl Broker {
             }
             if started.elapsed() > limit {
                 return Err(BrokerError(format!(
-                    "tansu did not listen on {} within {limit:?}; its log:\n{}",
-                    self.port,
+                    "nothing listened on {port} within {limit:?}; the broker's log:\n{}",
                     self.log_tail()
                 )));
             }

@@ -665,3 +665,42 @@ fn a_misconfigured_client_names_the_property() {
     let error = EventProducer::new(&config).err().expect("refused");
     assert!(error.to_string().contains("no.such.property"), "{error}");
 }
+
+#[test]
+fn tls_settings_pass_through_to_the_cluster() {
+    let broker = Broker::start_tls(Storage::Memory).unwrap_or_else(|error| panic!("{error}"));
+    let certificate = broker.certificate();
+    let config = KafkaConfig::new(broker.bootstrap())
+        .set("security.protocol", "SSL")
+        .set("ssl.ca.location", certificate.to_string_lossy());
+    provision_catalog(&config);
+    let producer = EventProducer::new(&config).expect("producer");
+    let event = CombatEvent::PlayerAttack(
+        example_envelope(PlayerAttack::example()).with_event_id(Uuid::new_v4()),
+    );
+    wait_all(vec![producer.enqueue_event(&event).expect("valid")]);
+    let consumer = EventConsumer::<CombatEvent>::new(
+        &config.clone().set("session.timeout.ms", "6000"),
+        ConsumerOptions::new("over-tls"),
+    )
+    .expect("consumer");
+    let seen = consume(&consumer, 1);
+    assert_eq!(seen.handled.len(), 1);
+    assert_eq!(seen.handled[0].event, event);
+
+    // The same cluster without TLS is unreachable: the settings are what made it work.
+    let plaintext = ProvisionOptions {
+        timeout: Duration::from_secs(3),
+        ..single_broker()
+    };
+    let error = provision(
+        &KafkaConfig::new(broker.bootstrap()),
+        &catalog_topics(),
+        &plaintext,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, event_kafka::ProvisionError::Metadata(_)),
+        "{error:?}"
+    );
+}
