@@ -5,7 +5,9 @@
 //! By default it starts a tansu broker (in-memory store) on a free port; set
 //! `KAFKA_LOAD_BOOTSTRAP=host:port` to measure an existing cluster instead (the catalog's
 //! topics must exist or be creatable). `KAFKA_LOAD_EVENTS` (default 1 000 000) and
-//! `KAFKA_LOAD_RATE` (events/s offered, default 100 000) set the load.
+//! `KAFKA_LOAD_RATE` (events/s offered, default 100 000) set the load;
+//! `KAFKA_LOAD_FETCH_WAIT_MS` (default 5) the consumers' `fetch.wait.max.ms`, which bounds
+//! the latency tansu adds (its fetch handler sleeps up to that long even when records wait).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -111,22 +113,25 @@ fn cpu_seconds(pid: &str) -> Option<f64> {
     Some(ticks / 100.0)
 }
 
-/// Consumes `expected` events of domain `E`, recording each one's latency in microseconds.
+/// Consumes `expected` events of domain `E`, recording each one's send time (ms since the
+/// epoch) and latency (µs).
 fn consume<E: DomainEvents>(
     config: KafkaConfig,
     expected: usize,
     ready: mpsc::Sender<()>,
     stop: Arc<AtomicBool>,
-) -> (Vec<u64>, usize) {
-    let consumer = EventConsumer::<E>::new(&config, ConsumerOptions::new("kafka-load"))
+) -> (Vec<(i64, u64)>, usize) {
+    let group = format!("kafka-load-{}", E::DOMAIN);
+    let consumer = EventConsumer::<E>::new(&config, ConsumerOptions::new(group))
         .unwrap_or_else(|error| panic!("consumer: {error}"));
     let mut latencies = Vec::with_capacity(expected);
     let mut dead_letters = 0;
     let mut announced = false;
     while latencies.len() + dead_letters < expected && !stop.load(Ordering::Relaxed) {
         let polled = consumer.poll(Duration::from_millis(100), |received| {
-            let latency = Utc::now() - received.event.timestamp();
-            latencies.push(latency.num_microseconds().unwrap_or(i64::MAX).max(0) as u64);
+            let sent = received.event.timestamp();
+            let latency = (Utc::now() - sent).num_microseconds().unwrap_or(i64::MAX);
+            latencies.push((sent.timestamp_millis(), latency.max(0) as u64));
             Ok::<(), std::convert::Infallible>(())
         });
         match polled {
@@ -154,6 +159,7 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 fn main() {
     let total = env_number("KAFKA_LOAD_EVENTS", 1_000_000) as usize;
     let rate = env_number("KAFKA_LOAD_RATE", 100_000).max(1);
+    let fetch_wait_ms = env_number("KAFKA_LOAD_FETCH_WAIT_MS", 5);
     let (broker, bootstrap) = match std::env::var("KAFKA_LOAD_BOOTSTRAP") {
         Ok(bootstrap) => (None, bootstrap),
         Err(_) => {
@@ -172,15 +178,16 @@ fn main() {
 
     let mix = AnyEvent::mix();
     let mut expected = [0usize; 4];
-    for i in 0..total {
-        expected[mix[i % mix.len()].domain_index()] += 1;
+    // Every example once as a warm-up (connections, producer id, metadata), then the load.
+    for event in mix.iter().chain((0..total).map(|i| &mix[i % mix.len()])) {
+        expected[event.domain_index()] += 1;
     }
 
     // Consumers first, joined before the load starts.
     let consumer_config = config
         .clone()
         .set("session.timeout.ms", "6000")
-        .set("fetch.wait.max.ms", "5");
+        .set("fetch.wait.max.ms", fetch_wait_ms.to_string());
     let stop = Arc::new(AtomicBool::new(false));
     let (ready_tx, ready_rx) = mpsc::channel();
     let spawn = |index: usize| {
@@ -210,6 +217,12 @@ fn main() {
     let broker_cpu_before = broker_pid.as_deref().and_then(cpu_seconds);
 
     let producer = EventProducer::new(&config).unwrap_or_else(|error| panic!("{error}"));
+    let warm_up: Vec<PendingDelivery> = mix.iter().map(|event| event.send(&producer)).collect();
+    for pending in warm_up {
+        pending
+            .wait()
+            .unwrap_or_else(|error| panic!("warm-up: {error}"));
+    }
     let (pending_tx, pending_rx) = mpsc::sync_channel::<PendingDelivery>(100_000);
     let confirmer = thread::spawn(move || {
         let mut failed = 0usize;
@@ -224,6 +237,7 @@ fn main() {
         failed
     });
     let started = Instant::now();
+    let started_ms = Utc::now().timestamp_millis();
     for i in 0..total {
         if i % 256 == 0 {
             let due = Duration::from_secs_f64(i as f64 / rate as f64);
@@ -273,6 +287,28 @@ fn main() {
     }
     let codec_per_event = codec_started.elapsed().as_secs_f64() / codec_events as f64;
 
+    // p99 of the events sent in each second of the run: shows warm-up and stalls.
+    let seconds_run = (produced_in.as_secs() + 1) as usize;
+    let mut per_second: Vec<Vec<u64>> = vec![Vec::new(); seconds_run];
+    for (sent_ms, latency) in latencies
+        .iter()
+        .filter(|(sent_ms, _)| *sent_ms >= started_ms)
+    {
+        let second = ((sent_ms - started_ms).max(0) / 1000) as usize;
+        per_second[second.min(seconds_run - 1)].push(*latency);
+    }
+    let per_second_p99: Vec<String> = per_second
+        .iter_mut()
+        .map(|bucket| {
+            bucket.sort_unstable();
+            format!("{:.0}", percentile(bucket, 0.99))
+        })
+        .collect();
+    let mut latencies: Vec<u64> = latencies
+        .into_iter()
+        .filter(|(sent_ms, _)| *sent_ms >= started_ms)
+        .map(|(_, latency)| latency)
+        .collect();
     latencies.sort_unstable();
     let received = latencies.len();
     let throughput = received as f64 / consumed_in.as_secs_f64();
@@ -281,7 +317,9 @@ fn main() {
     let p999 = percentile(&latencies, 0.999);
     let seconds = |cpu: Option<f64>| cpu.map_or("n/a".to_owned(), |s| format!("{s:.1} s"));
 
-    println!("kafka-load: {total} mixed events offered at {rate}/s to {bootstrap}");
+    println!(
+        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} (fetch.wait.max.ms={fetch_wait_ms})"
+    );
     println!(
         "  produced in {:.1} s ({:.0}/s), all confirmed after {:.1} s ({failed} failed)",
         produced_in.as_secs_f64(),
@@ -291,6 +329,10 @@ fn main() {
     println!(
         "  consumed {received} (+{dead_letters} dead letters) in {:.1} s",
         consumed_in.as_secs_f64()
+    );
+    println!(
+        "  p99 (ms) of the events sent in each second: {}",
+        per_second_p99.join(" ")
     );
     println!();
     println!("| measure | target | measured |");
