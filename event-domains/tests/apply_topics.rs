@@ -47,6 +47,29 @@ fn apply_topics_creates_then_reports_unchanged_then_drift() {
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert_eq!(stdout.matches("unchanged ").count(), 8, "{stdout}");
 
+    // And through a client.properties file.
+    let properties = std::env::temp_dir().join(format!(
+        "kafka-events-client-{}.properties",
+        std::process::id()
+    ));
+    std::fs::write(
+        &properties,
+        format!("# the test broker\nbootstrap.servers={bootstrap}\nclient.id=apply-topics\n"),
+    )
+    .expect("properties written");
+    let (code, stdout, stderr) = apply_topics(
+        &[
+            "--kafka-config",
+            &properties.to_string_lossy(),
+            "--replication-factor",
+            "1",
+        ],
+        &[],
+    );
+    let _ = std::fs::remove_file(&properties);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert_eq!(stdout.matches("unchanged ").count(), 8, "{stdout}");
+
     // The configured replication factor (3) is not what a single broker has: drift, exit 1.
     let (code, stdout, stderr) = apply_topics(&["--bootstrap", &bootstrap], &[]);
     assert_eq!(code, Some(1), "{stdout}{stderr}");

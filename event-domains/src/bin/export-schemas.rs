@@ -78,9 +78,19 @@ fn workspace_root() -> PathBuf {
 }
 
 fn folder_argument(flag: &str, value: Option<String>) -> Result<PathBuf, String> {
+    path_argument(flag, value, "a folder", "target/schemas")
+}
+
+/// The value of `flag`, a path; `what` and `example` make the error say what was expected.
+fn path_argument(
+    flag: &str,
+    value: Option<String>,
+    what: &str,
+    example: &str,
+) -> Result<PathBuf, String> {
     match value {
-        Some(dir) if !dir.starts_with("--") => Ok(PathBuf::from(dir)),
-        _ => Err(format!("{flag} needs a folder, e.g. {flag} target/schemas")),
+        Some(path) if !path.starts_with("--") => Ok(PathBuf::from(path)),
+        _ => Err(format!("{flag} needs {what}, e.g. {flag} {example}")),
     }
 }
 
@@ -119,7 +129,12 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                 );
             }
             "--kafka-config" => {
-                connection.properties = Some(folder_argument("--kafka-config", args.next())?);
+                connection.properties = Some(path_argument(
+                    "--kafka-config",
+                    args.next(),
+                    "a properties file",
+                    "client.properties",
+                )?);
             }
             "--replication-factor" => {
                 let value = args.next().unwrap_or_default();
@@ -207,7 +222,7 @@ fn apply_topics(connection: &Connection) -> Result<(), String> {
         ..ProvisionOptions::default()
     };
     let report = provision(&config, &topics, &options)
-        .map_err(|e| format!("error: {} : {e}", config.bootstrap_servers()))?;
+        .map_err(|e| format!("error: {}: {e}", config.bootstrap_servers()))?;
     print!("{report}");
     if report.has_drift() {
         return Err(
@@ -398,6 +413,9 @@ mod tests {
             }))
         );
         assert!(parse_args(args(&["--apply-topics", "--bootstrap"])).is_err());
+        assert!(parse_args(args(&["--apply-topics", "--kafka-config"]))
+            .unwrap_err()
+            .contains("a properties file"));
         assert!(
             parse_args(args(&["--apply-topics", "--replication-factor", "0"]))
                 .unwrap_err()
