@@ -57,6 +57,8 @@ pub struct Broker {
     folder: PathBuf,
     /// With TLS: the TLS proxy in front of tansu and the port clients use.
     tls: Option<TlsFront>,
+    /// Clients must authenticate (SASL/SCRAM).
+    authentication: bool,
 }
 
 #[derive(Debug)]
@@ -155,6 +157,7 @@ impl Broker {
             storage,
             folder: unique_folder()?,
             tls: None,
+            authentication: false,
         };
         if tls {
             broker.make_certificate()?;
@@ -164,6 +167,27 @@ impl Broker {
             });
         }
         broker.launch()?;
+        Ok(broker)
+    }
+
+    /// Starts a broker (SQLite store) that accepts only clients authenticated with SASL
+    /// `SCRAM-SHA-512` as `user`/`password`: the user is created with `tansu user create`, then
+    /// the broker restarts with `--authentication`.
+    pub fn start_with_scram_user(user: &str, password: &str) -> Result<Broker, BrokerError> {
+        let mut broker = Self::start_with(Storage::Sqlite, false)?;
+        let output = Command::new(tansu_binary()?)
+            .args(["user", "create", "--mechanism", "scram512", "--broker"])
+            .arg(format!("tcp://127.0.0.1:{}", broker.port))
+            .args([user, password])
+            .output()?;
+        if !output.status.success() {
+            return Err(BrokerError(format!(
+                "`tansu user create` failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        broker.authentication = true;
+        broker.restart()?;
         Ok(broker)
     }
 
@@ -248,6 +272,9 @@ impl Broker {
                 &advertised,
             ])
             .args(["--storage-engine", storage]);
+        if self.authentication {
+            command.arg("--authentication");
+        }
         let child = command
             .current_dir(&self.folder)
             .stdin(Stdio::null())

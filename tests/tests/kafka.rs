@@ -704,3 +704,44 @@ fn tls_settings_pass_through_to_the_cluster() {
         "{error:?}"
     );
 }
+
+#[test]
+fn sasl_scram_settings_pass_through_to_the_cluster() {
+    let broker = Broker::start_with_scram_user("combat-service", "s3cret")
+        .unwrap_or_else(|error| panic!("{error}"));
+    let with_password = |password: &str| {
+        KafkaConfig::new(broker.bootstrap())
+            .set("security.protocol", "SASL_PLAINTEXT")
+            .set("sasl.mechanism", "SCRAM-SHA-512")
+            .set("sasl.username", "combat-service")
+            .set("sasl.password", password)
+    };
+    let config = with_password("s3cret");
+    provision_catalog(&config);
+    let producer = EventProducer::new(&config).expect("producer");
+    let event = CombatEvent::PlayerAttack(
+        example_envelope(PlayerAttack::example()).with_event_id(Uuid::new_v4()),
+    );
+    wait_all(vec![producer.enqueue_event(&event).expect("valid")]);
+    let consumer = EventConsumer::<CombatEvent>::new(
+        &config.clone().set("session.timeout.ms", "6000"),
+        ConsumerOptions::new("over-sasl"),
+    )
+    .expect("consumer");
+    let seen = consume(&consumer, 1);
+    assert_eq!(seen.handled.len(), 1);
+    assert_eq!(seen.handled[0].event, event);
+
+    // A wrong password, or none, does not get in.
+    let quick = ProvisionOptions {
+        timeout: Duration::from_secs(3),
+        ..single_broker()
+    };
+    for refused in [with_password("guess"), KafkaConfig::new(broker.bootstrap())] {
+        let error = provision(&refused, &catalog_topics(), &quick).unwrap_err();
+        assert!(
+            matches!(error, event_kafka::ProvisionError::Metadata(_)),
+            "{error:?}"
+        );
+    }
+}
