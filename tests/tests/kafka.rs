@@ -64,6 +64,13 @@ fn fresh<E: DomainEvents>(events: Vec<E>, rename: fn(E, Uuid) -> E) -> Vec<E> {
         .collect()
 }
 
+/// The catalog's attack example with a fresh id (keyed by its session: one partition).
+fn fresh_attack() -> CombatEvent {
+    CombatEvent::PlayerAttack(
+        example_envelope(PlayerAttack::example()).with_event_id(Uuid::new_v4()),
+    )
+}
+
 /// What a consumer saw: handled events and dead letters, in order.
 struct Seen<E> {
     handled: Vec<Received<E>>,
@@ -361,9 +368,7 @@ fn poison_records_go_to_the_dead_letter_topic_and_valid_events_still_arrive() {
     // next, so the topic holds them in this order.
     let mut valid = Vec::new();
     for (_, record) in &poison {
-        let event = CombatEvent::PlayerAttack(
-            example_envelope(PlayerAttack::example()).with_event_id(Uuid::new_v4()),
-        );
+        let event = fresh_attack();
         wait_all(vec![producer.enqueue_event(&event).expect("valid")]);
         valid.push(event);
         let mut headers = OwnedHeaders::new();
@@ -382,9 +387,7 @@ fn poison_records_go_to_the_dead_letter_topic_and_valid_events_still_arrive() {
         let delivered = futures_executor::block_on(future.expect("enqueued"));
         delivered.expect("not canceled").expect("delivered");
     }
-    let last = CombatEvent::PlayerAttack(
-        example_envelope(PlayerAttack::example()).with_event_id(Uuid::new_v4()),
-    );
+    let last = fresh_attack();
     wait_all(vec![producer.enqueue_event(&last).expect("valid")]);
     valid.push(last);
 
@@ -480,13 +483,7 @@ fn offsets_are_committed_only_after_the_handler_succeeded() {
     let config = KafkaConfig::new(broker.bootstrap());
     provision_catalog(&config);
     let producer = EventProducer::new(&config).expect("producer");
-    let events: Vec<CombatEvent> = (0..10)
-        .map(|_| {
-            CombatEvent::PlayerAttack(
-                example_envelope(PlayerAttack::example()).with_event_id(Uuid::new_v4()),
-            )
-        })
-        .collect();
+    let events: Vec<CombatEvent> = (0..10).map(|_| fresh_attack()).collect();
     for event in &events {
         wait_all(vec![producer.enqueue_event(event).expect("valid")]);
     }
@@ -648,15 +645,7 @@ fn an_undeliverable_event_is_a_typed_error_for_the_caller() {
 
 #[test]
 fn provisioning_an_unreachable_cluster_is_a_typed_error() {
-    let options = ProvisionOptions {
-        timeout: Duration::from_secs(2),
-        ..single_broker()
-    };
-    let error = provision(&KafkaConfig::new(nowhere()), &catalog_topics(), &options).unwrap_err();
-    assert!(
-        matches!(error, event_kafka::ProvisionError::Metadata(_)),
-        "{error:?}"
-    );
+    assert_refused(&KafkaConfig::new(nowhere()));
 }
 
 #[test]
@@ -666,43 +655,44 @@ fn a_misconfigured_client_names_the_property() {
     assert!(error.to_string().contains("no.such.property"), "{error}");
 }
 
-#[test]
-fn tls_settings_pass_through_to_the_cluster() {
-    let broker = Broker::start_tls(Storage::Memory).unwrap_or_else(|error| panic!("{error}"));
-    let certificate = broker.certificate();
-    let config = KafkaConfig::new(broker.bootstrap())
-        .set("security.protocol", "SSL")
-        .set("ssl.ca.location", certificate.to_string_lossy());
-    provision_catalog(&config);
-    let producer = EventProducer::new(&config).expect("producer");
-    let event = CombatEvent::PlayerAttack(
-        example_envelope(PlayerAttack::example()).with_event_id(Uuid::new_v4()),
-    );
+/// Provisions the catalog with `config`, produces one event and consumes it back.
+fn one_event_round_trip(config: &KafkaConfig, group: &str) {
+    provision_catalog(config);
+    let producer = EventProducer::new(config).expect("producer");
+    let event = fresh_attack();
     wait_all(vec![producer.enqueue_event(&event).expect("valid")]);
     let consumer = EventConsumer::<CombatEvent>::new(
         &config.clone().set("session.timeout.ms", "6000"),
-        ConsumerOptions::new("over-tls"),
+        ConsumerOptions::new(group),
     )
     .expect("consumer");
     let seen = consume(&consumer, 1);
     assert_eq!(seen.handled.len(), 1);
     assert_eq!(seen.handled[0].event, event);
+}
 
-    // The same cluster without TLS is unreachable: the settings are what made it work.
-    let plaintext = ProvisionOptions {
+/// The cluster does not answer a client with `config` within 3 s.
+fn assert_refused(config: &KafkaConfig) {
+    let quick = ProvisionOptions {
         timeout: Duration::from_secs(3),
         ..single_broker()
     };
-    let error = provision(
-        &KafkaConfig::new(broker.bootstrap()),
-        &catalog_topics(),
-        &plaintext,
-    )
-    .unwrap_err();
+    let error = provision(config, &catalog_topics(), &quick).unwrap_err();
     assert!(
         matches!(error, event_kafka::ProvisionError::Metadata(_)),
         "{error:?}"
     );
+}
+
+#[test]
+fn tls_settings_pass_through_to_the_cluster() {
+    let broker = Broker::start_tls(Storage::Memory).unwrap_or_else(|error| panic!("{error}"));
+    let config = KafkaConfig::new(broker.bootstrap())
+        .set("security.protocol", "SSL")
+        .set("ssl.ca.location", broker.certificate().to_string_lossy());
+    one_event_round_trip(&config, "over-tls");
+    // The same cluster without TLS is unreachable: the settings are what made it work.
+    assert_refused(&KafkaConfig::new(broker.bootstrap()));
 }
 
 #[test]
@@ -716,32 +706,8 @@ fn sasl_scram_settings_pass_through_to_the_cluster() {
             .set("sasl.username", "combat-service")
             .set("sasl.password", password)
     };
-    let config = with_password("s3cret");
-    provision_catalog(&config);
-    let producer = EventProducer::new(&config).expect("producer");
-    let event = CombatEvent::PlayerAttack(
-        example_envelope(PlayerAttack::example()).with_event_id(Uuid::new_v4()),
-    );
-    wait_all(vec![producer.enqueue_event(&event).expect("valid")]);
-    let consumer = EventConsumer::<CombatEvent>::new(
-        &config.clone().set("session.timeout.ms", "6000"),
-        ConsumerOptions::new("over-sasl"),
-    )
-    .expect("consumer");
-    let seen = consume(&consumer, 1);
-    assert_eq!(seen.handled.len(), 1);
-    assert_eq!(seen.handled[0].event, event);
-
+    one_event_round_trip(&with_password("s3cret"), "over-sasl");
     // A wrong password, or none, does not get in.
-    let quick = ProvisionOptions {
-        timeout: Duration::from_secs(3),
-        ..single_broker()
-    };
-    for refused in [with_password("guess"), KafkaConfig::new(broker.bootstrap())] {
-        let error = provision(&refused, &catalog_topics(), &quick).unwrap_err();
-        assert!(
-            matches!(error, event_kafka::ProvisionError::Metadata(_)),
-            "{error:?}"
-        );
-    }
+    assert_refused(&with_password("guess"));
+    assert_refused(&KafkaConfig::new(broker.bootstrap()));
 }
