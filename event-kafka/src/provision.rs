@@ -9,7 +9,8 @@ use std::time::Duration;
 use event_core::topic::TopicConfig;
 use futures_executor::block_on;
 use rdkafka::admin::{
-    AdminClient, AdminOptions, NewTopic, ResourceSpecifier, TopicReplication, TopicResult,
+    AdminClient, AdminOptions, ConfigResource, NewTopic, ResourceSpecifier, TopicReplication,
+    TopicResult,
 };
 use rdkafka::client::DefaultClientContext;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -230,9 +231,14 @@ pub fn provision(
         existing
     };
 
+    let was_created =
+        |topic: &TopicConfig| created.iter().flatten().any(|name| *name == topic.topic);
+    let compared: Vec<&TopicConfig> = topics.iter().filter(|topic| !was_created(topic)).collect();
+    let configs = described_configs(&admin, &admin_options, &compared)?;
+
     let mut report = ProvisionReport::default();
     for topic in topics {
-        let status = if created.iter().flatten().any(|name| *name == topic.topic) {
+        let status = if was_created(topic) {
             TopicStatus::Created
         } else {
             let actual = existing.get(&topic.topic);
@@ -249,7 +255,7 @@ pub fn provision(
                 replication(topic).to_string(),
                 actual.map(|a| a.replication_factor.to_string()),
             );
-            drifts.extend(config_drift(&admin, &admin_options, topic)?);
+            drifts.extend(config_drift(topic, configs.get(&topic.topic)));
             if drifts.is_empty() {
                 TopicStatus::Unchanged
             } else {
@@ -313,12 +319,19 @@ fn compare(drifts: &mut Vec<Drift>, setting: &str, expected: String, actual: Opt
     }
 }
 
-fn config_drift(
+/// The configuration of each of `topics`, read with one DescribeConfigs request.
+fn described_configs(
     admin: &AdminClient<DefaultClientContext>,
     admin_options: &AdminOptions,
-    topic: &TopicConfig,
-) -> Result<Vec<Drift>, ProvisionError> {
-    let resources = [ResourceSpecifier::Topic(&topic.topic)];
+    topics: &[&TopicConfig],
+) -> Result<HashMap<String, ConfigResource>, ProvisionError> {
+    if topics.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let resources: Vec<ResourceSpecifier<'_>> = topics
+        .iter()
+        .map(|topic| ResourceSpecifier::Topic(&topic.topic))
+        .collect();
     let results =
         block_on(admin.describe_configs(&resources, admin_options)).map_err(|source| {
             ProvisionError::Request {
@@ -326,16 +339,29 @@ fn config_drift(
                 source,
             }
         })?;
+    // The results come in the order of the resources asked for.
+    topics
+        .iter()
+        .zip(results)
+        .map(|(topic, result)| {
+            result
+                .map(|resource| (topic.topic.clone(), resource))
+                .map_err(|code| ProvisionError::Describe {
+                    topic: topic.topic.clone(),
+                    code,
+                })
+        })
+        .collect()
+}
+
+/// Every config key of `topic` whose value on the cluster (`actual`) differs.
+fn config_drift(topic: &TopicConfig, actual: Option<&ConfigResource>) -> Vec<Drift> {
     let mut drifts = Vec::new();
-    for result in results {
-        let resource = result.map_err(|code| ProvisionError::Describe {
-            topic: topic.topic.clone(),
-            code,
-        })?;
-        for (key, expected) in &topic.config {
-            let actual = resource.get(key).and_then(|entry| entry.value.clone());
-            compare(&mut drifts, key, expected.clone(), actual);
-        }
+    for (key, expected) in &topic.config {
+        let value = actual
+            .and_then(|resource| resource.get(key))
+            .and_then(|entry| entry.value.clone());
+        compare(&mut drifts, key, expected.clone(), value);
     }
-    Ok(drifts)
+    drifts
 }
