@@ -155,8 +155,12 @@ impl KafkaConfig {
         self.client_config(&[])
     }
 
-    /// librdkafka's configuration: `defaults` first, then every property of `self`.
-    pub(crate) fn client_config(&self, defaults: &[(&str, &str)]) -> ClientConfig {
+    /// librdkafka's configuration: `defaults` first (a later default replaces an earlier one),
+    /// then every property of `self`.
+    pub(crate) fn client_config<'a>(
+        &self,
+        defaults: impl IntoIterator<Item = &'a (&'a str, &'a str)>,
+    ) -> ClientConfig {
         let mut config = ClientConfig::new();
         for (key, value) in defaults {
             config.set(*key, *value);

@@ -31,9 +31,10 @@ pub const CONSUMER_DEFAULTS: &[(&str, &str)] = &[
 /// delivered.
 const AT_LEAST_ONCE: &[(&str, &str)] = &[("enable.auto.offset.store", "false")];
 
-/// The dead-letter producer's delivery timeout: a dead letter that cannot be written within
-/// it stops the consumer at that record instead of dropping it.
-const DEAD_LETTER_TIMEOUT_MS: &str = "30000";
+/// The dead-letter producer's settings beyond the producer's own (the user's still win): a dead
+/// letter that cannot be written within 30 s stops the consumer at that record instead of
+/// dropping it.
+const DEAD_LETTER_DEFAULTS: &[(&str, &str)] = &[("message.timeout.ms", "30000")];
 
 /// Who consumes, and where dead letters go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,16 +204,9 @@ impl<E: DomainEvents> EventConsumer<E> {
                 topics: topics.join(", "),
                 source,
             })?;
-        let dead_letter_config = if config.get("message.timeout.ms").is_some() {
-            config.clone()
-        } else {
-            config
-                .clone()
-                .set("message.timeout.ms", DEAD_LETTER_TIMEOUT_MS)
-        };
         Ok(EventConsumer {
             consumer,
-            dead_letters: EventProducer::new(&dead_letter_config)?,
+            dead_letters: EventProducer::with_defaults(config, DEAD_LETTER_DEFAULTS)?,
             dead_letter_suffix: options.dead_letter_suffix,
             group_id: options.group_id,
             events: PhantomData,

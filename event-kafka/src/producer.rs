@@ -148,8 +148,16 @@ pub struct EventProducer {
 impl EventProducer {
     /// A producer with [`PRODUCER_DEFAULTS`] under `config`.
     pub fn new(config: &KafkaConfig) -> Result<Self, ClientError> {
+        Self::with_defaults(config, &[])
+    }
+
+    /// A producer with [`PRODUCER_DEFAULTS`], then `defaults`, under `config`.
+    pub(crate) fn with_defaults(
+        config: &KafkaConfig,
+        defaults: &[(&str, &str)],
+    ) -> Result<Self, ClientError> {
         let producer = config
-            .client_config(PRODUCER_DEFAULTS)
+            .client_config(PRODUCER_DEFAULTS.iter().chain(defaults))
             .create()
             .map_err(|source| ClientError::Create {
                 role: "producer",
