@@ -63,23 +63,24 @@ impl AnyEvent {
 
     /// A fresh id, stamped now, handed to the producer.
     fn send(&self, producer: &EventProducer) -> PendingDelivery {
-        let id = Uuid::new_v4();
-        let now = Utc::now();
-        let sent = match self {
-            AnyEvent::Combat(e) => {
-                producer.enqueue_event(&e.clone().with_event_id(id).with_timestamp(now))
-            }
-            AnyEvent::Economy(e) => {
-                producer.enqueue_event(&e.clone().with_event_id(id).with_timestamp(now))
-            }
-            AnyEvent::Social(e) => {
-                producer.enqueue_event(&e.clone().with_event_id(id).with_timestamp(now))
-            }
-            AnyEvent::System(e) => {
-                producer.enqueue_event(&e.clone().with_event_id(id).with_timestamp(now))
-            }
-        };
-        sent.unwrap_or_else(|error| panic!("enqueue: {error}"))
+        fn stamped<E: DomainEvents + Clone>(
+            event: &E,
+            producer: &EventProducer,
+        ) -> PendingDelivery {
+            let event = event
+                .clone()
+                .with_event_id(Uuid::new_v4())
+                .with_timestamp(Utc::now());
+            producer
+                .enqueue_event(&event)
+                .unwrap_or_else(|error| panic!("enqueue: {error}"))
+        }
+        match self {
+            AnyEvent::Combat(e) => stamped(e, producer),
+            AnyEvent::Economy(e) => stamped(e, producer),
+            AnyEvent::Social(e) => stamped(e, producer),
+            AnyEvent::System(e) => stamped(e, producer),
+        }
     }
 
     /// Encode (validated) and validated decode of this event, as producer and consumer do.

@@ -420,6 +420,12 @@ pub trait DomainEvents: Sized + std::fmt::Debug + Send + 'static {
 
     /// The envelope's `timestamp`: when the event was created.
     fn timestamp(&self) -> chrono::DateTime<chrono::Utc>;
+
+    /// The same event with another `event_id`.
+    fn with_event_id(self, id: uuid::Uuid) -> Self;
+
+    /// The same event with another `timestamp`.
+    fn with_timestamp(self, timestamp: chrono::DateTime<chrono::Utc>) -> Self;
 }
 
 /// The event type of a record: its `event_type` header, else the body's `event_type` field.

@@ -175,19 +175,6 @@ macro_rules! catalog {
                     vec![$(Self::$event(example_envelope(<$domain::$event as Example>::example())),)*]
                 }
 
-                /// The same event with another `event_id`.
-                pub fn with_event_id(self, id: Uuid) -> Self {
-                    match self {
-                        $(Self::$event(envelope) => Self::$event(envelope.with_event_id(id)),)*
-                    }
-                }
-
-                /// The same event with another `timestamp`.
-                pub fn with_timestamp(self, timestamp: DateTime<Utc>) -> Self {
-                    match self {
-                        $(Self::$event(envelope) => Self::$event(envelope.with_timestamp(timestamp)),)*
-                    }
-                }
             }
 
             impl DomainEvents for $enum {
@@ -224,6 +211,18 @@ macro_rules! catalog {
                 fn timestamp(&self) -> DateTime<Utc> {
                     match self {
                         $(Self::$event(envelope) => envelope.timestamp(),)*
+                    }
+                }
+
+                fn with_event_id(self, id: Uuid) -> Self {
+                    match self {
+                        $(Self::$event(envelope) => Self::$event(envelope.with_event_id(id)),)*
+                    }
+                }
+
+                fn with_timestamp(self, timestamp: DateTime<Utc>) -> Self {
+                    match self {
+                        $(Self::$event(envelope) => Self::$event(envelope.with_timestamp(timestamp)),)*
                     }
                 }
             }

@@ -57,10 +57,11 @@ fn consumer<E: DomainEvents>(broker: &Broker, group: &str) -> EventConsumer<E> {
         .unwrap_or_else(|error| panic!("{error}"))
 }
 
-fn fresh<E: DomainEvents>(events: Vec<E>, rename: fn(E, Uuid) -> E) -> Vec<E> {
+/// `events` with fresh ids.
+fn fresh<E: DomainEvents>(events: Vec<E>) -> Vec<E> {
     events
         .into_iter()
-        .map(|event| rename(event, Uuid::new_v4()))
+        .map(|event| event.with_event_id(Uuid::new_v4()))
         .collect()
 }
 
@@ -254,10 +255,10 @@ fn every_catalog_event_round_trips_in_key_order() {
     let mut social = Vec::new();
     let mut system = Vec::new();
     for _ in 0..ROUNDS {
-        combat.extend(fresh(CombatEvent::examples(), CombatEvent::with_event_id));
-        economy.extend(fresh(EconomyEvent::examples(), EconomyEvent::with_event_id));
-        social.extend(fresh(SocialEvent::examples(), SocialEvent::with_event_id));
-        system.extend(fresh(SystemEvent::examples(), SystemEvent::with_event_id));
+        combat.extend(fresh(CombatEvent::examples()));
+        economy.extend(fresh(EconomyEvent::examples()));
+        social.extend(fresh(SocialEvent::examples()));
+        system.extend(fresh(SystemEvent::examples()));
     }
     // One mixed stream, the domains interleaved, every record in flight at once.
     let mut pending = Vec::new();
@@ -580,7 +581,7 @@ fn acknowledged_events_survive_a_broker_restart() {
     let producer = EventProducer::new(&config).expect("producer");
     let batch = |n: usize| -> Vec<CombatEvent> {
         (0..n)
-            .flat_map(|_| fresh(CombatEvent::examples(), CombatEvent::with_event_id))
+            .flat_map(|_| fresh(CombatEvent::examples()))
             .collect()
     };
     let mut tally = Tally::default();
