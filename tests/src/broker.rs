@@ -11,7 +11,8 @@ use std::io::{self, Read};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The tansu release the tests run against.
@@ -117,17 +118,11 @@ fn free_port() -> Result<u16, BrokerError> {
 }
 
 fn unique_folder() -> Result<PathBuf, BrokerError> {
-    static COUNTER: OnceLock<Mutex<u32>> = OnceLock::new();
-    let mut counter = COUNTER
-        .get_or_init(|| Mutex::new(0))
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    *counter += 1;
-    let folder = workspace_target().join("tansu-brokers").join(format!(
-        "{}-{}",
-        std::process::id(),
-        *counter
-    ));
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let number = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+    let folder = workspace_target()
+        .join("tansu-brokers")
+        .join(format!("{}-{number}", std::process::id()));
     if folder.exists() {
         fs::remove_dir_all(&folder)?;
     }
