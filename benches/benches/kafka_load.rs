@@ -2,12 +2,12 @@
 //! through a real broker, with the end-to-end latency of every event (envelope timestamp set
 //! just before the send, read in the consumer's handler) and where the CPU time went.
 //!
-//! By default it starts a tansu broker (in-memory store) on a free port; set
-//! `KAFKA_LOAD_BOOTSTRAP=host:port` to measure an existing cluster instead (the catalog's
-//! topics must exist or be creatable). `KAFKA_LOAD_EVENTS` (default 1 000 000) and
-//! `KAFKA_LOAD_RATE` (events/s offered, default 100 000) set the load;
-//! `KAFKA_LOAD_FETCH_WAIT_MS` (default 5) the consumers' `fetch.wait.max.ms`, which bounds
-//! the latency tansu adds (its fetch handler sleeps up to that long even when records wait).
+//! By default it starts an Apache Kafka broker (the tests' harness: KRaft, single node, from
+//! Maven Central's jars) on free loopback ports; set `KAFKA_LOAD_BOOTSTRAP=host:port` to
+//! measure an existing cluster instead (the catalog's topics must exist or be creatable).
+//! `KAFKA_LOAD_EVENTS` (default 1 000 000) and `KAFKA_LOAD_RATE` (events/s offered, default
+//! 100 000) set the load; `KAFKA_LOAD_FETCH_WAIT_MS` (default 5) the consumers'
+//! `fetch.wait.max.ms`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -22,7 +22,7 @@ use event_kafka::{
     provision, with_dead_letter_topics, ConsumerOptions, EventConsumer, EventProducer, KafkaConfig,
     PendingDelivery, Polled, ProvisionOptions,
 };
-use kafka_events_tests::broker::{Broker, Storage};
+use kafka_events_tests::broker::Broker;
 use uuid::Uuid;
 
 /// One event of the mix, whatever its domain.
@@ -164,7 +164,7 @@ fn main() {
     let (broker, bootstrap) = match std::env::var("KAFKA_LOAD_BOOTSTRAP") {
         Ok(bootstrap) => (None, bootstrap),
         Err(_) => {
-            let broker = Broker::start(Storage::Memory).unwrap_or_else(|error| panic!("{error}"));
+            let broker = Broker::start().unwrap_or_else(|error| panic!("{error}"));
             let bootstrap = broker.bootstrap();
             (Some(broker), bootstrap)
         }

@@ -13,12 +13,15 @@ use rdkafka::Offset;
 
 use crate::config::KafkaConfig;
 use crate::dead_letter::{dead_letter_headers, dead_letter_topic, RecordPosition};
+use crate::lag::{lag_of, PartitionLag};
 use crate::producer::{EventProducer, ProduceError};
 use crate::ClientError;
 
 /// The consumer's settings before the user's own: offsets are committed in the background
-/// every second, from the earliest record for a new group.
+/// every second, from the earliest record for a new group; records of aborted transactions
+/// are never read (`read_committed`, librdkafka's default, stated here).
 pub const CONSUMER_DEFAULTS: &[(&str, &str)] = &[
+    ("isolation.level", "read_committed"),
     ("enable.auto.commit", "true"),
     ("auto.commit.interval.ms", "1000"),
     ("auto.offset.reset", "earliest"),
@@ -43,6 +46,25 @@ pub struct ConsumerOptions {
     pub group_id: String,
     /// Appended to a topic's name to name its dead-letter topic.
     pub dead_letter_suffix: String,
+    /// Appended to each of the domain's topics before subscribing (empty: the topics
+    /// themselves); see [`EventProducer::with_topic_suffix`].
+    pub topic_suffix: String,
+    /// Who commits the offsets of handled records.
+    pub offsets: OffsetCommits,
+}
+
+/// Who commits a consumer's offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OffsetCommits {
+    /// The consumer, in the background every `auto.commit.interval.ms` and on
+    /// [`EventConsumer::commit`]: at-least-once.
+    #[default]
+    Consumer,
+    /// A [`TransactionalProducer`](crate::TransactionalProducer), with the records the handler
+    /// produced ([`send_offsets`](crate::TransactionalProducer::send_offsets)): the consumer
+    /// never commits (`enable.auto.commit=false`), so an aborted transaction leaves the group's
+    /// offsets where they were.
+    Transaction,
 }
 
 impl ConsumerOptions {
@@ -51,7 +73,23 @@ impl ConsumerOptions {
         ConsumerOptions {
             group_id: group_id.into(),
             dead_letter_suffix: crate::DEAD_LETTER_SUFFIX.to_owned(),
+            topic_suffix: String::new(),
+            offsets: OffsetCommits::Consumer,
         }
+    }
+
+    /// Reads `<topic><suffix>` for each of the domain's topics (staging topics, or topics of
+    /// one's own on a shared cluster); dead letters go to `<topic><suffix><dead-letter suffix>`.
+    pub fn topic_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.topic_suffix = suffix.into();
+        self
+    }
+
+    /// Offsets are committed by a transactional producer, not by the consumer
+    /// ([`OffsetCommits::Transaction`]).
+    pub fn offsets_in_transactions(mut self) -> Self {
+        self.offsets = OffsetCommits::Transaction;
+        self
     }
 
     /// Dead letters in `<topic><suffix>` instead.
@@ -178,7 +216,7 @@ pub enum ConsumeError<H> {
 /// }
 /// ```
 pub struct EventConsumer<E> {
-    consumer: BaseConsumer,
+    pub(crate) consumer: BaseConsumer,
     dead_letters: EventProducer,
     dead_letter_suffix: String,
     group_id: String,
@@ -193,11 +231,18 @@ impl<E: DomainEvents> EventConsumer<E> {
         for (key, value) in AT_LEAST_ONCE {
             client.set(*key, *value);
         }
+        if options.offsets == OffsetCommits::Transaction {
+            client.set("enable.auto.commit", "false");
+        }
         let consumer: BaseConsumer = client.create().map_err(|source| ClientError::Create {
             role: "consumer",
             source,
         })?;
-        let topics = E::topics();
+        let topics: Vec<String> = E::topics()
+            .into_iter()
+            .map(|topic| format!("{topic}{}", options.topic_suffix))
+            .collect();
+        let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
         consumer
             .subscribe(&topics)
             .map_err(|source| ClientError::Subscribe {
@@ -275,6 +320,12 @@ impl<E: DomainEvents> EventConsumer<E> {
             Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => Ok(()),
             other => other,
         }
+    }
+
+    /// The group's lag on the partitions assigned to this member: the high watermark minus
+    /// the committed offset (what [`commit`](Self::commit) or the background commit wrote).
+    pub fn lag(&self, timeout: Duration) -> Result<Vec<PartitionLag>, KafkaError> {
+        lag_of(&self.consumer, self.consumer.assignment()?, timeout)
     }
 
     /// Writes `message` to its dead-letter topic and waits for the broker's confirmation.

@@ -3,7 +3,8 @@
 //! kafka-events on a real cluster: a producer that validates every event before it leaves the
 //! process and confirms each delivery, consumers that hand a domain's topics to a handler as
 //! the domain's typed event enum (with a dead-letter topic for what cannot be read, and
-//! at-least-once commits), and provisioning of the exported topic configurations.
+//! at-least-once commits), transactions for consume-transform-produce services, consumer lag,
+//! and provisioning of the exported topic configurations.
 //!
 //! It speaks Kafka through librdkafka (the `rdkafka` crate, built from its bundled sources),
 //! so it is a crate of its own: `event-core` stays free of C dependencies.
@@ -29,12 +30,15 @@
 mod config;
 mod consumer;
 mod dead_letter;
+mod lag;
 mod producer;
 mod provision;
+mod transaction;
 
 pub use config::{ConfigError, KafkaConfig};
 pub use consumer::{
-    ConsumeError, ConsumerOptions, EventConsumer, Polled, Received, CONSUMER_DEFAULTS,
+    ConsumeError, ConsumerOptions, EventConsumer, OffsetCommits, Polled, Received,
+    CONSUMER_DEFAULTS,
 };
 pub use dead_letter::{
     dead_letter_config, dead_letter_topic, with_dead_letter_topics, RecordPosition,
@@ -42,10 +46,13 @@ pub use dead_letter::{
     ERROR_MESSAGE_HEADER, ERROR_POINTER_HEADER, SOURCE_OFFSET_HEADER, SOURCE_PARTITION_HEADER,
     SOURCE_TOPIC_HEADER,
 };
+pub use lag::{consumer_group_lag, LagError, PartitionLag};
 pub use producer::{Delivery, EventProducer, PendingDelivery, ProduceError, PRODUCER_DEFAULTS};
 pub use provision::{
-    provision, Drift, ProvisionError, ProvisionOptions, ProvisionReport, TopicReport, TopicStatus,
+    provision, with_topic_suffix, Drift, ProvisionError, ProvisionOptions, ProvisionReport,
+    TopicReport, TopicStatus,
 };
+pub use transaction::{TransactionError, TransactionalProducer};
 
 /// Re-exported so users name librdkafka's errors without depending on `rdkafka` themselves.
 pub use rdkafka::error::KafkaError;

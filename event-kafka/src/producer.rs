@@ -16,12 +16,15 @@ use crate::config::KafkaConfig;
 use crate::ClientError;
 
 /// The producer's settings before the user's own ([`KafkaConfig::set`] wins):
-/// idempotence (which implies `acks=all` and ordered retries), batches of up to 5 ms, and a
-/// delivery given up after two minutes — reported to the caller, never dropped in silence.
+/// idempotence (which implies `acks=all` and ordered retries), batches of up to 5 ms
+/// compressed with lz4 (the codec the catalog's topics store, so the broker keeps the batches
+/// as they come instead of recompressing them), and a delivery given up after two minutes —
+/// reported to the caller, never dropped in silence.
 pub const PRODUCER_DEFAULTS: &[(&str, &str)] = &[
     ("enable.idempotence", "true"),
     ("acks", "all"),
     ("linger.ms", "5"),
+    ("compression.type", "lz4"),
     ("batch.num.messages", "10000"),
     ("message.timeout.ms", "120000"),
     ("queue.buffering.max.messages", "200000"),
@@ -141,8 +144,9 @@ impl Future for PendingDelivery {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct EventProducer {
-    producer: FutureProducer,
+    pub(crate) producer: FutureProducer,
     enqueue_timeout: Duration,
+    topic_suffix: String,
 }
 
 impl EventProducer {
@@ -166,7 +170,23 @@ impl EventProducer {
         Ok(EventProducer {
             producer,
             enqueue_timeout: Duration::from_secs(30),
+            topic_suffix: String::new(),
         })
+    }
+
+    /// Writes every event to `<its topic><suffix>` instead of its topic: staging topics
+    /// (`.staging`), or topics of one's own on a shared cluster. Consumers read them with
+    /// [`ConsumerOptions::topic_suffix`](crate::ConsumerOptions::topic_suffix) and
+    /// [`with_topic_suffix`](crate::with_topic_suffix) provisions them.
+    ///
+    /// ```no_run
+    /// # use event_kafka::{EventProducer, KafkaConfig};
+    /// let staging = EventProducer::new(&KafkaConfig::new("127.0.0.1:9092"))?.with_topic_suffix(".staging");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_topic_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.topic_suffix = suffix.into();
+        self
     }
 
     /// How long [`enqueue`](Self::enqueue) waits for room in a full local queue before it
@@ -227,8 +247,13 @@ impl EventProducer {
 
     /// Hands a validated record to librdkafka, waiting for room while the queue is full.
     fn enqueue_record(&self, record: &KafkaRecord) -> Result<PendingDelivery, ProduceError> {
+        let topic = if self.topic_suffix.is_empty() {
+            Cow::Borrowed(record.topic)
+        } else {
+            Cow::Owned(format!("{}{}", record.topic, self.topic_suffix))
+        };
         self.enqueue_raw(
-            Cow::Borrowed(record.topic),
+            topic,
             record.key.as_deref(),
             headers(record.headers.iter().map(|(k, v)| (*k, v.as_slice()))),
             &record.value,

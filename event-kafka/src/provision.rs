@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use event_core::topic::TopicConfig;
 use futures_executor::block_on;
@@ -35,6 +35,27 @@ impl Default for ProvisionOptions {
             timeout: Duration::from_secs(30),
         }
     }
+}
+
+/// `topics` renamed `<topic><suffix>`, settings unchanged: staging topics (`.staging`), or
+/// topics of one's own on a shared cluster, for an
+/// [`EventProducer::with_topic_suffix`](crate::EventProducer::with_topic_suffix). Apply it
+/// before [`with_dead_letter_topics`](crate::with_dead_letter_topics), whose names follow.
+///
+/// ```
+/// # use event_core::topic::TopicConfig;
+/// let topics = vec![TopicConfig { topic: "game.combat.events".into(), partitions: 24, replication_factor: 3, config: vec![] }];
+/// let staging = event_kafka::with_topic_suffix(topics, ".staging");
+/// assert_eq!(staging[0].topic, "game.combat.events.staging");
+/// ```
+pub fn with_topic_suffix(topics: Vec<TopicConfig>, suffix: &str) -> Vec<TopicConfig> {
+    topics
+        .into_iter()
+        .map(|mut config| {
+            config.topic.push_str(suffix);
+            config
+        })
+        .collect()
 }
 
 /// A setting of an existing topic that differs from its configuration.
@@ -152,6 +173,15 @@ pub enum ProvisionError {
         /// The cluster's error.
         code: RDKafkaErrorCode,
     },
+    /// Topics the cluster created (or said already existed) did not show in its metadata with
+    /// a leader for every partition within the timeout.
+    #[error("{} did not become visible in the cluster's metadata within {waited:?}", topics.join(", "))]
+    NotVisible {
+        /// The topics.
+        topics: Vec<String>,
+        /// How long provisioning waited.
+        waited: Duration,
+    },
     /// The cluster refused to describe a topic's configuration.
     #[error("cannot describe the configuration of `{topic}`: {code}")]
     Describe {
@@ -166,11 +196,17 @@ pub enum ProvisionError {
 struct Existing {
     partitions: usize,
     replication_factor: usize,
+    /// Every partition has a leader: records can be written and read.
+    led: bool,
 }
 
 /// Applies `topics` to the cluster: creates those that are missing and reports, for those
 /// that exist, every setting that differs (partitions, replication factor, each config key).
 /// Running it twice changes nothing the second time.
+///
+/// It returns once every topic shows in the cluster's metadata with a leader for each
+/// partition (a broker learns of new topics from the controller a moment after they are
+/// created), so producers and consumers started next find them.
 pub fn provision(
     config: &KafkaConfig,
     topics: &[TopicConfig],
@@ -224,11 +260,12 @@ pub fn provision(
             created.push(creation_outcome(result)?);
         }
     }
-    // Topics created concurrently by someone else are compared like any existing topic.
-    let existing = if created.iter().any(Option::is_none) {
-        existing_topics(&admin, options.timeout)?
-    } else {
+    // Wait for the created ones (and any created concurrently by someone else, which are
+    // compared like any existing topic) to show with leaders.
+    let existing = if missing.is_empty() {
         existing
+    } else {
+        wait_until_visible(&admin, &missing, options.timeout)?
     };
 
     let was_created =
@@ -279,6 +316,34 @@ fn creation_outcome(result: TopicResult) -> Result<Option<String>, ProvisionErro
     }
 }
 
+/// Reads the metadata until every topic of `topics` shows with a leader for each partition.
+fn wait_until_visible(
+    admin: &AdminClient<DefaultClientContext>,
+    topics: &[&TopicConfig],
+    timeout: Duration,
+) -> Result<HashMap<String, Existing>, ProvisionError> {
+    let started = Instant::now();
+    loop {
+        let existing = existing_topics(admin, timeout)?;
+        let invisible: Vec<String> = topics
+            .iter()
+            .filter(|topic| !existing.get(&topic.topic).is_some_and(|found| found.led))
+            .map(|topic| topic.topic.clone())
+            .collect();
+        if invisible.is_empty() {
+            return Ok(existing);
+        }
+        let waited = started.elapsed();
+        if waited >= timeout {
+            return Err(ProvisionError::NotVisible {
+                topics: invisible,
+                waited,
+            });
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn existing_topics(
     admin: &AdminClient<DefaultClientContext>,
     timeout: Duration,
@@ -303,6 +368,11 @@ fn existing_topics(
                 Existing {
                     partitions: topic.partitions().len(),
                     replication_factor,
+                    led: !topic.partitions().is_empty()
+                        && topic
+                            .partitions()
+                            .iter()
+                            .all(|partition| partition.leader() >= 0),
                 },
             )
         })

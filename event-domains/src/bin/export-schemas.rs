@@ -28,9 +28,15 @@ OPTIONS:
                     cluster if missing; report (and exit 1 on) existing topics whose settings differ.
                     Connects with --bootstrap, else --kafka-config, else KAFKA_BOOTSTRAP_SERVERS
                     and the other KAFKA_* variables (KAFKA_SECURITY_PROTOCOL → security.protocol)
+    --publish-examples
+                    send every example (fresh event ids and timestamps) through the validating
+                    producer and report what the cluster acknowledged; exit 1 if any was not.
+                    Connects like --apply-topics; both may be given (topics first)
     --bootstrap HOST:PORT[,HOST:PORT]   the cluster's bootstrap servers
     --kafka-config FILE                 Kafka client properties (security.protocol, sasl.*, ssl.* …)
     --replication-factor N              instead of the configured 3 (e.g. 1 on a single broker)
+    --topic-suffix S                    use <topic>S instead of each topic (e.g. .staging), for
+                                        --apply-topics and --publish-examples
     -h, --help      print this help
 
 WRITES (under the output folder):
@@ -58,16 +64,22 @@ enum Command {
     Accept {
         schemas: PathBuf,
     },
-    ApplyTopics(Connection),
+    /// `--apply-topics` and/or `--publish-examples`.
+    Cluster {
+        connection: Connection,
+        apply_topics: bool,
+        publish_examples: bool,
+    },
     Help,
 }
 
-/// How `--apply-topics` reaches the cluster.
+/// How `--apply-topics` and `--publish-examples` reach the cluster, and which topics they use.
 #[derive(Debug, Default, PartialEq)]
 struct Connection {
     bootstrap: Option<String>,
     properties: Option<PathBuf>,
     replication_factor: Option<u16>,
+    topic_suffix: Option<String>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -98,6 +110,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     let mut out = workspace_root().join("out");
     let mut schemas = workspace_root().join("schemas");
     let mut mode: Option<&str> = None;
+    let mut publish_examples = false;
     let mut languages = Language::ALL.to_vec();
     let mut connection = Connection::default();
     let mut args = args.into_iter();
@@ -148,6 +161,14 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                         })?,
                 );
             }
+            "--topic-suffix" => {
+                connection.topic_suffix = Some(
+                    args.next()
+                        .filter(|suffix| is_topic_suffix(suffix))
+                        .ok_or("--topic-suffix needs a suffix of topic-name characters (a-z A-Z 0-9 . _ -), e.g. --topic-suffix .staging")?,
+                );
+            }
+            "--publish-examples" => publish_examples = true,
             "--check" | "--accept" | "--layout" | "--apply-topics" => {
                 if mode.is_some() {
                     return Err(
@@ -165,14 +186,25 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    if mode != Some("apply-topics") && connection != Connection::default() {
+    let apply_topics = mode == Some("apply-topics");
+    if publish_examples && mode.is_some() && !apply_topics {
+        return Err("--publish-examples goes with --apply-topics or alone".to_owned());
+    }
+    if !apply_topics && !publish_examples && connection != Connection::default() {
         return Err(
-            "--bootstrap, --kafka-config and --replication-factor go with --apply-topics"
+            "--bootstrap, --kafka-config, --replication-factor and --topic-suffix go with --apply-topics or --publish-examples"
                 .to_owned(),
         );
     }
+    if publish_examples && !apply_topics && connection.replication_factor.is_some() {
+        return Err("--replication-factor goes with --apply-topics".to_owned());
+    }
     Ok(match mode {
-        Some("apply-topics") => Command::ApplyTopics(connection),
+        _ if apply_topics || publish_examples => Command::Cluster {
+            connection,
+            apply_topics,
+            publish_examples,
+        },
         Some("check") => Command::Check { schemas },
         Some("accept") => Command::Accept { schemas },
         Some(_) => Command::Layout { out },
@@ -197,50 +229,160 @@ fn main() -> ExitCode {
         Command::Check { schemas } => finish(check(&schemas)),
         Command::Accept { schemas } => finish(accept(&schemas)),
         Command::Layout { out } => finish(layout(&out)),
-        Command::ApplyTopics(connection) => finish(apply_topics(&connection)),
+        Command::Cluster {
+            connection,
+            apply_topics: apply,
+            publish_examples: publish,
+        } => finish(cluster::run(&connection, apply, publish)),
     }
+}
+
+/// Whether `suffix` may end a Kafka topic name (Kafka allows `a-z A-Z 0-9 . _ -`).
+fn is_topic_suffix(suffix: &str) -> bool {
+    !suffix.is_empty()
+        && suffix.len() <= 100
+        && suffix
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
 }
 
 #[cfg(feature = "kafka")]
-fn apply_topics(connection: &Connection) -> Result<(), String> {
-    use event_kafka::{provision, with_dead_letter_topics, KafkaConfig, ProvisionOptions};
+mod cluster {
+    //! `--apply-topics` and `--publish-examples`.
 
-    let mut config = match &connection.properties {
-        Some(path) => KafkaConfig::from_properties_file(path),
-        None => match &connection.bootstrap {
-            Some(bootstrap) => Ok(KafkaConfig::new(bootstrap.clone())),
-            None => KafkaConfig::from_env(),
-        },
-    }
-    .map_err(|e| format!("error: {e}"))?;
-    if let Some(bootstrap) = &connection.bootstrap {
-        config = config.set("bootstrap.servers", bootstrap.clone());
-    }
-    let topics = with_dead_letter_topics(event_domains::export::topic_configs(&catalog::events()));
-    let options = ProvisionOptions {
-        replication_factor: connection.replication_factor,
-        ..ProvisionOptions::default()
+    use chrono::Utc;
+    use event_core::codec::DomainEvents;
+    use event_domains::catalog::{self, CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
+    use event_kafka::{
+        provision, with_dead_letter_topics, with_topic_suffix, EventProducer, KafkaConfig,
+        PendingDelivery, ProvisionOptions,
     };
-    let report = provision(&config, &topics, &options)
-        .map_err(|e| format!("error: {}: {e}", config.bootstrap_servers()))?;
-    print!("{report}");
-    if report.has_drift() {
-        return Err(
-            "error: some topics exist with other settings (listed above); nothing was changed"
-                .to_owned(),
-        );
+    use uuid::Uuid;
+
+    use super::Connection;
+
+    /// Provisions the topics (`apply_topics`), then publishes the examples (`publish`).
+    pub fn run(connection: &Connection, apply_topics: bool, publish: bool) -> Result<(), String> {
+        let config = kafka_config(connection)?;
+        let suffix = connection.topic_suffix.as_deref().unwrap_or("");
+        if apply_topics {
+            self::apply_topics(&config, suffix, connection.replication_factor)?;
+        }
+        if publish {
+            publish_examples(&config, suffix)?;
+        }
+        Ok(())
     }
-    println!(
-        "kafka-events: {} topics match their configuration on {}",
-        report.topics.len(),
-        config.bootstrap_servers()
-    );
-    Ok(())
+
+    /// `--kafka-config`, else `--bootstrap`, else the `KAFKA_*` environment; `--bootstrap`
+    /// wins over the file's servers.
+    fn kafka_config(connection: &Connection) -> Result<KafkaConfig, String> {
+        let mut config = match &connection.properties {
+            Some(path) => KafkaConfig::from_properties_file(path),
+            None => match &connection.bootstrap {
+                Some(bootstrap) => Ok(KafkaConfig::new(bootstrap.clone())),
+                None => KafkaConfig::from_env(),
+            },
+        }
+        .map_err(|e| format!("error: {e}"))?;
+        if let Some(bootstrap) = &connection.bootstrap {
+            config = config.set("bootstrap.servers", bootstrap.clone());
+        }
+        Ok(config)
+    }
+
+    fn apply_topics(
+        config: &KafkaConfig,
+        suffix: &str,
+        replication_factor: Option<u16>,
+    ) -> Result<(), String> {
+        let topics = with_dead_letter_topics(with_topic_suffix(
+            event_domains::export::topic_configs(&catalog::events()),
+            suffix,
+        ));
+        let options = ProvisionOptions {
+            replication_factor,
+            ..ProvisionOptions::default()
+        };
+        let report = provision(config, &topics, &options)
+            .map_err(|e| format!("error: {}: {e}", config.bootstrap_servers()))?;
+        print!("{report}");
+        if report.has_drift() {
+            return Err(
+                "error: some topics exist with other settings (listed above); nothing was changed"
+                    .to_owned(),
+            );
+        }
+        println!(
+            "kafka-events: {} topics match their configuration on {}",
+            report.topics.len(),
+            config.bootstrap_servers()
+        );
+        Ok(())
+    }
+
+    /// An example on its way: its name and its pending delivery.
+    type Sent = (&'static str, PendingDelivery);
+
+    /// `examples`, each with a fresh id and timestamp, handed to `producer`.
+    fn enqueue_examples<E: DomainEvents>(
+        producer: &EventProducer,
+        examples: Vec<E>,
+        sent: &mut Vec<Sent>,
+    ) -> Result<(), String> {
+        for example in examples {
+            let event = example
+                .with_event_id(Uuid::new_v4())
+                .with_timestamp(Utc::now());
+            let pending = producer
+                .enqueue_event(&event)
+                .map_err(|e| format!("error: {e}"))?;
+            sent.push((event.event_type(), pending));
+        }
+        Ok(())
+    }
+
+    fn publish_examples(config: &KafkaConfig, suffix: &str) -> Result<(), String> {
+        let producer = EventProducer::new(config)
+            .map_err(|e| format!("error: {e}"))?
+            .with_topic_suffix(suffix);
+        let mut sent = Vec::new();
+        enqueue_examples(&producer, CombatEvent::examples(), &mut sent)?;
+        enqueue_examples(&producer, EconomyEvent::examples(), &mut sent)?;
+        enqueue_examples(&producer, SocialEvent::examples(), &mut sent)?;
+        enqueue_examples(&producer, SystemEvent::examples(), &mut sent)?;
+        let total = sent.len();
+        let mut failed = 0;
+        for (event_type, pending) in sent {
+            match pending.wait() {
+                Ok(delivery) => println!(
+                    "published  {event_type:<34} {}[{}]@{}",
+                    delivery.topic, delivery.partition, delivery.offset
+                ),
+                Err(error) => {
+                    failed += 1;
+                    println!("FAILED     {event_type:<34} {error}");
+                }
+            }
+        }
+        if failed > 0 {
+            return Err(format!(
+                "error: {failed} of {total} examples were not acknowledged (listed above)"
+            ));
+        }
+        println!(
+            "kafka-events: {total} examples acknowledged by {}",
+            config.bootstrap_servers()
+        );
+        Ok(())
+    }
 }
 
 #[cfg(not(feature = "kafka"))]
-fn apply_topics(_: &Connection) -> Result<(), String> {
-    Err("error: export-schemas was built without the `kafka` feature".to_owned())
+mod cluster {
+    pub fn run(_: &super::Connection, _: bool, _: bool) -> Result<(), String> {
+        Err("error: export-schemas was built without the `kafka` feature".to_owned())
+    }
 }
 
 fn finish(result: Result<(), String>) -> ExitCode {
@@ -406,12 +548,49 @@ mod tests {
                 "--replication-factor",
                 "1"
             ])),
-            Ok(Command::ApplyTopics(Connection {
-                bootstrap: Some("k:9092".into()),
-                properties: None,
-                replication_factor: Some(1),
-            }))
+            Ok(Command::Cluster {
+                connection: Connection {
+                    bootstrap: Some("k:9092".into()),
+                    properties: None,
+                    replication_factor: Some(1),
+                    topic_suffix: None,
+                },
+                apply_topics: true,
+                publish_examples: false,
+            })
         );
+        assert_eq!(
+            parse_args(args(&[
+                "--publish-examples",
+                "--topic-suffix",
+                ".staging",
+                "--apply-topics",
+            ])),
+            Ok(Command::Cluster {
+                connection: Connection {
+                    topic_suffix: Some(".staging".into()),
+                    ..Connection::default()
+                },
+                apply_topics: true,
+                publish_examples: true,
+            })
+        );
+        assert!(
+            parse_args(args(&["--publish-examples", "--topic-suffix", "a/b"]))
+                .unwrap_err()
+                .contains("topic-name characters")
+        );
+        assert!(parse_args(args(&["--publish-examples", "--check"]))
+            .unwrap_err()
+            .contains("--publish-examples"));
+        assert!(
+            parse_args(args(&["--publish-examples", "--replication-factor", "1"]))
+                .unwrap_err()
+                .contains("--replication-factor goes with --apply-topics")
+        );
+        assert!(parse_args(args(&["--topic-suffix", ".staging"]))
+            .unwrap_err()
+            .contains("--publish-examples"));
         assert!(parse_args(args(&["--apply-topics", "--bootstrap"])).is_err());
         assert!(parse_args(args(&["--apply-topics", "--kafka-config"]))
             .unwrap_err()
