@@ -14,6 +14,14 @@ use crate::consumer::EventConsumer;
 use crate::producer::{EventProducer, PendingDelivery, ProduceError};
 use crate::ClientError;
 
+/// A transactional producer's settings beyond the producer's own (the user's still win): a
+/// record must be delivered within the transaction's timeout (librdkafka refuses a
+/// `message.timeout.ms` above `transaction.timeout.ms`), one minute like Kafka's default.
+const TRANSACTION_DEFAULTS: &[(&str, &str)] = &[
+    ("transaction.timeout.ms", "60000"),
+    ("message.timeout.ms", "60000"),
+];
+
 /// Why a transactional step failed.
 #[derive(Debug, thiserror::Error)]
 pub enum TransactionError {
@@ -102,14 +110,25 @@ pub struct TransactionalProducer {
 
 impl TransactionalProducer {
     /// A producer with `transactional.id` = `transactional_id` over `config` (and
-    /// [`PRODUCER_DEFAULTS`](crate::PRODUCER_DEFAULTS)), registered with the cluster: this
+    /// [`PRODUCER_DEFAULTS`](crate::PRODUCER_DEFAULTS), with transactions and deliveries that
+    /// time out after a minute), registered with the cluster: this
     /// fences any older instance with the same id and aborts its open transaction.
     pub fn new(config: &KafkaConfig, transactional_id: &str) -> Result<Self, TransactionError> {
+        Self::with_timeout(config, transactional_id, Duration::from_secs(30))
+    }
+
+    /// [`new`](Self::new) where registering, committing, aborting and sending offsets may each
+    /// take up to `timeout` (30 s with `new`).
+    pub fn with_timeout(
+        config: &KafkaConfig,
+        transactional_id: &str,
+        timeout: Duration,
+    ) -> Result<Self, TransactionError> {
         let config = config.clone().set("transactional.id", transactional_id);
         let producer = TransactionalProducer {
-            producer: EventProducer::new(&config)?,
+            producer: EventProducer::with_defaults(&config, TRANSACTION_DEFAULTS)?,
             transactional_id: transactional_id.to_owned(),
-            timeout: Duration::from_secs(30),
+            timeout,
         };
         producer.classify(
             "init transactions",
@@ -124,12 +143,6 @@ impl TransactionalProducer {
     /// Writes to `<topic><suffix>` (see [`EventProducer::with_topic_suffix`]).
     pub fn with_topic_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.producer = self.producer.with_topic_suffix(suffix);
-        self
-    }
-
-    /// How long commit, abort and sending offsets may take (30 s by default).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
         self
     }
 
