@@ -6,9 +6,15 @@
 //! Maven Central's jars) on free loopback ports; set `KAFKA_LOAD_BOOTSTRAP=host:port` to
 //! measure an existing cluster instead (the catalog's topics must exist or be creatable).
 //! `KAFKA_LOAD_EVENTS` (default 1 000 000) and `KAFKA_LOAD_RATE` (events/s offered, default
-//! 100 000) set the load; `KAFKA_LOAD_FETCH_WAIT_MS` (default 5) the consumers'
-//! `fetch.wait.max.ms`.
+//! 100 000) set the load; `KAFKA_LOAD_COMPRESSION` the producer's `compression.type` (default:
+//! the producer's own default, lz4, the codec the catalog's topics store; when set, the topics
+//! are created with `compression.type=producer` so the broker stores the batches as sent);
+//! `KAFKA_LOAD_FETCH_WAIT_MS` the consumers' `fetch.wait.max.ms` (default: librdkafka's).
+//!
+//! Besides throughput and latency it reports the CPU seconds of the broker's JVM and of this
+//! process, each split by thread (from `/proc/<pid>/task`), and the bytes the broker stored.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread;
@@ -106,12 +112,64 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// CPU seconds (user + system) of a process, from `/proc/<pid>/stat`; `None` off Linux.
-fn cpu_seconds(pid: &str) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+/// CPU seconds (user + system) in a `/proc/…/stat` file; `None` off Linux.
+fn stat_cpu_seconds(path: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(path).ok()?;
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     Some(ticks / 100.0)
+}
+
+/// CPU seconds (user + system) of a process.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    stat_cpu_seconds(&format!("/proc/{pid}/stat"))
+}
+
+/// CPU seconds of each thread of a process, by thread id, with the thread's name.
+fn thread_cpu(pid: &str) -> HashMap<String, (String, f64)> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return HashMap::new();
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| {
+            let tid = task.file_name().to_string_lossy().into_owned();
+            let name = std::fs::read_to_string(task.path().join("comm")).ok()?;
+            let seconds = stat_cpu_seconds(&task.path().join("stat").to_string_lossy())?;
+            Some((tid, (name.trim().to_owned(), seconds)))
+        })
+        .collect()
+}
+
+/// The CPU each group of threads used between two [`thread_cpu`] readings, largest first;
+/// threads are grouped by name without trailing digits (`rdk:broker1` → `rdk:broker…`).
+fn cpu_by_thread_group(
+    before: &HashMap<String, (String, f64)>,
+    after: &HashMap<String, (String, f64)>,
+) -> Vec<(String, f64)> {
+    let mut groups: HashMap<String, f64> = HashMap::new();
+    for (tid, (name, seconds)) in after {
+        let earlier = before.get(tid).map_or(0.0, |(_, seconds)| *seconds);
+        let trimmed = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
+        let group = if trimmed.len() < name.len() {
+            format!("{trimmed}…")
+        } else {
+            name.clone()
+        };
+        *groups.entry(group).or_default() += seconds - earlier;
+    }
+    let mut groups: Vec<(String, f64)> = groups.into_iter().filter(|(_, s)| *s >= 0.05).collect();
+    groups.sort_by(|a, b| b.1.total_cmp(&a.1));
+    groups
+}
+
+fn print_thread_groups(process: &str, groups: &[(String, f64)]) {
+    let listed: Vec<String> = groups
+        .iter()
+        .take(10)
+        .map(|(name, seconds)| format!("{name} {seconds:.1} s"))
+        .collect();
+    println!("  CPU by thread, {process}: {}", listed.join(", "));
 }
 
 /// Consumes `expected` events of domain `E`, recording each one's send time (ms since the
@@ -149,6 +207,11 @@ fn consume<E: DomainEvents>(
     (latencies, dead_letters)
 }
 
+/// Bytes of the log segments of the catalog's topics (not Kafka's internal ones).
+fn catalog_bytes(broker: &Broker) -> u64 {
+    broker.segment_bytes(|topic| topic.starts_with("game."))
+}
+
 fn percentile(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -160,7 +223,8 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 fn main() {
     let total = env_number("KAFKA_LOAD_EVENTS", 1_000_000) as usize;
     let rate = env_number("KAFKA_LOAD_RATE", 100_000).max(1);
-    let fetch_wait_ms = env_number("KAFKA_LOAD_FETCH_WAIT_MS", 5);
+    let fetch_wait_ms = std::env::var("KAFKA_LOAD_FETCH_WAIT_MS").ok();
+    let compression = std::env::var("KAFKA_LOAD_COMPRESSION").ok();
     let (broker, bootstrap) = match std::env::var("KAFKA_LOAD_BOOTSTRAP") {
         Ok(bootstrap) => (None, bootstrap),
         Err(_) => {
@@ -170,7 +234,18 @@ fn main() {
         }
     };
     let config = KafkaConfig::new(bootstrap.clone());
-    let topics = with_dead_letter_topics(topic_configs(&event_domains::catalog::events()));
+    let mut topics = with_dead_letter_topics(topic_configs(&event_domains::catalog::events()));
+    if compression.is_some() {
+        // The catalog's topics store lz4 and would recompress another codec; to measure the
+        // codec itself, the broker keeps each batch as the producer sent it.
+        for topic in &mut topics {
+            for (key, value) in &mut topic.config {
+                if key == "compression.type" {
+                    *value = "producer".to_owned();
+                }
+            }
+        }
+    }
     let options = ProvisionOptions {
         replication_factor: Some(1),
         ..ProvisionOptions::default()
@@ -185,10 +260,10 @@ fn main() {
     }
 
     // Consumers first, joined before the load starts.
-    let consumer_config = config
-        .clone()
-        .set("session.timeout.ms", "6000")
-        .set("fetch.wait.max.ms", fetch_wait_ms.to_string());
+    let mut consumer_config = config.clone().set("session.timeout.ms", "6000");
+    if let Some(wait) = &fetch_wait_ms {
+        consumer_config = consumer_config.set("fetch.wait.max.ms", wait.clone());
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let (ready_tx, ready_rx) = mpsc::channel();
     let spawn = |index: usize| {
@@ -196,12 +271,15 @@ fn main() {
         let ready = ready_tx.clone();
         let stop = Arc::clone(&stop);
         let count = expected[index];
-        thread::spawn(move || match index {
-            0 => consume::<CombatEvent>(config, count, ready, stop),
-            1 => consume::<EconomyEvent>(config, count, ready, stop),
-            2 => consume::<SocialEvent>(config, count, ready, stop),
-            _ => consume::<SystemEvent>(config, count, ready, stop),
-        })
+        thread::Builder::new()
+            .name(format!("consume-{index}"))
+            .spawn(move || match index {
+                0 => consume::<CombatEvent>(config, count, ready, stop),
+                1 => consume::<EconomyEvent>(config, count, ready, stop),
+                2 => consume::<SocialEvent>(config, count, ready, stop),
+                _ => consume::<SystemEvent>(config, count, ready, stop),
+            })
+            .unwrap_or_else(|error| panic!("consumer thread: {error}"))
     };
     let consumers: Vec<_> = (0..4).map(spawn).collect();
     for _ in 0..4 {
@@ -214,18 +292,24 @@ fn main() {
         .as_ref()
         .and_then(Broker::pid)
         .map(|pid| pid.to_string());
-    let own_cpu_before = cpu_seconds(&own_pid);
-    let broker_cpu_before = broker_pid.as_deref().and_then(cpu_seconds);
-
-    let producer = EventProducer::new(&config).unwrap_or_else(|error| panic!("{error}"));
+    let mut producer_config = config.clone();
+    if let Some(codec) = &compression {
+        producer_config = producer_config.set("compression.type", codec.clone());
+    }
+    let producer = EventProducer::new(&producer_config).unwrap_or_else(|error| panic!("{error}"));
     let warm_up: Vec<PendingDelivery> = mix.iter().map(|event| event.send(&producer)).collect();
     for pending in warm_up {
         pending
             .wait()
             .unwrap_or_else(|error| panic!("warm-up: {error}"));
     }
+    let stored_before = broker.as_ref().map(catalog_bytes);
+    let own_cpu_before = cpu_seconds(&own_pid);
+    let broker_cpu_before = broker_pid.as_deref().and_then(cpu_seconds);
+    let own_threads_before = thread_cpu(&own_pid);
+    let broker_threads_before = broker_pid.as_deref().map(thread_cpu).unwrap_or_default();
     let (pending_tx, pending_rx) = mpsc::sync_channel::<PendingDelivery>(100_000);
-    let confirmer = thread::spawn(move || {
+    let confirmer = thread::Builder::new().name("confirm".into()).spawn(move || {
         let mut failed = 0usize;
         for pending in pending_rx {
             if let Err(error) = pending.wait() {
@@ -236,7 +320,7 @@ fn main() {
             }
         }
         failed
-    });
+    }).unwrap_or_else(|error| panic!("confirmer thread: {error}"));
     let started = Instant::now();
     let started_ms = Utc::now().timestamp_millis();
     for i in 0..total {
@@ -278,6 +362,14 @@ fn main() {
     let broker_cpu = broker_cpu_before
         .zip(broker_pid.as_deref().and_then(cpu_seconds))
         .map(|(a, b)| b - a);
+    let own_threads = cpu_by_thread_group(&own_threads_before, &thread_cpu(&own_pid));
+    let broker_threads = broker_pid
+        .as_deref()
+        .map(|pid| cpu_by_thread_group(&broker_threads_before, &thread_cpu(pid)))
+        .unwrap_or_default();
+    let stored = stored_before
+        .zip(broker.as_ref().map(catalog_bytes))
+        .map(|(before, after)| after.saturating_sub(before));
 
     // The codec's share: encode + validated decode of the same mix on one thread.
     let codec_events = total.min(200_000);
@@ -319,7 +411,9 @@ fn main() {
     let seconds = |cpu: Option<f64>| cpu.map_or("n/a".to_owned(), |s| format!("{s:.1} s"));
 
     println!(
-        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} (fetch.wait.max.ms={fetch_wait_ms})"
+        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} (compression.type={}, fetch.wait.max.ms={})",
+        compression.as_deref().unwrap_or("lz4, the default"),
+        fetch_wait_ms.as_deref().unwrap_or("librdkafka's default")
     );
     println!(
         "  produced in {:.1} s ({:.0}/s), all confirmed after {:.1} s ({failed} failed)",
@@ -335,6 +429,8 @@ fn main() {
         "  p99 (ms) of the events sent in each second: {}",
         per_second_p99.join(" ")
     );
+    print_thread_groups("broker", &broker_threads);
+    print_thread_groups("this process", &own_threads);
     println!();
     println!("| measure | target | measured |");
     println!("|---|---|---|");
@@ -357,5 +453,17 @@ fn main() {
         codec_per_event * 1e6,
         bytes / codec_events.max(1)
     );
+    if let Some(own) = own_cpu {
+        println!(
+            "| CPU of this process per event (produce + consume) | | {:.1} µs |",
+            own / total as f64 * 1e6
+        );
+    }
+    if let Some(stored) = stored {
+        println!(
+            "| bytes stored by the broker per event (log segments) | | {:.0} B |",
+            stored as f64 / total as f64
+        );
+    }
     drop(broker);
 }
