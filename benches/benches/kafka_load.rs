@@ -9,14 +9,16 @@
 //! 100 000) set the load; `KAFKA_LOAD_COMPRESSION` the producer's `compression.type` (default:
 //! the producer's own default, lz4, the codec the catalog's topics store; when set, the topics
 //! are created with `compression.type=producer` so the broker stores the batches as sent);
-//! `KAFKA_LOAD_FETCH_WAIT_MS` the consumers' `fetch.wait.max.ms` (default: librdkafka's).
+//! `KAFKA_LOAD_FETCH_WAIT_MS` the consumers' `fetch.wait.max.ms` (default: librdkafka's);
+//! `KAFKA_LOAD_WARMUP_SECONDS` (default 30) how long the same load runs before the clock
+//! starts (the broker's JIT compiler needs it).
 //!
 //! Besides throughput and latency it reports the CPU seconds of the broker's JVM and of this
 //! process, each split by thread (from `/proc/<pid>/task`), and the bytes the broker stored.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -125,6 +127,14 @@ fn cpu_seconds(pid: &str) -> Option<f64> {
     stat_cpu_seconds(&format!("/proc/{pid}/stat"))
 }
 
+/// CPU seconds the hypervisor gave to other guests while this machine wanted them ("steal",
+/// all cores), from `/proc/stat`: a run with much of it was measured on a noisy host.
+fn stolen_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu = stat.lines().next()?.split_whitespace().collect::<Vec<_>>();
+    Some(cpu.get(8)?.parse::<f64>().ok()? / 100.0)
+}
+
 /// CPU seconds of each thread of a process, by thread id, with the thread's name.
 fn thread_cpu(pid: &str) -> HashMap<String, (String, f64)> {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
@@ -174,12 +184,21 @@ fn print_thread_groups(process: &str, groups: &[(String, f64)]) {
 
 /// Consumes `expected` events of domain `E`, recording each one's send time (ms since the
 /// epoch) and latency (µs).
+/// What a consumer thread reports: (send time in ms, latency in µs) of each event, and the
+/// number of dead letters.
+type Consumed = (Vec<(i64, u64)>, usize);
+
+/// Consumes `expected` events of domain `E`, recording each one's send time (ms since the
+/// epoch) and latency (µs); sends the result on `done`, then keeps its consumer (and its
+/// librdkafka threads) alive until `release`, so their CPU can be read per thread.
 fn consume<E: DomainEvents>(
     config: KafkaConfig,
     expected: usize,
     ready: mpsc::Sender<()>,
     stop: Arc<AtomicBool>,
-) -> (Vec<(i64, u64)>, usize) {
+    done: mpsc::Sender<Consumed>,
+    release: Arc<Barrier>,
+) {
     let group = format!("kafka-load-{}", E::DOMAIN);
     let consumer = EventConsumer::<E>::new(&config, ConsumerOptions::new(group))
         .unwrap_or_else(|error| panic!("consumer: {error}"));
@@ -204,7 +223,33 @@ fn consume<E: DomainEvents>(
             let _ = ready.send(());
         }
     }
-    (latencies, dead_letters)
+    let _ = done.send((latencies, dead_letters));
+    release.wait();
+}
+
+/// Sends `count` events of the mix, starting at its `first`, paced at `rate` per second;
+/// each delivery goes to the confirmer.
+fn send_paced(
+    producer: &EventProducer,
+    mix: &[AnyEvent],
+    first: usize,
+    count: usize,
+    rate: u64,
+    confirmer: &mpsc::SyncSender<PendingDelivery>,
+) {
+    let started = Instant::now();
+    for i in 0..count {
+        if i % 256 == 0 {
+            let due = Duration::from_secs_f64(i as f64 / rate as f64);
+            if let Some(ahead) = due.checked_sub(started.elapsed()) {
+                thread::sleep(ahead);
+            }
+        }
+        let pending = mix[(first + i) % mix.len()].send(producer);
+        if confirmer.send(pending).is_err() {
+            break;
+        }
+    }
 }
 
 /// Bytes of the log segments of the catalog's topics (not Kafka's internal ones).
@@ -225,6 +270,8 @@ fn main() {
     let rate = env_number("KAFKA_LOAD_RATE", 100_000).max(1);
     let fetch_wait_ms = std::env::var("KAFKA_LOAD_FETCH_WAIT_MS").ok();
     let compression = std::env::var("KAFKA_LOAD_COMPRESSION").ok();
+    let warm_up_seconds = env_number("KAFKA_LOAD_WARMUP_SECONDS", 30);
+    let warm_up = (warm_up_seconds * rate) as usize;
     let (broker, bootstrap) = match std::env::var("KAFKA_LOAD_BOOTSTRAP") {
         Ok(bootstrap) => (None, bootstrap),
         Err(_) => {
@@ -254,8 +301,13 @@ fn main() {
 
     let mix = AnyEvent::mix();
     let mut expected = [0usize; 4];
-    // Every example once as a warm-up (connections, producer id, metadata), then the load.
-    for event in mix.iter().chain((0..total).map(|i| &mix[i % mix.len()])) {
+    // Every example once (connections, producer id, metadata), then a warm-up at the offered
+    // rate (the broker's JIT compiles its hot paths: 8–13 CPU-seconds of C2 compiler threads
+    // in the first 20 s, p99 falling from 60 to 16 ms meanwhile), then the measured load.
+    for event in mix
+        .iter()
+        .chain((0..warm_up + total).map(|i| &mix[i % mix.len()]))
+    {
         expected[event.domain_index()] += 1;
     }
 
@@ -266,18 +318,22 @@ fn main() {
     }
     let stop = Arc::new(AtomicBool::new(false));
     let (ready_tx, ready_rx) = mpsc::channel();
+    let (done_tx, done_rx) = mpsc::channel();
+    let release = Arc::new(Barrier::new(5));
     let spawn = |index: usize| {
         let config = consumer_config.clone();
         let ready = ready_tx.clone();
         let stop = Arc::clone(&stop);
+        let done = done_tx.clone();
+        let release = Arc::clone(&release);
         let count = expected[index];
         thread::Builder::new()
             .name(format!("consume-{index}"))
             .spawn(move || match index {
-                0 => consume::<CombatEvent>(config, count, ready, stop),
-                1 => consume::<EconomyEvent>(config, count, ready, stop),
-                2 => consume::<SocialEvent>(config, count, ready, stop),
-                _ => consume::<SystemEvent>(config, count, ready, stop),
+                0 => consume::<CombatEvent>(config, count, ready, stop, done, release),
+                1 => consume::<EconomyEvent>(config, count, ready, stop, done, release),
+                2 => consume::<SocialEvent>(config, count, ready, stop, done, release),
+                _ => consume::<SystemEvent>(config, count, ready, stop, done, release),
             })
             .unwrap_or_else(|error| panic!("consumer thread: {error}"))
     };
@@ -297,44 +353,44 @@ fn main() {
         producer_config = producer_config.set("compression.type", codec.clone());
     }
     let producer = EventProducer::new(&producer_config).unwrap_or_else(|error| panic!("{error}"));
-    let warm_up: Vec<PendingDelivery> = mix.iter().map(|event| event.send(&producer)).collect();
-    for pending in warm_up {
+    let first: Vec<PendingDelivery> = mix.iter().map(|event| event.send(&producer)).collect();
+    for pending in first {
         pending
             .wait()
             .unwrap_or_else(|error| panic!("warm-up: {error}"));
     }
+    let (pending_tx, pending_rx) = mpsc::sync_channel::<PendingDelivery>(100_000);
+    let confirmer = thread::Builder::new()
+        .name("confirm".into())
+        .spawn(move || {
+            let mut failed = 0usize;
+            for pending in pending_rx {
+                if let Err(error) = pending.wait() {
+                    failed += 1;
+                    if failed <= 5 {
+                        eprintln!("delivery: {error}");
+                    }
+                }
+            }
+            failed
+        })
+        .unwrap_or_else(|error| panic!("confirmer thread: {error}"));
+    send_paced(&producer, &mix, 0, warm_up, rate, &pending_tx);
+    // Let the consumers drain the warm-up before the clock starts.
+    producer
+        .flush(Duration::from_secs(60))
+        .unwrap_or_else(|error| panic!("warm-up: {error}"));
+    thread::sleep(Duration::from_secs(3));
+
     let stored_before = broker.as_ref().map(catalog_bytes);
     let own_cpu_before = cpu_seconds(&own_pid);
     let broker_cpu_before = broker_pid.as_deref().and_then(cpu_seconds);
     let own_threads_before = thread_cpu(&own_pid);
+    let stolen_before = stolen_seconds();
     let broker_threads_before = broker_pid.as_deref().map(thread_cpu).unwrap_or_default();
-    let (pending_tx, pending_rx) = mpsc::sync_channel::<PendingDelivery>(100_000);
-    let confirmer = thread::Builder::new().name("confirm".into()).spawn(move || {
-        let mut failed = 0usize;
-        for pending in pending_rx {
-            if let Err(error) = pending.wait() {
-                failed += 1;
-                if failed <= 5 {
-                    eprintln!("delivery: {error}");
-                }
-            }
-        }
-        failed
-    }).unwrap_or_else(|error| panic!("confirmer thread: {error}"));
     let started = Instant::now();
     let started_ms = Utc::now().timestamp_millis();
-    for i in 0..total {
-        if i % 256 == 0 {
-            let due = Duration::from_secs_f64(i as f64 / rate as f64);
-            if let Some(ahead) = due.checked_sub(started.elapsed()) {
-                thread::sleep(ahead);
-            }
-        }
-        let pending = mix[i % mix.len()].send(&producer);
-        if pending_tx.send(pending).is_err() {
-            break;
-        }
-    }
+    send_paced(&producer, &mix, warm_up, total, rate, &pending_tx);
     let produced_in = started.elapsed();
     drop(pending_tx);
     let failed = confirmer.join().unwrap_or(usize::MAX);
@@ -349,8 +405,8 @@ fn main() {
     };
     let mut latencies = Vec::with_capacity(total);
     let mut dead_letters = 0;
-    for consumer in consumers {
-        let (mut domain, dead) = consumer.join().unwrap_or_default();
+    drop(done_tx);
+    for (mut domain, dead) in done_rx.iter().take(consumers.len()) {
         latencies.append(&mut domain);
         dead_letters += dead;
     }
@@ -362,6 +418,7 @@ fn main() {
     let broker_cpu = broker_cpu_before
         .zip(broker_pid.as_deref().and_then(cpu_seconds))
         .map(|(a, b)| b - a);
+    let stolen = stolen_before.zip(stolen_seconds()).map(|(a, b)| b - a);
     let own_threads = cpu_by_thread_group(&own_threads_before, &thread_cpu(&own_pid));
     let broker_threads = broker_pid
         .as_deref()
@@ -370,6 +427,11 @@ fn main() {
     let stored = stored_before
         .zip(broker.as_ref().map(catalog_bytes))
         .map(|(before, after)| after.saturating_sub(before));
+    // Read: the consumers may close now.
+    release.wait();
+    for consumer in consumers {
+        let _ = consumer.join();
+    }
 
     // The codec's share: encode + validated decode of the same mix on one thread.
     let codec_events = total.min(200_000);
@@ -379,6 +441,12 @@ fn main() {
         bytes += mix[i % mix.len()].encode_decode();
     }
     let codec_per_event = codec_started.elapsed().as_secs_f64() / codec_events as f64;
+
+    // Lost: everything the consumers were expecting (warm-up included) and did not get.
+    let lost = expected
+        .iter()
+        .sum::<usize>()
+        .saturating_sub(latencies.len() + dead_letters);
 
     // p99 of the events sent in each second of the run: shows warm-up and stalls.
     let seconds_run = (produced_in.as_secs() + 1) as usize;
@@ -411,7 +479,7 @@ fn main() {
     let seconds = |cpu: Option<f64>| cpu.map_or("n/a".to_owned(), |s| format!("{s:.1} s"));
 
     println!(
-        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} (compression.type={}, fetch.wait.max.ms={})",
+        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} after {warm_up_seconds} s of warm-up (compression.type={}, fetch.wait.max.ms={})",
         compression.as_deref().unwrap_or("lz4, the default"),
         fetch_wait_ms.as_deref().unwrap_or("librdkafka's default")
     );
@@ -438,10 +506,7 @@ fn main() {
     println!("| end-to-end latency p50 | | {p50:.1} ms |");
     println!("| end-to-end latency p99 | < 50 ms | {p99:.1} ms |");
     println!("| end-to-end latency p999 | | {p999:.1} ms |");
-    println!(
-        "| events lost (sent − received) | 0 | {} |",
-        total.saturating_sub(received + dead_letters)
-    );
+    println!("| events lost (sent − received) | 0 | {} |", lost);
     println!("| CPU: broker | | {} |", seconds(broker_cpu));
     println!(
         "| CPU: this process (producer, 4 consumers, librdkafka) | | {} |",
@@ -452,6 +517,10 @@ fn main() {
         codec_per_event * total as f64,
         codec_per_event * 1e6,
         bytes / codec_events.max(1)
+    );
+    println!(
+        "| CPU stolen by the host (other guests) during the run | 0 | {} |",
+        seconds(stolen)
     );
     if let Some(own) = own_cpu {
         println!(
