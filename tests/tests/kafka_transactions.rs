@@ -42,6 +42,26 @@ fn ids(events: &[CombatEvent]) -> Vec<Uuid> {
     events.iter().map(DomainEvents::event_id).collect()
 }
 
+/// `count` fresh attacks written in one committed transaction of `producer`.
+fn commit_fresh_attacks(producer: &TransactionalProducer, count: usize) -> Vec<CombatEvent> {
+    let events: Vec<CombatEvent> = (0..count).map(|_| fresh_attack()).collect();
+    producer.begin().expect("begin");
+    let pending = enqueue_all(producer, &events);
+    producer.commit().expect("commit");
+    wait_all(pending);
+    events
+}
+
+/// A `read_committed` consumer in `group` gets exactly `expected`, in order, and nothing more
+/// within three seconds after them.
+fn assert_only_these_arrive(corner: &Isolated, group: &str, expected: &[CombatEvent]) {
+    let consumer = corner.consumer::<CombatEvent>(group);
+    let mut seen = consume(&consumer, expected.len());
+    seen.handled
+        .extend(consume_for(&consumer, Duration::from_secs(3)).handled);
+    assert_eq!(handled_ids(&seen), ids(expected));
+}
+
 /// Every event id on `topic` as a `read_uncommitted` client sees it: records of aborted
 /// transactions included.
 fn uncommitted_ids(corner: &Isolated, topic: &str, expected: usize) -> HashSet<Uuid> {
@@ -78,18 +98,10 @@ fn read_committed_consumers_see_committed_transactions_once_and_aborted_ones_nev
     wait_all(enqueue_all(&producer, &aborted));
     producer.abort().expect("abort");
 
-    let committed: Vec<CombatEvent> = (0..5).map(|_| fresh_attack()).collect();
-    producer.begin().expect("begin");
-    let pending = enqueue_all(&producer, &committed);
-    producer.commit().expect("commit");
-    wait_all(pending);
+    let committed = commit_fresh_attacks(&producer, 5);
 
-    let consumer = corner.consumer::<CombatEvent>("visibility");
-    let mut seen = consume(&consumer, committed.len());
     // Nothing more arrives: not the aborted records, not a second copy.
-    seen.handled
-        .extend(consume_for(&consumer, Duration::from_secs(3)).handled);
-    assert_eq!(handled_ids(&seen), ids(&committed));
+    assert_only_these_arrive(&corner, "visibility", &committed);
 
     // The aborted records are in the log all the same: a read_uncommitted client sees them.
     let all = uncommitted_ids(&corner, &corner.topic(PlayerAttack::TOPIC), 10);
@@ -203,11 +215,7 @@ fn a_zombie_producer_is_fenced_and_its_open_transaction_aborted() {
     // Its replacement starts with the same transactional id: the zombie's transaction is
     // aborted and its epoch fenced.
     let replacement = transactional(&corner, "scoreboard-0");
-    let kept: Vec<CombatEvent> = (0..2).map(|_| fresh_attack()).collect();
-    replacement.begin().expect("begin");
-    let pending = enqueue_all(&replacement, &kept);
-    replacement.commit().expect("commit");
-    wait_all(pending);
+    let kept = commit_fresh_attacks(&replacement, 2);
 
     // The zombie comes back and tries to finish its work: refused, typed.
     let error = zombie
@@ -301,22 +309,12 @@ fn a_producer_killed_mid_transaction_is_aborted_by_its_replacement() {
     let started = Instant::now();
     let replacement = transactional(&corner, "ledger-0");
     let registered_in = started.elapsed();
+    eprintln!("the replacement registered in {registered_in:?}");
     assert!(registered_in < Duration::from_secs(30), "{registered_in:?}");
-    let kept: Vec<CombatEvent> = (0..2).map(|_| fresh_attack()).collect();
-    replacement.begin().expect("begin");
-    let pending = enqueue_all(&replacement, &kept);
-    replacement.commit().expect("commit");
-    wait_all(pending);
+    let kept = commit_fresh_attacks(&replacement, 2);
 
-    let consumer = corner.consumer::<CombatEvent>("after-kill");
-    let mut seen = consume(&consumer, kept.len());
-    seen.handled
-        .extend(consume_for(&consumer, Duration::from_secs(3)).handled);
-    assert_eq!(
-        handled_ids(&seen),
-        ids(&kept),
-        "only the replacement's events"
-    );
+    // Only the replacement's events.
+    assert_only_these_arrive(&corner, "after-kill", &kept);
     let all = uncommitted_ids(&corner, &corner.topic(PlayerAttack::TOPIC), 5);
     let expected: HashSet<Uuid> = written.into_iter().chain(ids(&kept)).collect();
     assert_eq!(

@@ -12,23 +12,11 @@ pub const CA_CERTIFICATE: &str = "ca.pem";
 pub const BROKER_KEYSTORE: &str = "broker.keystore.pem";
 
 fn openssl(folder: &Path, args: &[&str]) -> Result<(), BrokerError> {
-    let output = Command::new("openssl")
-        .args(args)
-        .current_dir(folder)
-        .output()
-        .map_err(|error| {
-            BrokerError::new(format!(
-                "cannot run `openssl` to make the test certificates: {error}"
-            ))
-        })?;
-    if !output.status.success() {
-        return Err(BrokerError::new(format!(
-            "`openssl {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr)
-        )));
-    }
-    Ok(())
+    super::run(
+        Command::new("openssl").args(args).current_dir(folder),
+        &format!("`openssl {}`", args.join(" ")),
+        "the TLS listener's certificates are made with the `openssl` command",
+    )
 }
 
 /// Writes [`CA_CERTIFICATE`] and [`BROKER_KEYSTORE`] (a certificate for `CN=localhost`,

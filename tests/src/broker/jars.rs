@@ -59,26 +59,15 @@ pub fn broker_jars() -> Result<PathBuf, BrokerError> {
         pom.display(),
         folder.display()
     );
-    let output = Command::new("mvn")
-        .args(["--batch-mode", "--quiet", "--file"])
-        .arg(&pom)
-        .arg("dependency:copy-dependencies")
-        .arg(format!("-DoutputDirectory={}", partial.display()))
-        .output()
-        .map_err(|error| {
-            BrokerError::new(format!(
-                "cannot run `mvn` to resolve the Kafka broker ({error}); install Maven and Java 17+"
-            ))
-        })?;
-    if !output.status.success() {
-        return Err(BrokerError::new(format!(
-            "`mvn dependency:copy-dependencies` on {} failed ({}):\n{}{}",
-            pom.display(),
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )));
-    }
+    super::run(
+        Command::new("mvn")
+            .args(["--batch-mode", "--quiet", "--file"])
+            .arg(&pom)
+            .arg("dependency:copy-dependencies")
+            .arg(format!("-DoutputDirectory={}", partial.display())),
+        &format!("`mvn dependency:copy-dependencies` on {}", pom.display()),
+        "the Kafka tests need Maven (and Java 17 or later) on PATH to fetch the broker",
+    )?;
     // The marker says the folder is complete; it is written last.
     fs::write(partial.join("resolved.ok"), "")?;
     if let Err(error) = fs::rename(&partial, &folder) {

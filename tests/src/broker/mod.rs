@@ -62,6 +62,9 @@ const JVM_FLAGS: &[&str] = &[
 /// own, so the ids need not differ.
 const CLUSTER_ID: &str = "a2Fma2EtZXZlbnRzLXRlcw";
 
+/// What to do when `java` cannot be started.
+const JAVA_NEEDED: &str = "the Kafka tests need Java 17 or later on PATH";
+
 /// How long a broker may take to answer metadata after its JVM started.
 const START_LIMIT: Duration = Duration::from_secs(120);
 
@@ -83,6 +86,24 @@ impl fmt::Display for BrokerError {
 }
 
 impl std::error::Error for BrokerError {}
+
+/// Runs `command` to its end; an error says `what` failed, with its output, or how to get the
+/// program when it cannot be started (`missing`).
+fn run(command: &mut Command, what: &str, missing: &str) -> Result<(), BrokerError> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let output = command.output().map_err(|error| {
+        BrokerError::new(format!("cannot run `{program}` ({error}): {missing}"))
+    })?;
+    if !output.status.success() {
+        return Err(BrokerError::new(format!(
+            "{what} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    Ok(())
+}
 
 impl From<io::Error> for BrokerError {
     fn from(error: io::Error) -> Self {
@@ -303,27 +324,19 @@ listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.com
 
     /// `kafka.tools.StorageTool format`: a new cluster id, the SCRAM user.
     fn format_storage(&self) -> Result<(), BrokerError> {
-        let output = self
-            .java()?
-            .args(["kafka.tools.StorageTool", "format", "--cluster-id"])
-            .arg(CLUSTER_ID)
-            .arg("--config")
-            .arg(self.properties_file())
-            .arg("--add-scram")
-            .arg(format!(
-                "SCRAM-SHA-512=[name={SCRAM_USER},password={SCRAM_PASSWORD}]"
-            ))
-            .output()
-            .map_err(|error| BrokerError::new(format!("cannot run `java`: {error}")))?;
-        if !output.status.success() {
-            return Err(BrokerError::new(format!(
-                "formatting the broker's storage failed ({}):\n{}{}",
-                output.status,
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            )));
-        }
-        Ok(())
+        run(
+            self.java()?
+                .args(["kafka.tools.StorageTool", "format", "--cluster-id"])
+                .arg(CLUSTER_ID)
+                .arg("--config")
+                .arg(self.properties_file())
+                .arg("--add-scram")
+                .arg(format!(
+                    "SCRAM-SHA-512=[name={SCRAM_USER},password={SCRAM_PASSWORD}]"
+                )),
+            "formatting the broker's storage",
+            JAVA_NEEDED,
+        )
     }
 
     fn launch(&mut self) -> Result<(), BrokerError> {
@@ -339,7 +352,9 @@ listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.com
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()
-            .map_err(|error| BrokerError::new(format!("cannot start `java`: {error}")))?;
+            .map_err(|error| {
+                BrokerError::new(format!("cannot start `java` ({error}): {JAVA_NEEDED}"))
+            })?;
         // Reads its standard input until the pipe closes: when this process exits, however it
         // exits, the JVM is killed and the folder removed.
         let watchdog = Command::new("sh")
