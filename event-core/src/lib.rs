@@ -40,7 +40,9 @@ extern crate self as event_core;
 
 pub mod binary;
 pub mod codec;
-pub mod compat;
+/// The JSON Schema compatibility checker (the `event-compat` crate), re-exported: the derive
+/// names its modes (`#[event(compat = …)]`) and the snapshot gate runs it.
+pub use event_compat as compat;
 pub mod document;
 pub mod domain;
 pub mod envelope;

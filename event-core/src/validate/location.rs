@@ -1,15 +1,9 @@
 //! Where a value sits in the serialised document, built without allocating: the JSON pointer
 //! is written only when a violation is found.
 
-/// A JSON pointer segment with `~` and `/` escaped (RFC 6901).
-///
-/// ```
-/// use event_core::validate::escape_segment;
-/// assert_eq!(escape_segment("a/b~c"), "a~1b~0c");
-/// ```
-pub fn escape_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
+/// A JSON pointer segment with `~` and `/` escaped (RFC 6901): the one escape of the
+/// project, shared with the compatibility checker.
+pub use event_compat::escape_segment;
 
 /// One step of a path.
 #[derive(Debug, Clone, Copy)]

@@ -10,7 +10,7 @@ use super::kind::{ChangeKind, CompatPolicy};
 use super::matching::maximum_matching;
 use super::node::{annotations, Criterion, Document, Handle, Node};
 use super::CompatError;
-use crate::validate::escape_segment;
+use crate::pointer::escape_segment;
 
 /// The deepest nesting compared before giving up with [`CompatError::TooDeep`].
 pub const MAX_DEPTH: usize = 128;

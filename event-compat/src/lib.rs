@@ -1,11 +1,15 @@
-//! JSON Schema compatibility with Confluent Schema Registry's semantics.
+//! # event-compat
+//!
+//! JSON Schema compatibility with Confluent Schema Registry's semantics, for any two
+//! documents: it depends on no other crate of kafka-events (`event-core` re-exports it as
+//! `event_core::compat`, where the derive names its modes).
 //!
 //! [`check`] compares two schema documents (Draft 7, and 2019-09 / 2020-12 chosen by their
 //! `$schema`) and classifies every difference with Confluent's `Difference.Type` names. A
 //! change is compatible when every difference is one a reader tolerates under the policy.
 //!
 //! ```
-//! use event_core::compat::{check, CompatMode};
+//! use event_compat::{check, CompatMode};
 //! use serde_json::json;
 //!
 //! let old = json!({"type": "object", "properties": {"a": {"type": "string", "maxLength": 8}},
@@ -23,6 +27,8 @@
 //! with the two swapped); `Full` asks both. The `…Transitive` modes check against every earlier
 //! version of a history, the others against the latest only. `None` checks nothing.
 
+#![warn(missing_docs)]
+
 mod array;
 mod content;
 mod diff;
@@ -31,6 +37,7 @@ mod matching;
 mod node;
 mod object;
 mod pattern;
+mod pointer;
 
 use std::fmt;
 
@@ -38,6 +45,7 @@ use serde_json::Value;
 
 pub use diff::MAX_DEPTH;
 pub use kind::{ChangeKind, CompatPolicy};
+pub use pointer::escape_segment;
 
 use diff::Context;
 use node::{Document, Handle};
