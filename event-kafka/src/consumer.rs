@@ -220,6 +220,7 @@ pub struct EventConsumer<E> {
     dead_letters: EventProducer,
     dead_letter_suffix: String,
     group_id: String,
+    offsets: OffsetCommits,
     events: PhantomData<fn() -> E>,
 }
 
@@ -254,6 +255,7 @@ impl<E: DomainEvents> EventConsumer<E> {
             dead_letters: EventProducer::with_defaults(config, DEAD_LETTER_DEFAULTS)?,
             dead_letter_suffix: options.dead_letter_suffix,
             group_id: options.group_id,
+            offsets: options.offsets,
             events: PhantomData,
         })
     }
@@ -314,7 +316,8 @@ impl<E: DomainEvents> EventConsumer<E> {
     }
 
     /// Commits the stored offsets now and waits for the broker (the background commit runs
-    /// every `auto.commit.interval.ms`; call this before a planned shutdown).
+    /// every `auto.commit.interval.ms`; call this before a planned shutdown). A consumer whose
+    /// offsets go in transactions has none stored: this commits nothing.
     pub fn commit(&self) -> Result<(), KafkaError> {
         match self.consumer.commit_consumer_state(CommitMode::Sync) {
             Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => Ok(()),
@@ -359,11 +362,17 @@ impl<E: DomainEvents> EventConsumer<E> {
         }
     }
 
+    /// Stores the record's offset for the consumer's commits; with
+    /// [`OffsetCommits::Transaction`] nothing is stored, so the consumer can commit nothing
+    /// outside a transaction (the transaction takes the consumer's position instead).
     fn store_offset<H>(
         &self,
         message: &BorrowedMessage<'_>,
         position: &RecordPosition,
     ) -> Result<(), ConsumeError<H>> {
+        if self.offsets == OffsetCommits::Transaction {
+            return Ok(());
+        }
         self.consumer
             .store_offset_from_message(message)
             .map_err(|source| ConsumeError::StoreOffset {
