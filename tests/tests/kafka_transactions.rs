@@ -42,6 +42,15 @@ fn ids(events: &[CombatEvent]) -> Vec<Uuid> {
     events.iter().map(DomainEvents::event_id).collect()
 }
 
+/// Opens a transaction of `producer` and writes `count` fresh attacks in it (every delivery
+/// confirmed: they are in the log), leaving it open.
+fn write_in_open_transaction(producer: &TransactionalProducer, count: usize) -> Vec<CombatEvent> {
+    let events: Vec<CombatEvent> = (0..count).map(|_| fresh_attack()).collect();
+    producer.begin().expect("begin");
+    wait_all(enqueue_all(producer, &events));
+    events
+}
+
 /// `count` fresh attacks written in one committed transaction of `producer`.
 fn commit_fresh_attacks(producer: &TransactionalProducer, count: usize) -> Vec<CombatEvent> {
     let events: Vec<CombatEvent> = (0..count).map(|_| fresh_attack()).collect();
@@ -92,10 +101,8 @@ fn read_committed_consumers_see_committed_transactions_once_and_aborted_ones_nev
     let corner = Isolated::new("txn-visibility");
     let producer = transactional(&corner, "visibility");
 
-    let aborted: Vec<CombatEvent> = (0..5).map(|_| fresh_attack()).collect();
-    producer.begin().expect("begin");
     // Written to the log (every delivery confirmed), then aborted.
-    wait_all(enqueue_all(&producer, &aborted));
+    let aborted = write_in_open_transaction(&producer, 5);
     producer.abort().expect("abort");
 
     let committed = commit_fresh_attacks(&producer, 5);
@@ -210,9 +217,7 @@ fn a_zombie_producer_is_fenced_and_its_open_transaction_aborted() {
     // The first instance opens a transaction, writes, then stalls (a long GC pause, a network
     // partition, a frozen VM): to the cluster it is as good as dead.
     let zombie = transactional(&corner, "scoreboard-0");
-    let lost: Vec<CombatEvent> = (0..3).map(|_| fresh_attack()).collect();
-    zombie.begin().expect("begin");
-    wait_all(enqueue_all(&zombie, &lost));
+    write_in_open_transaction(&zombie, 3);
 
     // Its replacement starts with the same transactional id: the zombie's transaction is
     // aborted and its epoch fenced.
@@ -261,9 +266,7 @@ fn child_producer_with_an_open_transaction() {
     let producer = TransactionalProducer::new(&event_kafka::KafkaConfig::new(bootstrap), id)
         .expect("producer")
         .with_topic_suffix(suffix);
-    let events: Vec<CombatEvent> = (0..3).map(|_| fresh_attack()).collect();
-    producer.begin().expect("begin");
-    wait_all(enqueue_all(&producer, &events));
+    let events = write_in_open_transaction(&producer, 3);
     let written: Vec<String> = ids(&events).iter().map(Uuid::to_string).collect();
     // Straight to the process's stdout (the test harness captures `println!`).
     let mut stdout = std::io::stdout();
