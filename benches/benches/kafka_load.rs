@@ -31,6 +31,7 @@ use event_kafka::{
     PendingDelivery, Polled, ProvisionOptions,
 };
 use kafka_events_tests::broker::Broker;
+use kafka_events_tests::kafka::set_topic_setting;
 use uuid::Uuid;
 
 /// One event of the mix, whatever its domain.
@@ -285,13 +286,7 @@ fn main() {
     if compression.is_some() {
         // The catalog's topics store lz4 and would recompress another codec; to measure the
         // codec itself, the broker keeps each batch as the producer sent it.
-        for topic in &mut topics {
-            for (key, value) in &mut topic.config {
-                if key == "compression.type" {
-                    *value = "producer".to_owned();
-                }
-            }
-        }
+        set_topic_setting(&mut topics, "compression.type", "producer");
     }
     let options = ProvisionOptions {
         replication_factor: Some(1),

@@ -37,6 +37,14 @@ pub fn catalog_topics(suffix: &str) -> Vec<TopicConfig> {
     ))
 }
 
+/// Sets `key` to `value` in the configuration of every topic of `topics`.
+pub fn set_topic_setting(topics: &mut [TopicConfig], key: &str, value: &str) {
+    for topic in topics {
+        topic.config.retain(|(existing, _)| existing != key);
+        topic.config.push((key.to_owned(), value.to_owned()));
+    }
+}
+
 /// A test's own corner of a broker: the catalog's topics with a suffix of the test's own
 /// (`game.combat.events.t.<name>` …), and clients that use them.
 pub struct Isolated {
@@ -74,10 +82,7 @@ impl Isolated {
 
     /// Sets `key` to `value` in every topic's configuration (before provisioning).
     pub fn with_topic_setting(mut self, key: &str, value: &str) -> Self {
-        for topic in &mut self.topics {
-            topic.config.retain(|(existing, _)| existing != key);
-            topic.config.push((key.to_owned(), value.to_owned()));
-        }
+        set_topic_setting(&mut self.topics, key, value);
         self
     }
 

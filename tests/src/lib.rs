@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests in `tests/tests/`.
 
 pub mod broker;
+pub mod child;
 pub mod kafka;
 
 use serde_json::Value;

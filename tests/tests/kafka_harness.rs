@@ -1,11 +1,10 @@
 //! The test broker harness itself: a broker never outlives the process that started it.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use kafka_events_tests::broker::Broker;
+use kafka_events_tests::child;
 
 /// Set for the child process of [`a_broker_dies_with_the_process_that_started_it`].
 const CHILD_ENV: &str = "KAFKA_EVENTS_HARNESS_CHILD";
@@ -22,11 +21,8 @@ fn child_with_a_running_broker() {
         return;
     }
     let broker = Broker::start().unwrap_or_else(|error| panic!("{error}"));
-    let mut stdout = std::io::stdout();
     let pid = broker.pid().expect("running");
-    // Straight to the process's stdout (the test harness captures `println!`).
-    writeln!(stdout, "{CHILD_READY}{pid}").expect("stdout");
-    stdout.flush().expect("stdout");
+    child::report(CHILD_READY, &pid.to_string());
     std::thread::sleep(Duration::from_secs(300));
 }
 
@@ -42,22 +38,9 @@ fn is_running(pid: u32) -> bool {
 
 #[test]
 fn a_broker_dies_with_the_process_that_started_it() {
-    let mut child = Command::new(std::env::current_exe().expect("this test binary"))
-        .args(["--exact", "child_with_a_running_broker", "--ignored"])
-        .env(CHILD_ENV, "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("child process");
-    let stdout = child.stdout.take().expect("piped");
-    let pid: u32 = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            // The harness's `test … ... ` may stand before it on the same line.
-            line.split_once(CHILD_READY)
-                .map(|(_, pid)| pid.trim().parse().expect("a pid"))
-        })
-        .expect("the child started a broker");
+    let (mut child, pid) =
+        child::spawn_and_wait_for("child_with_a_running_broker", (CHILD_ENV, "1"), CHILD_READY);
+    let pid: u32 = pid.parse().expect("a pid");
     assert!(is_running(pid), "the broker runs while its process does");
     let folder = std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
         .expect("the broker's command line")

@@ -3,8 +3,6 @@
 //! transaction, and the fencing of a zombie producer.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use event_core::codec::DomainEvents;
@@ -14,6 +12,7 @@ use event_domains::combat::PlayerAttack;
 use event_kafka::{
     consumer_group_lag, EventConsumer, PendingDelivery, TransactionError, TransactionalProducer,
 };
+use kafka_events_tests::child;
 use kafka_events_tests::kafka::{
     consume, consume_for, fresh_attack, handled_ids, send_all, wait_all, Isolated, LIMIT,
 };
@@ -268,10 +267,7 @@ fn child_producer_with_an_open_transaction() {
         .with_topic_suffix(suffix);
     let events = write_in_open_transaction(&producer, 3);
     let written: Vec<String> = ids(&events).iter().map(Uuid::to_string).collect();
-    // Straight to the process's stdout (the test harness captures `println!`).
-    let mut stdout = std::io::stdout();
-    writeln!(stdout, "{CHILD_READY}{}", written.join(",")).expect("stdout");
-    stdout.flush().expect("stdout");
+    child::report(CHILD_READY, &written.join(","));
     std::thread::sleep(Duration::from_secs(300));
 }
 
@@ -279,33 +275,20 @@ fn child_producer_with_an_open_transaction() {
 fn a_producer_killed_mid_transaction_is_aborted_by_its_replacement() {
     let corner = Isolated::new("txn-kill");
     let id = format!("ledger-0{}", corner.suffix);
-    let mut child = Command::new(std::env::current_exe().expect("this test binary"))
-        .args(["--exact", "child_producer_with_an_open_transaction"])
-        .args(["--ignored", "--test-threads=1"])
-        .env(
-            CHILD_ENV,
-            format!(
-                "{}|{}|{id}",
-                corner.config.bootstrap_servers(),
-                corner.suffix
-            ),
-        )
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("child process");
-    let stdout = child.stdout.take().expect("piped");
-    let written: Vec<Uuid> = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            // The harness's `test … ... ` may stand before it on the same line.
-            line.split_once(CHILD_READY).map(|(_, ids)| {
-                ids.split(',')
-                    .map(|id| id.parse().expect("a uuid"))
-                    .collect()
-            })
-        })
-        .expect("the child wrote in a transaction");
+    let spec = format!(
+        "{}|{}|{id}",
+        corner.config.bootstrap_servers(),
+        corner.suffix
+    );
+    let (mut child, written) = child::spawn_and_wait_for(
+        "child_producer_with_an_open_transaction",
+        (CHILD_ENV, &spec),
+        CHILD_READY,
+    );
+    let written: Vec<Uuid> = written
+        .split(',')
+        .map(|id| id.parse().expect("a uuid"))
+        .collect();
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
 
