@@ -15,7 +15,7 @@ use serde::Serialize;
 
 fn event_group<E, P>(c: &mut Criterion, name: &str)
 where
-    E: event_domains::catalog::Example,
+    E: event_core::catalog::Example,
     P: Serialize + DeserializeOwned,
 {
     let Fixture {

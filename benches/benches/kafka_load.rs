@@ -24,12 +24,12 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use event_core::codec::{DomainEvents, EVENT_TYPE_HEADER};
-use event_domains::catalog::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
-use event_domains::export::topic_configs;
+use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
 use event_kafka::{
     provision, with_dead_letter_topics, ConsumerOptions, EventConsumer, EventProducer, KafkaConfig,
     PendingDelivery, Polled, ProvisionOptions,
 };
+use event_tools::export::topic_configs;
 use kafka_events_tests::broker::Broker;
 use kafka_events_tests::kafka::set_topic_setting;
 use uuid::Uuid;
@@ -282,7 +282,7 @@ fn main() {
         }
     };
     let config = KafkaConfig::new(bootstrap.clone());
-    let mut topics = with_dead_letter_topics(topic_configs(&event_domains::catalog::events()));
+    let mut topics = with_dead_letter_topics(topic_configs(event_domains::catalog().events()));
     if compression.is_some() {
         // The catalog's topics store lz4 and would recompress another codec; to measure the
         // codec itself, the broker keeps each batch as the producer sent it.

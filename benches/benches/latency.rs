@@ -7,11 +7,11 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use event_core::snapshot::{gate, CurrentEvent, SnapshotStore};
+use event_core::catalog::Example;
 use event_core::Envelope;
-use event_domains::catalog::{self, Example};
 use event_domains::combat::{CombatSessionStart, PlayerAttack};
 use event_domains::system::AuditRecorded;
+use event_tools::snapshot::{gate, CurrentEvent, SnapshotStore};
 use kafka_events_benches::{
     example_bytes, Fixture, PlainAttack, PlainAudit, PlainEnvelope, PlainSessionStart,
 };
@@ -150,7 +150,7 @@ fn latency_distribution() {
 }
 
 fn catalog_costs() {
-    let events = catalog::events();
+    let events = event_domains::catalog().events().to_vec();
     let generation = time_per_call(|| {
         for event in &events {
             black_box((event.descriptor.json_schema)());

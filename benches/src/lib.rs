@@ -3,7 +3,7 @@
 //! plain serde costs for the same bytes.
 
 use chrono::{DateTime, Utc};
-use event_domains::catalog::{example_envelope, Example};
+use event_core::catalog::{example_envelope, Example};
 use event_domains::combat::{CombatSessionStart, PlayerAttack};
 use event_domains::shared::{GameMode, Region, Vec3};
 use event_domains::system::{AuditAction, AuditRecorded, LegalBasis};

@@ -12,6 +12,7 @@
 //! an error, never a panic or undefined behaviour.
 //!
 //! ```
+//! # event_core::domain! { pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High, key_fields: [session_id, player_id] } }
 //! use event_core::{Envelope, KafkaEvent};
 //! # #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize, Debug, PartialEq)]
 //! # #[event("combat.player.attack")]

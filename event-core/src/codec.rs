@@ -2,6 +2,7 @@
 //! key, headers, value) without any Kafka client.
 //!
 //! ```
+//! # event_core::domain! { pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High, key_fields: [session_id, player_id] } }
 //! use event_core::{Envelope, KafkaEvent};
 //! # #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize, Debug, PartialEq)]
 //! # #[event("combat.player.attack")]
@@ -164,6 +165,36 @@ impl<T: KeyBytes> KeyBytes for Option<T> {
     }
 }
 
+/// A field's value, probed for a partition key by the derive's default key: a
+/// [`KeyBytes`] field gives its key (through [`ProbeKey`]), any other gives none (through
+/// [`ProbeNoKey`], reached by auto-reference only when `T` is not a [`KeyBytes`]).
+#[doc(hidden)]
+pub struct KeyProbe<'a, T: ?Sized>(pub &'a T);
+
+/// The [`KeyProbe`] of a [`KeyBytes`] field.
+#[doc(hidden)]
+pub trait ProbeKey {
+    fn probe_key(&self) -> Option<Vec<u8>>;
+}
+
+impl<T: KeyBytes + ?Sized> ProbeKey for KeyProbe<'_, T> {
+    fn probe_key(&self) -> Option<Vec<u8>> {
+        self.0.key_bytes()
+    }
+}
+
+/// The [`KeyProbe`] of a field that cannot be a key.
+#[doc(hidden)]
+pub trait ProbeNoKey {
+    fn probe_key(&self) -> Option<Vec<u8>>;
+}
+
+impl<T: ?Sized> ProbeNoKey for &KeyProbe<'_, T> {
+    fn probe_key(&self) -> Option<Vec<u8>> {
+        None
+    }
+}
+
 /// The error of a failed parse, with the JSON pointer where it failed.
 fn malformed<T: KafkaEvent>(bytes: &[u8], error: serde_json::Error) -> CodecError {
     // The cold path: parse again, tracking the path, to say where it failed.
@@ -261,9 +292,9 @@ impl<T: KafkaEvent> Envelope<T> {
                 found: self.event_type().to_owned(),
             });
         }
-        if major_of(self.version()) != Some(T::MAJOR_VERSION) {
+        if major_of(self.version()) != Some(T::VERSION.major()) {
             return Err(CodecError::IncompatibleVersion {
-                expected: T::MAJOR_VERSION,
+                expected: T::VERSION.major(),
                 found: self.version().to_owned(),
             });
         }
@@ -393,10 +424,12 @@ impl DispatchError {
 }
 
 /// The event enum of one domain, as a consumer of the domain's topics receives it: one variant
-/// per event, each holding the validated envelope. `event-domains` generates it for the
-/// catalog's domains (`CombatEvent` …); a Kafka consumer is generic over it.
+/// per event, each holding the validated envelope. Derive it with `#[derive(DomainEvents)]` on
+/// an enum whose variants are `Name(Envelope<Event>)` (see [`catalog`](crate::catalog) for an
+/// example); a Kafka consumer is generic over it.
 pub trait DomainEvents: Sized + std::fmt::Debug + Send + 'static {
-    /// The domain's name, as in event names (`combat`).
+    /// The domain of the enum: that of its first variant's event (`combat`). An enum may add
+    /// events of other domains after its own, e.g. cross-domain events its consumers act on.
     const DOMAIN: &'static str;
     /// The names of the domain's events.
     const EVENT_TYPES: &'static [&'static str];
@@ -426,6 +459,19 @@ pub trait DomainEvents: Sized + std::fmt::Debug + Send + 'static {
 
     /// The same event with another `timestamp`.
     fn with_timestamp(self, timestamp: chrono::DateTime<chrono::Utc>) -> Self;
+
+    /// Decodes a record built by [`Envelope::to_record`].
+    fn decode_record(record: &KafkaRecord) -> Result<Self, DispatchError> {
+        Self::decode(record.header(EVENT_TYPE_HEADER), &record.value)
+    }
+
+    /// Calls [`EventVisitor::visit`](crate::catalog::EventVisitor::visit) once per event of
+    /// the enum, in declaration order.
+    fn visit_events<V: crate::catalog::EventVisitor>(visitor: &mut V);
+
+    /// Every event of the enum: its [`Example`](crate::catalog::Example) in an
+    /// [`example_envelope`](crate::catalog::example_envelope).
+    fn examples() -> Vec<Self>;
 }
 
 /// The event type of a record: its `event_type` header, else the body's `event_type` field.

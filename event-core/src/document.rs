@@ -18,7 +18,7 @@ pub fn event_document<E: KafkaEvent>() -> Value {
         .and_then(|name| definitions.get(name.as_ref()))
         .and_then(|schema| schema.as_object())
         .and_then(|object| object.title.clone());
-    let mut envelope = envelope_schema(E::EVENT_TYPE, E::MAJOR_VERSION, data);
+    let mut envelope = envelope_schema(E::EVENT_TYPE, E::VERSION.major(), data);
     envelope.title = Some(E::EVENT_TYPE.to_owned());
     envelope.description = event_title;
 
@@ -38,7 +38,7 @@ pub fn event_document<E: KafkaEvent>() -> Value {
         EVENT_KEYWORD.to_owned(),
         serde_json::json!({
             "event_type": E::EVENT_TYPE,
-            "version": E::VERSION,
+            "version": E::VERSION.as_str(),
             "domain": E::DOMAIN,
             "topic": E::TOPIC,
         }),

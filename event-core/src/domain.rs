@@ -1,8 +1,9 @@
 //! Domains: the first segment of an event name, each with its Kafka topic.
 //!
-//! The specification's four domains are built in ([`Combat`], [`Economy`], [`Social`],
-//! [`System`]). A crate declares a domain of its own with [`domain!`](crate::domain!) and names
-//! it in the event attribute:
+//! The framework has no domain of its own: a catalog declares its domains with
+//! [`domain!`](crate::domain!). An event finds its domain at compile time: the type named by
+//! `domain = path::ToIt`, or else the type in scope named after the event's first segment in
+//! UpperCamelCase (`combat.session.start` → `Combat`, `live_ops.x.y` → `LiveOps`).
 //!
 //! ```
 //! event_core::domain! {
@@ -13,21 +14,30 @@
 //!         partitions: 6,
 //!         retention_days: 3,
 //!         priority: Normal,
+//!         key_fields: [queue],
 //!     }
 //! }
 //!
 //! #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize)]
-//! #[event("matchmaking.queue.join", domain = Matchmaking)]
+//! #[event("matchmaking.queue.join")] // finds `Matchmaking` in scope
 //! pub struct QueueJoin {
 //!     pub queue: String,
 //! }
 //!
 //! use event_core::KafkaEvent;
 //! assert_eq!(QueueJoin::TOPIC, "game.matchmaking.events");
+//! let join = QueueJoin { queue: "ranked-eu".into() };
+//! assert_eq!(join.partition_key(), Some(b"ranked-eu".to_vec()));
 //! ```
 //!
 //! Both the declaration and the use are checked at compile time: the name and topic must be
 //! well formed, and the domain named by `domain = ..` must be the first segment of the event.
+//!
+//! ## Partition keys
+//! An event's partition key is the field named by `#[event(key = field)]`; without it, the
+//! first field of the event named in its domain's `key_fields` (in that order) whose type is a
+//! [`KeyBytes`](crate::codec::KeyBytes) (uuids, strings, integers, options of them). An event
+//! with neither has no key: Kafka spreads its records over the partitions.
 
 use serde::{Deserialize, Serialize};
 
@@ -72,7 +82,7 @@ impl Priority {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a domain",
     label = "`domain = ..` must name a domain type",
-    note = "declare a domain with `event_core::domain!`, or use a built-in one: combat, economy, social, system"
+    note = "declare a domain with `event_core::domain!`"
 )]
 pub trait Domain: 'static {
     /// The first segment of event names in this domain, `[a-z][a-z0-9_]*`.
@@ -85,10 +95,14 @@ pub trait Domain: 'static {
     const RETENTION_DAYS: u32;
     /// Priority of the domain's events.
     const PRIORITY: Priority;
+    /// The fields that key an event of this domain when it names no `key`, by preference:
+    /// the first one the event has (with a key type) is its partition key.
+    const KEY_FIELDS: &'static [&'static str] = &[];
 }
 
 /// Declares a domain: a unit struct implementing [`Domain`], checked at compile time.
 ///
+/// `key_fields: [a, b]` is optional (see [partition keys](crate::domain#partition-keys)).
 /// See the [module documentation](crate::domain) for an example.
 #[macro_export]
 macro_rules! domain {
@@ -97,7 +111,8 @@ macro_rules! domain {
         topic: $topic:literal,
         partitions: $partitions:literal,
         retention_days: $retention:literal,
-        priority: $priority:ident $(,)?
+        priority: $priority:ident
+        $(, key_fields: [$($key:ident),* $(,)?])? $(,)?
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -109,27 +124,11 @@ macro_rules! domain {
             const PARTITIONS: u32 = $partitions;
             const RETENTION_DAYS: u32 = $retention;
             const PRIORITY: $crate::Priority = $crate::Priority::$priority;
+            const KEY_FIELDS: &'static [&'static str] = &[$($(::core::stringify!($key)),*)?];
         }
 
         const _: () = $crate::domain::check_declaration($name, $topic, $partitions, $retention);
     };
-}
-
-domain! {
-    /// Combat: sessions, attacks, damage, anti-cheat (hot path).
-    pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High }
-}
-domain! {
-    /// Economy: trades, listings, currency, auctions, prices.
-    pub struct Economy { name: "economy", topic: "game.economy.events", partitions: 12, retention_days: 30, priority: Normal }
-}
-domain! {
-    /// Social: guilds, parties, chat, reputation.
-    pub struct Social { name: "social", topic: "game.social.events", partitions: 8, retention_days: 30, priority: Normal }
-}
-domain! {
-    /// System: health, infrastructure metrics, audit records.
-    pub struct System { name: "system", topic: "game.system.events", partitions: 6, retention_days: 90, priority: Low }
 }
 
 /// Whether `segment` is a valid name segment: `[a-z][a-z0-9_]*`.
@@ -202,6 +201,24 @@ pub const fn same_name(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
+}
+
+/// The position in `fields` of the first of `key_fields` the event has, for the derive's
+/// default partition key.
+#[doc(hidden)]
+pub const fn key_field_index(key_fields: &[&str], fields: &[&str]) -> Option<usize> {
+    let mut k = 0;
+    while k < key_fields.len() {
+        let mut f = 0;
+        while f < fields.len() {
+            if same_name(key_fields[k], fields[f]) {
+                return Some(f);
+            }
+            f += 1;
+        }
+        k += 1;
+    }
+    None
 }
 
 /// The topic of a major version: `base` for major 0 and 1, `{base}.v{major}` after a breaking
@@ -287,6 +304,21 @@ mod tests {
         assert!(is_valid_topic("game.combat.events"));
         assert!(!is_valid_topic("game combat"));
         assert!(!is_valid_topic(".."));
+    }
+
+    #[test]
+    fn key_fields_are_taken_by_preference() {
+        let fields = ["map_id", "player_id", "session_id"];
+        assert_eq!(
+            key_field_index(&["session_id", "player_id"], &fields),
+            Some(2)
+        );
+        assert_eq!(
+            key_field_index(&["guild_id", "player_id"], &fields),
+            Some(1)
+        );
+        assert_eq!(key_field_index(&["guild_id"], &fields), None);
+        assert_eq!(key_field_index(&[], &fields), None);
     }
 
     #[test]

@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use crate::domain::{Domain, Priority};
 use crate::schema::{uuid_schema, InstanceType, Schema, SchemaObject};
-use crate::snapshot::is_version_number;
 use crate::validate::{check_min_length, Location, Violation};
+use crate::version::is_version_number;
 use crate::KafkaEvent;
 
 /// Delivery metadata of an envelope.
@@ -26,6 +26,7 @@ pub struct Metadata {
 /// The typed envelope of an event `T`, as it is written to Kafka.
 ///
 /// ```
+/// # event_core::domain! { pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High, key_fields: [session_id, player_id] } }
 /// use event_core::{Envelope, KafkaEvent};
 /// # #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize)]
 /// # #[event("combat.player.attack")]
@@ -64,7 +65,7 @@ impl<T: KafkaEvent> Envelope<T> {
             event_id: Uuid::new_v4(),
             event_type: Cow::Borrowed(T::EVENT_TYPE),
             timestamp: Utc::now(),
-            version: Cow::Borrowed(T::VERSION),
+            version: Cow::Borrowed(T::VERSION.as_str()),
             source: UNKNOWN_SOURCE.to_owned(),
             correlation_id: None,
             session_id: None,
@@ -190,14 +191,14 @@ impl<T: KafkaEvent> crate::validate::Validate for Envelope<T> {
                 message: format!("expected `{}`, found `{}`", T::EVENT_TYPE, self.event_type),
             });
         }
-        if !is_version_of_major(&self.version, T::MAJOR_VERSION) {
+        if !is_version_of_major(&self.version, T::VERSION.major()) {
             errors.push(Violation {
                 pointer: at.key("version").pointer(),
                 keyword: "pattern",
                 message: format!(
                     "`{}` is not a version {}.MINOR.PATCH",
                     self.version,
-                    T::MAJOR_VERSION
+                    T::VERSION.major()
                 ),
             });
         }

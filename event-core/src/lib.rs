@@ -8,6 +8,18 @@
 //! use event_core::{EventSchema, KafkaEvent};
 //! use serde::{Deserialize, Serialize};
 //!
+//! event_core::domain! {
+//!     /// Combat: sessions, attacks, damage (hot path).
+//!     pub struct Combat {
+//!         name: "combat",
+//!         topic: "game.combat.events",
+//!         partitions: 24,
+//!         retention_days: 7,
+//!         priority: High,
+//!         key_fields: [session_id, player_id],
+//!     }
+//! }
+//!
 //! /// A match-maker opened a new combat session.
 //! #[derive(KafkaEvent, Serialize, Deserialize)]
 //! #[event("combat.session.start", version = "1.0.0")]
@@ -39,6 +51,7 @@
 extern crate self as event_core;
 
 pub mod binary;
+pub mod catalog;
 pub mod codec;
 /// The JSON Schema compatibility checker (the `event-compat` crate), re-exported: the derive
 /// names its modes (`#[event(compat = …)]`) and the snapshot gate runs it.
@@ -46,29 +59,35 @@ pub use event_compat as compat;
 pub mod document;
 pub mod domain;
 pub mod envelope;
-pub mod fs;
 pub mod layout;
-pub mod registry;
 pub mod schema;
-pub mod snapshot;
 pub mod topic;
 mod traits;
 pub mod validate;
+mod version;
 
-pub use domain::{Combat, Domain, Economy, Priority, Social, System};
+pub use codec::DomainEvents;
+pub use domain::{Domain, Priority};
 pub use envelope::{Envelope, Metadata};
-pub use event_macros::{EventSchema, KafkaEvent};
+pub use event_macros::{DomainEvents, EventSchema, KafkaEvent};
 pub use traits::{EventSchema, KafkaEvent};
-
-/// Built-in domains, by their names in event names.
-pub mod domains {
-    pub use crate::domain::{Combat, Economy, Social, System};
-}
+pub use version::SemVer;
 
 /// Dependencies named by generated code. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use inventory;
+    /// The domain of a type whose derive failed (see the derives' fallback impls).
+    pub struct FallbackDomain;
+
+    impl crate::Domain for FallbackDomain {
+        const NAME: &'static str = "";
+        const TOPIC: &'static str = "";
+        const PARTITIONS: u32 = 1;
+        const RETENTION_DAYS: u32 = 1;
+        const PRIORITY: crate::Priority = crate::Priority::Normal;
+    }
+
+    pub use chrono::{DateTime, Utc};
     pub use regex;
     pub use rkyv;
     pub use serde;
@@ -78,4 +97,5 @@ pub mod __private {
     pub use std::sync::LazyLock;
     pub use std::vec::Vec;
     pub use std::{format, vec};
+    pub use uuid::Uuid;
 }

@@ -56,7 +56,10 @@ impl TopicConfig {
     /// The configuration of `settings.topic` for events of major version `major`.
     ///
     /// ```
-    /// use event_core::{topic::{TopicConfig, TopicSettings}, Combat};
+    /// use event_core::topic::{TopicConfig, TopicSettings};
+    /// event_core::domain! {
+    ///     pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High }
+    /// }
     /// let config = TopicConfig::new(&TopicSettings::of::<Combat>(), 1);
     /// assert_eq!(config.topic, "game.combat.events");
     /// assert_eq!(config.get("retention.ms"), Some("604800000"));

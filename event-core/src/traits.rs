@@ -57,6 +57,7 @@ pub trait EventSchema {
 /// Derive it with `#[derive(KafkaEvent)]` and `#[event("domain.entity.action")]`:
 ///
 /// ```
+/// # event_core::domain! { pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High, key_fields: [session_id, player_id] } }
 /// use event_core::KafkaEvent;
 /// use serde::{Deserialize, Serialize};
 ///
@@ -86,10 +87,8 @@ pub trait KafkaEvent:
     const ENTITY: &'static str;
     /// The third segment of the name.
     const ACTION: &'static str;
-    /// The schema version, `MAJOR.MINOR.PATCH`.
-    const VERSION: &'static str;
-    /// The major part of [`VERSION`](Self::VERSION).
-    const MAJOR_VERSION: u64;
+    /// The schema version, `MAJOR.MINOR.PATCH` (`version = ".."`, 1.0.0 by default).
+    const VERSION: crate::SemVer;
     /// The topic: the domain's topic for major version 1, `{topic}.v{major}` after a breaking
     /// change (see [`crate::domain::versioned_topic`]).
     const TOPIC: &'static str;
@@ -97,9 +96,10 @@ pub trait KafkaEvent:
     /// version (`#[event(.., compat = "..")]`); `BackwardTransitive` by default.
     const COMPAT: crate::compat::CompatMode = crate::compat::CompatMode::BackwardTransitive;
 
-    /// The partition key of this event: the field named by `#[event(key = field)]`; by default
-    /// the field `session_id`, else `player_id`, else none (the producer spreads the records).
-    /// One session's or player's events then stay ordered in one partition.
+    /// The partition key of this event: the field named by `#[event(key = field)]`, else the
+    /// first of its domain's [`KEY_FIELDS`](Domain::KEY_FIELDS) it has, else none (the producer
+    /// spreads the records). One session's or player's events then stay ordered in one
+    /// partition. See [partition keys](crate::domain#partition-keys).
     fn partition_key(&self) -> Option<Vec<u8>> {
         None
     }

@@ -5,8 +5,22 @@ use event_core::{EventSchema, KafkaEvent};
 use serde::{Deserialize, Serialize};
 use uuid::{uuid, Uuid};
 
-use crate::catalog::Example;
 use crate::shared::{DamageType, GameMode, Region, Vec3};
+use event_core::catalog::Example;
+
+event_core::domain! {
+    /// Combat: sessions, attacks, damage, anti-cheat (hot path).
+    ///
+    /// An event without `key = ..` is keyed by its `session_id`, else its `player_id`.
+    pub struct Combat {
+        name: "combat",
+        topic: "game.combat.events",
+        partitions: 24,
+        retention_days: 7,
+        priority: High,
+        key_fields: [session_id, player_id],
+    }
+}
 
 const SESSION: Uuid = uuid!("5f1c2d9e-8a4b-4c3d-9e2f-1a7b6c5d4e3f");
 const PLAYER_A: Uuid = uuid!("0b9e7a52-3c1d-4f8e-a6b2-9d4c8e1f7a30");

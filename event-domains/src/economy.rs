@@ -5,8 +5,22 @@ use event_core::{EventSchema, KafkaEvent};
 use serde::{Deserialize, Serialize};
 use uuid::{uuid, Uuid};
 
-use crate::catalog::{example_time, Example};
 use crate::shared::{Currency, ItemStack, Money};
+use event_core::catalog::{example_time, Example};
+
+event_core::domain! {
+    /// Economy: trades, listings, currency, auctions, prices.
+    ///
+    /// An event without `key = ..` is keyed by its `session_id`, else its `player_id`.
+    pub struct Economy {
+        name: "economy",
+        topic: "game.economy.events",
+        partitions: 12,
+        retention_days: 30,
+        priority: Normal,
+        key_fields: [session_id, player_id],
+    }
+}
 
 const SELLER: Uuid = uuid!("8e2a4c61-5d7b-4f90-b3c8-2e6a1d9f4b07");
 const BUYER: Uuid = uuid!("3a9d6f12-7c4e-4b8a-9f1d-6e2c5b8a7d91");

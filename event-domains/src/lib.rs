@@ -8,16 +8,30 @@
 //! use event_core::KafkaEvent;
 //! use event_domains::combat::CombatSessionStart;
 //! assert_eq!(CombatSessionStart::TOPIC, "game.combat.events");
-//! assert!(event_domains::catalog::events().len() >= 30);
+//! assert!(event_domains::catalog().events().len() >= 30);
 //! ```
 #![warn(missing_docs)]
 
 pub mod catalog;
-pub mod codegen;
 pub mod combat;
 pub mod economy;
-pub mod export;
-pub mod layout_report;
 pub mod shared;
 pub mod social;
 pub mod system;
+
+pub use catalog::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
+
+/// The game's catalog for the tools: its four domains, snapshots in `schemas/` at the
+/// workspace root, exported by `cargo run --bin export-schemas`.
+#[cfg(feature = "tools")]
+pub fn catalog() -> event_tools::Catalog {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(std::path::Path::new("."));
+    event_tools::Catalog::new("kafka-events catalog", workspace)
+        .with_domain::<CombatEvent>()
+        .with_domain::<EconomyEvent>()
+        .with_domain::<SocialEvent>()
+        .with_domain::<SystemEvent>()
+        .with_export_binary("export-schemas")
+}

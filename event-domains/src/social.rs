@@ -4,8 +4,22 @@ use event_core::{EventSchema, KafkaEvent};
 use serde::{Deserialize, Serialize};
 use uuid::{uuid, Uuid};
 
-use crate::catalog::Example;
 use crate::shared::Region;
+use event_core::catalog::Example;
+
+event_core::domain! {
+    /// Social: guilds, parties, chat, reputation.
+    ///
+    /// An event without `key = ..` is keyed by its `session_id`, else its `player_id`.
+    pub struct Social {
+        name: "social",
+        topic: "game.social.events",
+        partitions: 8,
+        retention_days: 30,
+        priority: Normal,
+        key_fields: [session_id, player_id],
+    }
+}
 
 const GUILD: Uuid = uuid!("9c3e5a71-4b2d-4e8f-a1c6-3d7b9e5f2a48");
 const PARTY: Uuid = uuid!("2f7b9d13-6a4c-4e1b-8d9f-4c2a6e8b1d57");

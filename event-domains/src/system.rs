@@ -7,8 +7,22 @@ use event_core::{EventSchema, KafkaEvent};
 use serde::{Deserialize, Serialize};
 use uuid::{uuid, Uuid};
 
-use crate::catalog::Example;
 use crate::shared::{HealthStatus, Region};
+use event_core::catalog::Example;
+
+event_core::domain! {
+    /// System: health, infrastructure metrics, audit records.
+    ///
+    /// An event without `key = ..` is keyed by its `session_id`, else its `player_id`.
+    pub struct System {
+        name: "system",
+        topic: "game.system.events",
+        partitions: 6,
+        retention_days: 90,
+        priority: Low,
+        key_fields: [session_id, player_id],
+    }
+}
 
 /// A service reported its health.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::process::{Command, Output};
 
 use event_core::codec::DomainEvents;
-use event_domains::catalog::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
+use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
 use event_kafka::{ConsumerOptions, EventConsumer, KafkaConfig};
 use kafka_events_tests::broker::Broker;
 use kafka_events_tests::kafka::consume;
@@ -156,7 +156,7 @@ fn publish_examples_sends_every_example_to_the_staging_topics() {
         stdout.contains("created    game.combat.events.staging.dlq"),
         "{stdout}"
     );
-    let total = event_domains::catalog::events().len();
+    let total = event_domains::catalog().events().len();
     assert_eq!(stdout.matches("published  ").count(), total, "{stdout}");
     assert!(
         stdout.contains(&format!(

@@ -122,7 +122,11 @@ pub(crate) fn dead_letter_headers(
 mod tests {
     use super::*;
     use event_core::topic::TopicSettings;
-    use event_core::Combat;
+
+    event_core::domain! {
+        /// A domain of the tests.
+        pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High }
+    }
 
     #[test]
     fn dead_letter_topics_keep_partitions_and_keep_records_longer() {

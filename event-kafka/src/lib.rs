@@ -17,7 +17,7 @@
 //! # pub struct Attack { pub session_id: uuid::Uuid, pub damage: u32 }
 //! let config = KafkaConfig::from_env()?; // KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL …
 //! let settings = event_core::topic::TopicSettings::of::<<Attack as KafkaEvent>::Domain>();
-//! let topics = vec![event_core::topic::TopicConfig::new(&settings, Attack::MAJOR_VERSION)];
+//! let topics = vec![event_core::topic::TopicConfig::new(&settings, Attack::VERSION.major())];
 //! let report = provision(&config, &topics, &ProvisionOptions::default())?;
 //! print!("{report}");
 //!

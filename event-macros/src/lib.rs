@@ -9,6 +9,7 @@ mod ast;
 mod attr;
 mod case;
 mod ctxt;
+mod domain_events;
 mod expand;
 mod serde_attr;
 mod validate;
@@ -41,10 +42,28 @@ pub fn derive_event_schema(input: TokenStream) -> TokenStream {
     derive(&input, false).into()
 }
 
+/// Derives `event_core::codec::DomainEvents` for a dispatch enum: one variant
+/// `Name(Envelope<Event>)` per event, each event implementing `event_core::catalog::Example`.
+///
+/// ```ignore
+/// #[derive(DomainEvents, Debug, Clone, PartialEq)]
+/// pub enum CombatEvent {
+///     CombatSessionStart(Envelope<CombatSessionStart>),
+///     PlayerAttack(Envelope<PlayerAttack>),
+/// }
+/// ```
+#[proc_macro_derive(DomainEvents)]
+pub fn derive_domain_events(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    domain_events::derive(&input).into()
+}
+
 fn derive(input: &DeriveInput, is_event: bool) -> proc_macro2::TokenStream {
     let mut cx = Ctxt::default();
     let Some(container) = Container::from_ast(&mut cx, input) else {
-        return errors(cx);
+        let mut tokens = errors(cx);
+        tokens.extend(expand::fallback(input, is_event));
+        return tokens;
     };
     validate::container(&mut cx, &container, is_event);
     let spec = if is_event {
@@ -53,7 +72,9 @@ fn derive(input: &DeriveInput, is_event: bool) -> proc_macro2::TokenStream {
         None
     };
     if let Err(error) = cx.check() {
-        return ctxt::to_compile_errors(error);
+        let mut tokens = ctxt::to_compile_errors(error);
+        tokens.extend(expand::fallback(input, is_event));
+        return tokens;
     }
     let mut tokens = expand::expand_event_schema(&container);
     tokens.extend(expand::expand_validate(&container));

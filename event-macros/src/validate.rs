@@ -8,9 +8,6 @@ use crate::ast::{Container, Data, Field, Style};
 use crate::attr::{FieldKeywords, Keyword, Number};
 use crate::ctxt::Ctxt;
 
-/// The built-in domains, by name, with the path of their `Domain` type.
-pub const BUILTIN_DOMAINS: [&str; 4] = ["combat", "economy", "social", "system"];
-
 const NAME_FORM: &str = "expected `domain.entity.action`, each segment [a-z][a-z0-9_]* (a lowercase letter, then lowercase letters, digits or _), e.g. \"combat.session.start\"";
 
 /// A validated event name.
@@ -25,30 +22,41 @@ pub struct EventName {
 pub struct Version {
     pub text: String,
     pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+}
+
+/// Where an event's partition key comes from.
+pub enum KeyChoice {
+    /// `key = field`.
+    Field(syn::Ident),
+    /// The first of the domain's `key_fields` the event has, among these serialised fields.
+    DomainDefault(Vec<syn::Ident>),
 }
 
 /// What the KafkaEvent expansion needs, once every rule holds.
 pub struct EventSpec {
     pub name: EventName,
     pub version: Version,
-    /// `domain = path`, or `None` for a built-in domain.
+    /// `domain = path`, or `None` for the type named after the first segment.
     pub domain_path: Option<syn::Path>,
+    /// The event name literal, where a domain found by convention is reported.
+    pub name_span: proc_macro2::Span,
     /// The `CompatMode` variant named by `compat = ".."`, if given.
     pub compat: Option<&'static str>,
-    /// The field whose value is the partition key.
-    pub key: Option<syn::Ident>,
+    /// Where the partition key comes from.
+    pub key: KeyChoice,
 }
 
-/// The partition key field: the one named by `key = ..`, else `session_id`, else `player_id`.
-/// `Some(None)` means no key; `None` means an error was recorded.
-#[allow(clippy::option_option)]
+/// The partition key: the field named by `key = ..`, else the domain's default among the
+/// serialised fields. `None` means an error was recorded.
 fn partition_key(
     cx: &mut Ctxt,
     container: &Container,
     named: Option<&syn::Ident>,
-) -> Option<Option<syn::Ident>> {
+) -> Option<KeyChoice> {
     let Data::Struct(Style::Named, fields) = &container.data else {
-        return Some(None);
+        return Some(KeyChoice::DomainDefault(Vec::new()));
     };
     let idents: Vec<&syn::Ident> = fields
         .iter()
@@ -58,7 +66,7 @@ fn partition_key(
     match named {
         Some(key) => {
             if idents.contains(&key) {
-                Some(Some(key.clone()))
+                Some(KeyChoice::Field(key.clone()))
             } else {
                 let names: Vec<String> = idents.iter().map(ToString::to_string).collect();
                 cx.error_spanned_by(
@@ -68,12 +76,9 @@ fn partition_key(
                 None
             }
         }
-        None => Some(["session_id", "player_id"].iter().find_map(|name| {
-            idents
-                .iter()
-                .find(|ident| **ident == name)
-                .map(|ident| (*ident).clone())
-        })),
+        None => Some(KeyChoice::DomainDefault(
+            idents.into_iter().cloned().collect(),
+        )),
     }
 }
 
@@ -158,30 +163,33 @@ pub fn version(cx: &mut Ctxt, lit: Option<&LitStr>) -> Option<Version> {
         return Some(Version {
             text: "1.0.0".to_owned(),
             major: 1,
+            minor: 0,
+            patch: 0,
         });
     };
     let text = lit.value();
-    let parts: Vec<Option<u64>> = text.split('.').map(semver_number).collect();
-    match parts.as_slice() {
-        [Some(major), Some(_), Some(_)] => Some(Version {
-            major: *major,
+    match semver::Version::parse(&text) {
+        Ok(parsed) if parsed.pre.is_empty() && parsed.build.is_empty() => Some(Version {
+            major: parsed.major,
+            minor: parsed.minor,
+            patch: parsed.patch,
             text,
         }),
-        _ => {
+        Ok(_) => {
             cx.error_spanned_by(
                 lit,
-                format!("version `{text}` is not semantic versioning: expected MAJOR.MINOR.PATCH, numbers without leading zeros, e.g. \"1.0.0\""),
+                format!("version `{text}` has a pre-release or build part; an event's schema version is MAJOR.MINOR.PATCH only, e.g. \"1.0.0\""),
+            );
+            None
+        }
+        Err(error) => {
+            cx.error_spanned_by(
+                lit,
+                format!("version `{text}` is not semantic versioning ({error}): expected MAJOR.MINOR.PATCH, numbers without leading zeros, e.g. \"1.0.0\""),
             );
             None
         }
     }
-}
-
-fn semver_number(part: &str) -> Option<u64> {
-    let well_formed = !part.is_empty()
-        && part.bytes().all(|b| b.is_ascii_digit())
-        && (part == "0" || !part.starts_with('0'));
-    well_formed.then(|| part.parse().ok()).flatten()
 }
 
 /// Checks a `#[derive(KafkaEvent)]` input and extracts its event attributes.
@@ -221,23 +229,11 @@ pub fn event(cx: &mut Ctxt, container: &Container) -> Option<EventSpec> {
         Some(lit) => Some(compat_mode(cx, lit)?),
         None => None,
     };
-    if let Some(name) = &name {
-        if attr.domain.is_none() && !BUILTIN_DOMAINS.contains(&name.domain.as_str()) {
-            cx.error_spanned_by(
-                name_lit,
-                format!(
-                    "unknown domain `{}` in event name `{}`: the known domains are {}; to use a domain of your own, declare it with `event_core::domain!` and name it here with `domain = path::ToDomain`",
-                    name.domain,
-                    name.full,
-                    BUILTIN_DOMAINS.join(", ")
-                ),
-            );
-        }
-    }
     Some(EventSpec {
         name: name?,
         version: version?,
         domain_path: attr.domain.clone(),
+        name_span: name_lit.span(),
         compat,
         key: partition_key(cx, container, attr.key.as_ref())?,
     })

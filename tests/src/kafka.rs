@@ -4,16 +4,17 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use event_core::catalog::{example_envelope, Example};
 use event_core::codec::DomainEvents;
 use event_core::topic::TopicConfig;
-use event_domains::catalog::{example_envelope, CombatEvent, Example};
 use event_domains::combat::PlayerAttack;
-use event_domains::export::topic_configs;
+use event_domains::CombatEvent;
 use event_kafka::{
     provision, with_dead_letter_topics, with_topic_suffix, ConsumerOptions, EventConsumer,
     EventProducer, KafkaConfig, PendingDelivery, Polled, ProvisionOptions, ProvisionReport,
     Received, DEAD_LETTER_SUFFIX,
 };
+use event_tools::export::topic_configs;
 use uuid::Uuid;
 
 use crate::broker::Broker;
@@ -32,7 +33,7 @@ pub fn single_broker() -> ProvisionOptions {
 /// The catalog's topics and their dead-letter topics, each name ending in `suffix`.
 pub fn catalog_topics(suffix: &str) -> Vec<TopicConfig> {
     with_dead_letter_topics(with_topic_suffix(
-        topic_configs(&event_domains::catalog::events()),
+        topic_configs(event_domains::catalog().events()),
         suffix,
     ))
 }

@@ -1,19 +1,17 @@
 //! The catalog: every example is valid against its schema and the bundle and reads back into
 //! its Rust type; broken examples are rejected; every event is documented and exported.
 
-use std::collections::BTreeSet;
-
-use event_domains::catalog::{self, CatalogEvent};
-use event_domains::export::{export_files, write_files, ExportError, BUNDLE_FILE};
+use event_tools::export::{export_files, write_files, ExportError, BUNDLE_FILE};
+use event_tools::CatalogEvent;
 use kafka_events_tests::{draft7_validator, errors_of, is_valid_draft7_schema, violation};
 use serde_json::{json, Value};
 
 fn events() -> Vec<CatalogEvent> {
-    catalog::events()
+    event_domains::catalog().events().to_vec()
 }
 
 fn bundle() -> Value {
-    let files = export_files(&events()).expect("export");
+    let files = export_files(&event_domains::catalog()).expect("export");
     files
         .into_iter()
         .find(|f| f.path.to_str() == Some(BUNDLE_FILE))
@@ -131,23 +129,6 @@ fn every_type_and_field_is_documented() {
     }
 }
 
-#[test]
-fn every_registered_event_is_in_the_exported_catalog() {
-    let registered: BTreeSet<&str> = event_core::registry::catalog()
-        .expect("no duplicate names")
-        .into_iter()
-        .filter(|d| d.rust_type.starts_with("event_domains::"))
-        .map(|d| d.event_type)
-        .collect();
-    let exported: BTreeSet<&str> = events().iter().map(|e| e.event_type()).collect();
-    let missing: Vec<_> = registered.difference(&exported).collect();
-    assert!(
-        missing.is_empty(),
-        "registered but not in catalog::events(): {missing:?}"
-    );
-    assert_eq!(registered, exported);
-}
-
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir =
         std::env::temp_dir().join(format!("kafka-events-export-{name}-{}", std::process::id()));
@@ -158,7 +139,7 @@ fn scratch(name: &str) -> std::path::PathBuf {
 #[test]
 fn the_export_writes_every_file_and_a_second_run_changes_nothing() {
     let out = scratch("twice");
-    let files = export_files(&events()).expect("export");
+    let files = export_files(&event_domains::catalog()).expect("export");
     let first = write_files(&out, &files).expect("write");
     assert_eq!(first.written, files.len());
     let second = write_files(&out, &files).expect("write");
@@ -186,8 +167,11 @@ fn the_export_writes_every_file_and_a_second_run_changes_nothing() {
 fn a_missing_output_parent_is_a_clear_error_and_writes_nothing() {
     let base = scratch("missing");
     let out = base.join("no/such/parent/out");
-    let error =
-        write_files(&out, &export_files(&events()).expect("export")).expect_err("must fail");
+    let error = write_files(
+        &out,
+        &export_files(&event_domains::catalog()).expect("export"),
+    )
+    .expect_err("must fail");
     assert!(matches!(error, ExportError::MissingParent { .. }));
     assert!(error.to_string().contains("does not exist"), "{error}");
     assert!(!base.exists());

@@ -8,18 +8,17 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
+use event_core::catalog::{example_envelope, Example};
 use event_core::codec::{DomainEvents, EVENT_TYPE_HEADER};
 use event_core::KafkaEvent;
-use event_domains::catalog::{
-    example_envelope, CombatEvent, EconomyEvent, Example, SocialEvent, SystemEvent,
-};
 use event_domains::combat::PlayerAttack;
-use event_domains::export::topic_configs;
+use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
 use event_kafka::{
     consumer_group_lag, provision, with_topic_suffix, ConsumeError, Drift, EventConsumer,
     EventProducer, KafkaConfig, PendingDelivery, Polled, ProduceError, ProvisionOptions,
     TopicStatus,
 };
+use event_tools::export::topic_configs;
 use kafka_events_tests::broker::{Broker, SCRAM_PASSWORD, SCRAM_USER};
 use kafka_events_tests::kafka::{
     assert_round_trip, attack_in_new_session, catalog_topics, consume, fresh, fresh_attack,
@@ -62,7 +61,7 @@ fn provisioning_reports_drift_and_changes_nothing() {
     let broker = Broker::shared();
     let suffix = ".t.drift";
     let config = KafkaConfig::new(broker.bootstrap());
-    let mut combat = with_topic_suffix(topic_configs(&event_domains::catalog::events()), suffix)
+    let mut combat = with_topic_suffix(topic_configs(event_domains::catalog().events()), suffix)
         .into_iter()
         .find(|topic| topic.topic.starts_with("game.combat.events"))
         .expect("the combat topic");

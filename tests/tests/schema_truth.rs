@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, TimeZone, Utc};
 use event_core::validate::Validate;
 use event_core::{EventSchema, KafkaEvent};
+use event_domains::combat::Combat;
+use event_domains::system::System;
 use kafka_events_tests::{draft7_validator, errors_of, is_valid_draft7_schema};
 use proptest::prelude::*;
 use proptest_derive::Arbitrary;

@@ -1,82 +1,110 @@
 //! The snapshot gate: `cargo test` fails when a schema change would break consumers of the
-//! committed snapshots in `schemas/`.
+//! committed snapshots. The catalog is checked against `schemas/`; the gate's own behaviour is
+//! tested on fixture events of a fixture domain with snapshot folders of their own, so that
+//! evolving the catalog the documented way never breaks these tests.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use event_core::registry::EventDescriptor;
-use event_core::snapshot::{
-    accept, gate, on_ci, AcceptError, CurrentEvent, Finding, SnapshotStore,
-};
-use event_core::KafkaEvent;
-use event_domains::shared::{GameMode, Region};
+use event_core::catalog::{EventDescriptor, Example};
+use event_core::{DomainEvents, Envelope, KafkaEvent};
+use event_tools::snapshot::{accept, gate, AcceptError, CurrentEvent, Finding, SnapshotStore};
+use event_tools::Catalog;
 use serde::{Deserialize, Serialize};
+use tempfile::TempDir;
 use uuid::Uuid;
-
-fn committed_schemas() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
-}
-
-fn catalog_now() -> Vec<CurrentEvent> {
-    event_domains::catalog::events()
-        .iter()
-        .map(|e| CurrentEvent::of(&e.descriptor))
-        .collect()
-}
 
 /// The gate itself: every catalog event against its committed history.
 #[test]
 fn the_catalog_matches_its_committed_snapshots() {
-    let report = gate(
-        &SnapshotStore::new(committed_schemas(), "schemas"),
-        &catalog_now(),
-        on_ci(),
-    );
-    for warning in report.problems.iter().filter(|p| !p.blocking) {
-        eprintln!("warning: {warning}");
-    }
-    assert!(report.passes(), "\n{}\n", report.render());
+    event_tools::assert_snapshots(&event_domains::catalog());
 }
 
-/// A scratch store holding a copy of the committed history of `combat.session.start`.
-fn scratch_store(name: &str) -> (SnapshotStore, PathBuf) {
-    let root =
-        std::env::temp_dir().join(format!("kafka-events-gate-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let source = committed_schemas().join("combat/combat.session.start/v1");
-    let target = root.join("combat/combat.session.start/v1");
-    std::fs::create_dir_all(&target).expect("scratch folder");
-    for entry in std::fs::read_dir(&source).expect("committed history") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy");
+event_core::domain! {
+    /// The fixture domain of these tests.
+    pub struct Arena {
+        name: "arena",
+        topic: "test.arena.events",
+        partitions: 3,
+        retention_days: 1,
+        priority: Normal,
+        key_fields: [match_id],
     }
-    (SnapshotStore::new(&root, "schemas"), root)
+}
+
+/// How a match is played (a shared definition, as the catalog's events have).
+#[derive(event_core::EventSchema, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Everyone for themselves.
+    Deathmatch,
+    /// Two teams.
+    Teams,
+}
+
+/// Version 1.0.0 of `arena.match.start`, the history every test starts from.
+mod baseline {
+    use super::*;
+    /// A match started.
+    #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
+    #[event("arena.match.start", version = "1.0.0")]
+    pub struct MatchStart {
+        /// The match.
+        pub match_id: Uuid,
+        /// Map identifier.
+        #[event(min_length = 1, max_length = 64)]
+        pub map_id: String,
+        /// How the match is played.
+        pub mode: Mode,
+        /// Whether results count for ranking.
+        pub ranked: bool,
+        /// Free-form operator note.
+        #[event(max_length = 256)]
+        pub note: Option<String>,
+    }
+
+    impl Example for MatchStart {
+        fn example() -> Self {
+            MatchStart {
+                match_id: Uuid::from_u128(1),
+                map_id: "dust".into(),
+                mode: Mode::Teams,
+                ranked: true,
+                note: None,
+            }
+        }
+    }
+}
+
+/// A folder holding the accepted history of the baseline, shown as `schemas`.
+fn scratch_store() -> (SnapshotStore, TempDir) {
+    let folder = tempfile::tempdir().expect("scratch folder");
+    let store = SnapshotStore::new(folder.path(), "schemas");
+    let written = accept(&store, &current::<baseline::MatchStart>()).expect("baseline accepted");
+    assert_eq!(written, ["schemas/arena/arena.match.start/v1/1.0.0.json"]);
+    (store, folder)
 }
 
 fn current<E: KafkaEvent>() -> Vec<CurrentEvent> {
-    vec![CurrentEvent::of(&EventDescriptor::of::<E>("test"))]
+    vec![CurrentEvent::of(&EventDescriptor::of::<E>())]
+}
+
+fn exists(folder: &TempDir, file: &str) -> bool {
+    folder.path().join(file).exists()
 }
 
 mod removed_field {
     use super::*;
-    /// A match-maker opened a new combat session.
+    /// `ranked` is gone.
     #[derive(KafkaEvent, Serialize, Deserialize)]
-    #[event("combat.session.start", version = "1.1.0")]
-    pub struct CombatSessionStart {
-        /// The new session.
-        pub session_id: Uuid,
+    #[event("arena.match.start", version = "1.1.0")]
+    pub struct MatchStart {
+        /// The match.
+        pub match_id: Uuid,
         /// Map identifier.
         #[event(min_length = 1, max_length = 64)]
         pub map_id: String,
-        /// How the session is played.
-        pub mode: GameMode,
-        /// Server region hosting the session.
-        pub region: Region,
-        /// Player slots.
-        #[event(minimum = 2, maximum = 128)]
-        pub max_players: u16,
-        /// Players placed in the session by the match-maker.
-        #[event(max_items = 128, unique_items)]
-        pub player_ids: Vec<Uuid>,
+        /// How the match is played.
+        pub mode: Mode,
         /// Free-form operator note.
         #[event(max_length = 256)]
         pub note: Option<String>,
@@ -85,17 +113,13 @@ mod removed_field {
 
 #[test]
 fn deleting_a_field_fails_with_a_buf_style_line() {
-    let (store, root) = scratch_store("removed");
-    let report = gate(
-        &store,
-        &current::<removed_field::CombatSessionStart>(),
-        false,
-    );
+    let (store, folder) = scratch_store();
+    let report = gate(&store, &current::<removed_field::MatchStart>(), false);
     assert!(!report.passes());
-    let rendered = report.render();
+    let rendered = report.render("cargo run --bin export-arena -- --accept");
     assert!(
         rendered.contains(
-            "schemas/combat/combat.session.start/v1/1.0.0.json:#/properties/data/properties/ranked: \
+            "schemas/arena/arena.match.start/v1/1.0.0.json:#/properties/data/properties/ranked: \
              PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL: a property was removed from a closed content model"
         ),
         "{rendered}"
@@ -105,157 +129,124 @@ fn deleting_a_field_fails_with_a_buf_style_line() {
         "{rendered}"
     );
     // and accept refuses it, writing nothing
-    let refused = accept(&store, &current::<removed_field::CombatSessionStart>());
+    let refused = accept(&store, &current::<removed_field::MatchStart>());
     assert!(matches!(refused, Err(AcceptError::Refused(_))));
-    assert!(!root
-        .join("combat/combat.session.start/v1/1.1.0.json")
-        .exists());
-    std::fs::remove_dir_all(root).expect("clean up");
+    assert!(!exists(&folder, "arena/arena.match.start/v1/1.1.0.json"));
 }
 
 mod added_optional {
     use super::*;
-    /// A match-maker opened a new combat session.
-    #[derive(KafkaEvent, Serialize, Deserialize)]
-    #[event("combat.session.start", version = "1.1.0")]
-    pub struct CombatSessionStart {
-        /// The new session.
-        pub session_id: Uuid,
+    /// 1.1.0 adds an optional field.
+    #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
+    #[event("arena.match.start", version = "1.1.0")]
+    pub struct MatchStart {
+        /// The match.
+        pub match_id: Uuid,
         /// Map identifier.
         #[event(min_length = 1, max_length = 64)]
         pub map_id: String,
-        /// How the session is played.
-        pub mode: GameMode,
-        /// Server region hosting the session.
-        pub region: Region,
-        /// Player slots.
-        #[event(minimum = 2, maximum = 128)]
-        pub max_players: u16,
-        /// Players placed in the session by the match-maker.
-        #[event(max_items = 128, unique_items)]
-        pub player_ids: Vec<Uuid>,
+        /// How the match is played.
+        pub mode: Mode,
         /// Whether results count for ranking.
         pub ranked: bool,
         /// Free-form operator note.
         #[event(max_length = 256)]
         pub note: Option<String>,
-        /// New in 1.1: the season the session counts for.
+        /// New in 1.1: the season the match counts for.
         pub season: Option<u16>,
     }
 }
 
 mod added_optional_without_bump {
     use super::*;
-    /// A match-maker opened a new combat session.
+    /// The same addition, still declared 1.0.0.
     #[derive(KafkaEvent, Serialize, Deserialize)]
-    #[event("combat.session.start", version = "1.0.0")]
-    pub struct CombatSessionStart {
-        /// The new session.
-        pub session_id: Uuid,
+    #[event("arena.match.start", version = "1.0.0")]
+    pub struct MatchStart {
+        /// The match.
+        pub match_id: Uuid,
         /// Map identifier.
         #[event(min_length = 1, max_length = 64)]
         pub map_id: String,
-        /// How the session is played.
-        pub mode: GameMode,
-        /// Server region hosting the session.
-        pub region: Region,
-        /// Player slots.
-        #[event(minimum = 2, maximum = 128)]
-        pub max_players: u16,
-        /// Players placed in the session by the match-maker.
-        #[event(max_items = 128, unique_items)]
-        pub player_ids: Vec<Uuid>,
+        /// How the match is played.
+        pub mode: Mode,
         /// Whether results count for ranking.
         pub ranked: bool,
         /// Free-form operator note.
         #[event(max_length = 256)]
         pub note: Option<String>,
-        /// The season the session counts for.
+        /// New in 1.1: the season the match counts for.
         pub season: Option<u16>,
     }
 }
 
 #[test]
 fn adding_an_optional_field_with_a_minor_bump_passes_once_accepted() {
-    let (store, root) = scratch_store("optional");
-    let events = current::<added_optional::CombatSessionStart>();
+    let (store, folder) = scratch_store();
+    let events = current::<added_optional::MatchStart>();
     let report = gate(&store, &events, false);
     let findings: Vec<Finding> = report.problems.iter().map(|p| p.finding).collect();
-    assert_eq!(findings, [Finding::NotAccepted], "{}", report.render());
-    let written = accept(&store, &events).expect("a compatible change is accepted");
     assert_eq!(
-        written,
-        ["schemas/combat/combat.session.start/v1/1.1.0.json"]
+        findings,
+        [Finding::NotAccepted],
+        "{}",
+        report.render("accept")
     );
+    let written = accept(&store, &events).expect("a compatible change is accepted");
+    assert_eq!(written, ["schemas/arena/arena.match.start/v1/1.1.0.json"]);
     let after = gate(&store, &events, true);
     assert!(
         after.passes() && after.problems.is_empty(),
         "{}",
-        after.render()
+        after.render("accept")
     );
     // the old snapshot is still there: the history keeps every version
-    assert!(root
-        .join("combat/combat.session.start/v1/1.0.0.json")
-        .exists());
-    std::fs::remove_dir_all(root).expect("clean up");
+    assert!(exists(&folder, "arena/arena.match.start/v1/1.0.0.json"));
 }
 
 #[test]
 fn a_changed_schema_without_a_version_bump_fails() {
-    let (store, root) = scratch_store("nobump");
+    let (store, _folder) = scratch_store();
     let report = gate(
         &store,
-        &current::<added_optional_without_bump::CombatSessionStart>(),
+        &current::<added_optional_without_bump::MatchStart>(),
         false,
     );
     let line = report
         .problems
         .iter()
         .find(|p| p.finding == Finding::VersionNotBumped)
-        .unwrap_or_else(|| panic!("{}", report.render()));
+        .unwrap_or_else(|| panic!("{}", report.render("accept")));
     assert!(line.sentence.contains("bump the minor"), "{line}");
-    std::fs::remove_dir_all(root).expect("clean up");
+    assert!(line.sentence.contains("version = \"1.1.0\""), "{line}");
 }
 
 mod new_required {
     use super::*;
-    /// A match-maker opened a new combat session.
+    /// A narrower bound and a new required field.
     #[derive(KafkaEvent, Serialize, Deserialize)]
-    #[event("combat.session.start", version = "1.1.0")]
-    pub struct CombatSessionStart {
-        /// The new session.
-        pub session_id: Uuid,
-        /// Map identifier (now at most 32 characters).
+    #[event("arena.match.start", version = "1.1.0")]
+    pub struct MatchStart {
+        /// The match.
+        pub match_id: Uuid,
+        /// Map identifier.
         #[event(min_length = 1, max_length = 32)]
         pub map_id: String,
-        /// How the session is played.
-        pub mode: GameMode,
-        /// Server region hosting the session.
-        pub region: Region,
-        /// Player slots.
-        #[event(minimum = 2, maximum = 128)]
-        pub max_players: u16,
-        /// Players placed in the session by the match-maker.
-        #[event(max_items = 128, unique_items)]
-        pub player_ids: Vec<Uuid>,
+        /// How the match is played.
+        pub mode: Mode,
         /// Whether results count for ranking.
         pub ranked: bool,
         /// Free-form operator note.
         #[event(max_length = 256)]
         pub note: Option<String>,
-        /// A new required field.
         pub season: u16,
     }
 }
 
 #[test]
 fn a_required_field_or_a_narrower_bound_fails_every_problem_at_once() {
-    let (store, root) = scratch_store("required");
-    let report = gate(
-        &store,
-        &current::<new_required::CombatSessionStart>(),
-        false,
-    );
+    let (store, _folder) = scratch_store();
+    let report = gate(&store, &current::<new_required::MatchStart>(), false);
     let kinds: Vec<&str> = report.problems.iter().map(|p| p.kind.as_str()).collect();
     assert!(
         kinds.contains(&"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL"),
@@ -263,32 +254,28 @@ fn a_required_field_or_a_narrower_bound_fails_every_problem_at_once() {
     );
     assert!(kinds.contains(&"MAX_LENGTH_DECREASED"), "{kinds:?}");
     assert!(report
-        .render()
+        .render("accept")
         .contains(":#/properties/data/properties/map_id/maxLength: MAX_LENGTH_DECREASED:"));
-    std::fs::remove_dir_all(root).expect("clean up");
 }
 
 mod major_bump {
     use super::*;
-    /// A match-maker opened a new combat session (2.0: map ids are numbers).
+    /// 2.0.0: map ids are numbers.
     #[derive(KafkaEvent, Serialize, Deserialize)]
-    #[event("combat.session.start", version = "2.0.0")]
-    pub struct CombatSessionStart {
-        /// The new session.
-        pub session_id: Uuid,
-        /// Map number.
+    #[event("arena.match.start", version = "2.0.0")]
+    pub struct MatchStart {
+        /// The match.
+        pub match_id: Uuid,
+        /// Map identifier.
         pub map_id: u32,
     }
 }
 
 #[test]
 fn a_breaking_change_with_a_new_major_starts_a_new_history_and_topic() {
-    let (store, root) = scratch_store("major");
-    assert_eq!(
-        major_bump::CombatSessionStart::TOPIC,
-        "game.combat.events.v2"
-    );
-    let events = current::<major_bump::CombatSessionStart>();
+    let (store, _folder) = scratch_store();
+    assert_eq!(major_bump::MatchStart::TOPIC, "test.arena.events.v2");
+    let events = current::<major_bump::MatchStart>();
     let report = gate(&store, &events, true);
     assert_eq!(report.problems.len(), 1);
     assert_eq!(report.problems[0].finding, Finding::NewEvent);
@@ -297,34 +284,28 @@ fn a_breaking_change_with_a_new_major_starts_a_new_history_and_topic() {
         "on CI a missing snapshot fails"
     );
     assert!(report
-        .render()
-        .contains("cargo run --bin export-schemas -- --accept"));
+        .render("cargo run --bin export-arena -- --accept")
+        .contains("cargo run --bin export-arena -- --accept"));
     assert!(
         !gate(&store, &events, false).problems[0].blocking,
         "locally it warns"
     );
     let written = accept(&store, &events).expect("accepted");
-    assert_eq!(
-        written,
-        ["schemas/combat/combat.session.start/v2/2.0.0.json"]
-    );
-    std::fs::remove_dir_all(root).expect("clean up");
+    assert_eq!(written, ["schemas/arena/arena.match.start/v2/2.0.0.json"]);
 }
 
 #[test]
 fn a_corrupt_snapshot_names_the_file_and_blocks_accept() {
-    let (store, root) = scratch_store("corrupt");
-    let file = root.join("combat/combat.session.start/v1/1.0.0.json");
+    let (store, folder) = scratch_store();
+    let file = folder.path().join("arena/arena.match.start/v1/1.0.0.json");
     std::fs::write(&file, "{ not json").expect("corrupt it");
-    let events = current::<added_optional::CombatSessionStart>();
+    let events = current::<added_optional::MatchStart>();
     let report = gate(&store, &events, false);
     assert!(!report.passes());
+    let rendered = report.render("accept");
     assert!(
-        report
-            .render()
-            .contains("schemas/combat/combat.session.start/v1/1.0.0.json: not valid JSON"),
-        "{}",
-        report.render()
+        rendered.contains("schemas/arena/arena.match.start/v1/1.0.0.json: not valid JSON"),
+        "{rendered}"
     );
     assert!(matches!(
         accept(&store, &events),
@@ -334,17 +315,66 @@ fn a_corrupt_snapshot_names_the_file_and_blocks_accept() {
         std::fs::read_to_string(&file).expect("still there"),
         "{ not json"
     );
-    std::fs::remove_dir_all(root).expect("clean up");
 }
 
 #[test]
 fn snapshots_of_a_vanished_event_are_reported() {
-    let (store, root) = scratch_store("orphan");
+    let (store, _folder) = scratch_store();
     let report = gate(&store, &[], false);
     assert_eq!(report.problems.len(), 1);
     assert_eq!(report.problems[0].finding, Finding::OrphanedSnapshot);
     assert!(report.problems[0]
         .to_string()
-        .starts_with("schemas/combat/combat.session.start: ORPHANED_SNAPSHOT:"));
-    std::fs::remove_dir_all(root).expect("clean up");
+        .starts_with("schemas/arena/arena.match.start: ORPHANED_SNAPSHOT:"));
+}
+
+impl Example for added_optional::MatchStart {
+    fn example() -> Self {
+        added_optional::MatchStart {
+            match_id: Uuid::from_u128(1),
+            map_id: "dust".into(),
+            mode: Mode::Teams,
+            ranked: true,
+            note: None,
+            season: Some(3),
+        }
+    }
+}
+
+/// The fixture catalog as a crate declares it, evolved to 1.1.0.
+#[derive(DomainEvents, Debug, Clone, PartialEq)]
+pub enum ArenaEvent {
+    /// The evolved event.
+    MatchStart(Envelope<added_optional::MatchStart>),
+}
+
+fn arena_catalog(snapshots: &Path) -> Catalog {
+    Catalog::new("arena", snapshots)
+        .with_snapshot_folder(snapshots)
+        .with_domain::<ArenaEvent>()
+        .with_export_binary("export-arena")
+}
+
+#[test]
+fn assert_snapshots_fails_naming_the_catalogs_own_accept_command_then_passes_once_accepted() {
+    let (store, folder) = scratch_store();
+    let catalog = arena_catalog(folder.path());
+    let failure = std::panic::catch_unwind(|| event_tools::assert_snapshots(&catalog))
+        .expect_err("an unaccepted change fails the gate");
+    let message = failure
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        message.contains("`arena.match.start` 1.1.0 is compatible with 1.0.0 but not accepted yet"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "to accept new and compatible schemas: cargo run --bin export-arena -- --accept"
+        ),
+        "{message}"
+    );
+    accept(&store, &current::<added_optional::MatchStart>()).expect("accepted");
+    event_tools::assert_snapshots(&catalog);
 }

@@ -19,4 +19,11 @@ pub struct NotAString {
     pub id: u32,
 }
 
+
+
+#[derive(KafkaEvent, Serialize, Deserialize)]
+#[event("combat.session.leave", version = "1.0.0-rc.1")]
+pub struct PreRelease {
+    pub id: u32,
+}
 fn main() {}

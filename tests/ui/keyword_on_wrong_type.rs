@@ -1,6 +1,10 @@
 use event_core::KafkaEvent;
 use serde::{Deserialize, Serialize};
 
+event_core::domain! {
+    pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High }
+}
+
 #[derive(KafkaEvent, Serialize, Deserialize)]
 #[event("combat.session.start")]
 pub struct WrongTypes {

@@ -2,6 +2,7 @@
 //! straight-line Rust generated for each type, not by interpreting the schema.
 //!
 //! ```
+//! # event_core::domain! { pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High, key_fields: [session_id, player_id] } }
 //! use event_core::validate::Validate;
 //! # #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize)]
 //! # #[event("combat.player.attack")]

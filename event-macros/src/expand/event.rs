@@ -1,5 +1,6 @@
-//! `impl KafkaEvent`: the event's constants, its domain, and its registration.
+//! `impl KafkaEvent`: the event's constants, its domain and its partition key.
 
+use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::parse_quote;
@@ -7,7 +8,7 @@ use syn::spanned::Spanned;
 
 use super::with_schema_bounds;
 use crate::ast::Container;
-use crate::validate::EventSpec;
+use crate::validate::{EventSpec, KeyChoice};
 
 pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStream {
     let ident = container.ident;
@@ -35,30 +36,27 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         name,
         version,
         domain_path,
+        name_span,
         compat,
         key,
     } = spec;
-    let partition_key = key.as_ref().map(|field| {
-        quote! {
-            fn partition_key(&self) -> ::core::option::Option<::event_core::__private::Vec<u8>> {
-                ::event_core::codec::KeyBytes::key_bytes(&self.#field)
-            }
-        }
-    });
     let compat = compat.map(|variant| {
         let variant = format_ident!("{}", variant);
         quote!(const COMPAT: ::event_core::compat::CompatMode = ::event_core::compat::CompatMode::#variant;)
     });
     let (full, entity, action) = (&name.full, &name.entity, &name.action);
-    let (version_text, major) = (&version.text, version.major);
+    let (version_text, major, minor, patch) =
+        (&version.text, version.major, version.minor, version.patch);
     let domain_name = &name.domain;
     let domain = match domain_path {
         Some(path) => quote!(#path),
         None => {
-            let builtin = format_ident!("{}", capitalize(domain_name));
-            quote!(::event_core::domains::#builtin)
+            // The domain type in scope named after the first segment, reported at the name.
+            let by_convention = syn::Ident::new(&domain_name.to_upper_camel_case(), *name_span);
+            quote!(#by_convention)
         }
     };
+    let partition_key = partition_key(key, &domain);
     let domain_check = domain_path.as_ref().map(|path| {
         let message = format!(
             "`domain = ..` must name the domain of the event's first segment `{domain_name}`, but that type's Domain::NAME differs"
@@ -70,17 +68,6 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
             );
         }
     });
-    let registration = container.generics.params.is_empty().then(|| {
-        let type_name = ident.to_string();
-        quote! {
-            ::event_core::__private::inventory::submit! {
-                ::event_core::registry::EventDescriptor::of::<#ident>(
-                    ::core::concat!(::core::module_path!(), "::", #type_name)
-                )
-            }
-        }
-    });
-
     quote! {
         #[automatically_derived]
         impl #impl_generics ::event_core::KafkaEvent for #ident #ty_generics #where_clause {
@@ -88,8 +75,8 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
             const EVENT_TYPE: &'static str = #full;
             const ENTITY: &'static str = #entity;
             const ACTION: &'static str = #action;
-            const VERSION: &'static str = #version_text;
-            const MAJOR_VERSION: u64 = #major;
+            const VERSION: ::event_core::SemVer =
+                ::event_core::SemVer::__checked(#major, #minor, #patch, #version_text);
             #compat
             #partition_key
             const TOPIC: &'static str = ::event_core::__versioned_topic!(
@@ -98,14 +85,43 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
             );
         }
         #domain_check
-        #registration
     }
 }
 
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-        None => String::new(),
+/// `fn partition_key`: the named field, or the first of the domain's `KEY_FIELDS` the event
+/// has (chosen at compile time; a field whose type is no `KeyBytes` gives no key).
+fn partition_key(key: &KeyChoice, domain: &TokenStream) -> TokenStream {
+    let body = match key {
+        KeyChoice::Field(field) => quote! {
+            ::event_core::codec::KeyBytes::key_bytes(&self.#field)
+        },
+        KeyChoice::DomainDefault(fields) if fields.is_empty() => {
+            quote!(::core::option::Option::None)
+        }
+        KeyChoice::DomainDefault(fields) => {
+            let names: Vec<String> = fields.iter().map(ToString::to_string).collect();
+            let arms = fields.iter().enumerate().map(|(index, field)| {
+                quote! {
+                    ::core::option::Option::Some(#index) =>
+                        (&::event_core::codec::KeyProbe(&self.#field)).probe_key(),
+                }
+            });
+            quote! {
+                use ::event_core::codec::{ProbeKey as _, ProbeNoKey as _};
+                const KEY_FIELD: ::core::option::Option<usize> = ::event_core::domain::key_field_index(
+                    <#domain as ::event_core::Domain>::KEY_FIELDS,
+                    &[#(#names),*],
+                );
+                match KEY_FIELD {
+                    #(#arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+    };
+    quote! {
+        fn partition_key(&self) -> ::core::option::Option<::event_core::__private::Vec<u8>> {
+            #body
+        }
     }
 }

@@ -2,12 +2,14 @@
 
 mod binary;
 mod event;
+mod fallback;
 mod keywords;
 mod schema;
 mod validate;
 
 pub use binary::expand_binary;
 pub use event::expand_kafka_event;
+pub use fallback::fallback;
 pub use schema::expand_event_schema;
 pub use validate::expand_validate;
 

@@ -40,45 +40,54 @@ pub enum WriteOutcome {
     Unchanged,
 }
 
-/// Writes `contents` to `path` atomically: into a temporary file in the same folder, flushed
-/// to disk, then renamed over `path`. Creates missing parent folders. A file that already has
-/// these bytes is left untouched, so running an export twice changes nothing.
+/// Writes `contents` to `path` atomically: into a new, uniquely named temporary file in the
+/// same folder (created exclusively, so no existing file or link is written through), flushed
+/// to disk, renamed over `path`, and the folder synced so the rename survives a crash. Creates
+/// missing parent folders. A file that already has these bytes is left untouched, so running an
+/// export twice changes nothing. A symbolic link at `path` is refused, not followed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<WriteOutcome, FileError> {
-    if fs::read(path).is_ok_and(|existing| existing == contents) {
-        return Ok(WriteOutcome::Unchanged);
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(FileError {
+                action: "refusing to replace the symbolic link",
+                path: path.to_owned(),
+                source: io::Error::new(io::ErrorKind::InvalidInput, "the target is a link"),
+            });
+        }
+        Ok(meta) if meta.is_file() && fs::read(path).is_ok_and(|old| old == contents) => {
+            return Ok(WriteOutcome::Unchanged);
+        }
+        _ => {}
     }
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(folder).map_err(FileError::at("cannot create folder", folder))?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = folder.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(contents)?;
-        file.sync_all()
-    })();
-    if let Err(source) = written {
-        let _ = fs::remove_file(&temporary);
-        return Err(FileError {
-            action: "cannot write",
-            path: temporary,
-            source,
-        });
-    }
-    fs::rename(&temporary, path).map_err(|source| {
-        let _ = fs::remove_file(&temporary);
-        FileError {
-            action: "cannot replace",
-            path: path.to_owned(),
-            source,
-        }
-    })?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".kafka-events-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(FileError::at("cannot create a temporary file in", folder))?;
+    temporary
+        .write_all(contents)
+        .and_then(|()| temporary.as_file().sync_all())
+        .map_err(FileError::at("cannot write", temporary.path()))?;
+    // On failure the temporary file is dropped, which removes it.
+    temporary
+        .persist(path)
+        .map_err(|error| FileError::at("cannot replace", path)(error.error))?;
+    sync_folder(folder).map_err(FileError::at("cannot sync folder", folder))?;
     Ok(WriteOutcome::Written)
+}
+
+/// Flushes a folder's entries (the rename) to disk; a no-op where folders cannot be opened.
+fn sync_folder(folder: &Path) -> io::Result<()> {
+    if cfg!(unix) {
+        fs::File::open(folder)?.sync_all()
+    } else {
+        Ok(())
+    }
 }
 
 /// `value` as pretty JSON with a final newline: the form of every file kafka-events writes.
@@ -93,7 +102,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("event-core-fs-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("event-tools-fs-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         dir
     }
@@ -111,6 +121,21 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"two");
         let leftovers: Vec<_> = fs::read_dir(dir.join("a")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_refused_and_its_target_untouched() {
+        let dir = scratch("symlink");
+        fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("target.json");
+        fs::write(&target, b"keep").unwrap();
+        let link = dir.join("link.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let error = write_atomic(&link, b"new").unwrap_err();
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        assert_eq!(fs::read(&target).unwrap(), b"keep");
         fs::remove_dir_all(dir).unwrap();
     }
 

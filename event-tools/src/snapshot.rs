@@ -3,10 +3,10 @@
 //!
 //! Layout of the store (`schemas/` at the workspace root):
 //! `{domain}/{event_type}/v{major}/{MAJOR.MINOR.PATCH}.json`, one file per accepted version, each
-//! the complete document of [`crate::KafkaEvent::json_schema`]. The files of one `v{major}`
+//! the complete document of [`event_core::KafkaEvent::json_schema`]. The files of one `v{major}`
 //! folder are the history of that major version, oldest first by semantic version. A breaking
 //! change needs a new major version, which starts a new folder (and goes to a new topic, see
-//! [`crate::domain::versioned_topic`]).
+//! [`event_core::domain::versioned_topic`]).
 //!
 //! [`gate`] compares every event's current schema with its history; [`accept`] writes the
 //! snapshots of new events and compatible changes, atomically, and refuses everything else.
@@ -18,59 +18,28 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::compat::{check_history_with, CheckOptions, CompatError, CompatMode, CompatPolicy};
+use event_core::catalog::{CatalogError, EventDescriptor};
+use event_core::compat::{check_history_with, CheckOptions, CompatError, CompatMode, CompatPolicy};
+
+use crate::catalog::Catalog;
 use crate::fs::{to_json_bytes, write_atomic, FileError};
-use crate::registry::EventDescriptor;
 
-/// The command that accepts snapshots, named in every message that asks for it.
-pub const ACCEPT_COMMAND: &str = "cargo run --bin export-schemas -- --accept";
+/// A snapshot's version: `MAJOR.MINOR.PATCH`, read from its file name with `semver`.
+pub use semver::Version as SemVer;
 
-/// A semantic version `MAJOR.MINOR.PATCH`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SemVer {
-    /// Incompatible changes.
-    pub major: u64,
-    /// Compatible additions.
-    pub minor: u64,
-    /// Compatible fixes.
-    pub patch: u64,
-}
-
-impl SemVer {
-    /// Parses `MAJOR.MINOR.PATCH` (numbers without leading zeros).
-    ///
-    /// ```
-    /// use event_core::snapshot::SemVer;
-    /// assert_eq!(SemVer::parse("1.10.0").map(|v| v.minor), Some(10));
-    /// assert!(SemVer::parse("1.0").is_none() && SemVer::parse("01.0.0").is_none());
-    /// ```
-    pub fn parse(text: &str) -> Option<SemVer> {
-        let mut parts = text.split('.').map(|part| {
-            is_version_number(part)
-                .then(|| part.parse::<u64>().ok())
-                .flatten()
-        });
-        let version = SemVer {
-            major: parts.next()??,
-            minor: parts.next()??,
-            patch: parts.next()??,
-        };
-        parts.next().is_none().then_some(version)
-    }
-}
-
-/// Whether `part` is a version number as semantic versioning writes it: digits, no leading
-/// zero (`(0|[1-9][0-9]*)`).
-pub fn is_version_number(part: &str) -> bool {
-    !part.is_empty()
-        && part.bytes().all(|b| b.is_ascii_digit())
-        && (part == "0" || !part.starts_with('0'))
-}
-
-impl fmt::Display for SemVer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
-    }
+/// The version of a snapshot file named `text` (`1.2.0`): `MAJOR.MINOR.PATCH` only, as the derive
+/// accepts for an event, without pre-release or build parts.
+///
+/// ```
+/// use event_tools::snapshot::parse_version;
+/// assert_eq!(parse_version("1.10.0").map(|v| v.minor), Some(10));
+/// assert!(parse_version("1.0").is_none() && parse_version("01.0.0").is_none());
+/// assert!(parse_version("1.0.0-rc.1").is_none());
+/// ```
+pub fn parse_version(text: &str) -> Option<SemVer> {
+    SemVer::parse(text)
+        .ok()
+        .filter(|version| version.pre.is_empty() && version.build.is_empty())
 }
 
 /// An event as the code declares it now.
@@ -94,11 +63,11 @@ impl CurrentEvent {
         CurrentEvent {
             event_type: descriptor.event_type.to_owned(),
             domain: descriptor.domain.to_owned(),
-            version: SemVer::parse(descriptor.version).unwrap_or(SemVer {
-                major: descriptor.major_version,
-                minor: 0,
-                patch: 0,
-            }),
+            version: SemVer::new(
+                descriptor.version.major(),
+                descriptor.version.minor(),
+                descriptor.version.patch(),
+            ),
             compat: descriptor.compat,
             schema: (descriptor.json_schema)(),
         }
@@ -202,7 +171,7 @@ impl SnapshotStore {
             let file = format!("{shown}/{name}");
             let version = name
                 .strip_suffix(".json")
-                .and_then(SemVer::parse)
+                .and_then(parse_version)
                 .ok_or_else(|| SnapshotError::BadFileName { path: file.clone() })?;
             if version.major != major {
                 return Err(SnapshotError::WrongFolder {
@@ -223,7 +192,7 @@ impl SnapshotStore {
                 schema,
             });
         }
-        history.sort_by_key(|snapshot| snapshot.version);
+        history.sort_by(|a, b| a.version.cmp(&b.version));
         Ok(history)
     }
 
@@ -325,8 +294,9 @@ impl GateReport {
         self.problems.iter().all(|p| !p.blocking)
     }
 
-    /// The report as text: one line per problem, then what to do.
-    pub fn render(&self) -> String {
+    /// The report as text: one line per problem, then what to do; `accept_command` is the
+    /// command the user's crate accepts snapshots with ([`Catalog::accept_command`]).
+    pub fn render(&self, accept_command: &str) -> String {
         let mut out: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
         let finding = |f: Finding| self.problems.iter().any(|p| p.finding == f);
         if finding(Finding::Breaking)
@@ -341,7 +311,7 @@ impl GateReport {
         }
         if finding(Finding::NotAccepted) || finding(Finding::NewEvent) {
             out.push(format!(
-                "to accept new and compatible schemas: {ACCEPT_COMMAND} (then commit schemas/)"
+                "to accept new and compatible schemas: {accept_command} (then commit the snapshots)"
             ));
         }
         if finding(Finding::OrphanedSnapshot) {
@@ -529,7 +499,7 @@ fn compat_error(history: &[Snapshot], error: &CompatError) -> Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum AcceptError {
     /// Some changes cannot be accepted: the whole accept is refused.
-    #[error("nothing was written; these changes cannot be accepted:\n{}", .0.render())]
+    #[error("nothing was written; these changes cannot be accepted:\n{}", .0.render("the same command"))]
     Refused(GateReport),
     /// A write failed (files written before it are complete: each write is atomic).
     #[error(transparent)]
@@ -567,15 +537,72 @@ pub fn accept(store: &SnapshotStore, events: &[CurrentEvent]) -> Result<Vec<Stri
     Ok(written)
 }
 
+/// The snapshot store of `catalog`, shown relative to its root.
+pub fn catalog_store(catalog: &Catalog) -> SnapshotStore {
+    let folder = catalog.snapshot_folder();
+    SnapshotStore::new(folder, display_path(folder, catalog.root()))
+}
+
+/// The current state of every event of `catalog`, or the error naming duplicate event names.
+pub fn current_events(catalog: &Catalog) -> Result<Vec<CurrentEvent>, CatalogError> {
+    catalog.check_unique()?;
+    Ok(catalog
+        .events()
+        .iter()
+        .map(|event| CurrentEvent::of(&event.descriptor))
+        .collect())
+}
+
+/// The gate over `catalog` and its snapshot folder; on CI ([`on_ci`]) a missing snapshot fails.
+pub fn check_catalog(catalog: &Catalog) -> Result<GateReport, CatalogError> {
+    Ok(gate(
+        &catalog_store(catalog),
+        &current_events(catalog)?,
+        on_ci(),
+    ))
+}
+
+/// The snapshot gate as one test: fails (panics, as `assert!` does) with the rendered report,
+/// naming each change and the catalog's own accept command, when an event of `catalog` does
+/// not match its committed snapshots. Warnings (an unaccepted new event off CI) are printed.
+///
+/// ```no_run
+/// # fn catalog() -> event_tools::Catalog { unimplemented!() }
+/// #[test]
+/// fn schemas_match_their_snapshots() {
+///     event_tools::assert_snapshots(&catalog());
+/// }
+/// ```
+///
+/// # Panics
+/// When the gate fails, or two types declare one event name.
+#[track_caller]
+pub fn assert_snapshots(catalog: &Catalog) {
+    let report = match check_catalog(catalog) {
+        Ok(report) => report,
+        Err(error) => panic!("\n{error}\n"),
+    };
+    for warning in report.problems.iter().filter(|p| !p.blocking) {
+        eprintln!("warning: {warning}");
+    }
+    assert!(
+        report.passes(),
+        "\n{}\n",
+        report.render(&catalog.accept_command())
+    );
+}
+
 /// Whether this process runs on CI (the `CI` variable is set and not `false`/`0`).
 pub fn on_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// A store's folder for display: `path` relative to `base` when inside it.
+/// A store's folder for display: `path` relative to `base` when inside it (`.` when it is
+/// `base` itself).
 pub fn display_path(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    match path.strip_prefix(base) {
+        Ok(relative) if relative.as_os_str().is_empty() => ".".to_owned(),
+        Ok(relative) => relative.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
 }

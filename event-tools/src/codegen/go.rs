@@ -5,8 +5,7 @@
 use event_core::binary::repr_c_size;
 use event_core::layout::{FieldLayout, LayoutClass};
 
-use super::model::{pascal, Catalog, Def, FieldDef, Named, Ty};
-use super::GENERATED_HEADER;
+use super::model::{pascal, CodeModel, Def, FieldDef, Named, Ty};
 
 /// The Go package name (and module path) of the generated code.
 pub const PACKAGE: &str = "kafkaevents";
@@ -30,7 +29,7 @@ fn go_type(ty: &Ty) -> String {
 }
 
 /// Size and alignment of a Go type on 64-bit targets, with whether it is variable-length.
-fn go_layout(ty: &Ty, catalog: &Catalog, depth: usize) -> (usize, usize, bool) {
+fn go_layout(ty: &Ty, catalog: &CodeModel, depth: usize) -> (usize, usize, bool) {
     match ty {
         Ty::String | Ty::Uuid => (16, 8, true),
         Ty::DateTime => (24, 8, false),
@@ -65,7 +64,7 @@ fn go_layout(ty: &Ty, catalog: &Catalog, depth: usize) -> (usize, usize, bool) {
 
 /// The fields in layout order for Go's own sizes: variable-length first, then fixed-size by
 /// descending alignment and size, booleans last; ties keep the schema's order.
-fn go_order<'a>(fields: &'a [FieldDef], catalog: &Catalog, depth: usize) -> Vec<&'a FieldDef> {
+fn go_order<'a>(fields: &'a [FieldDef], catalog: &CodeModel, depth: usize) -> Vec<&'a FieldDef> {
     let layout = |f: &FieldDef| {
         let (size, align, variable) = go_layout(&f.ty, catalog, depth);
         let class = match (variable, &f.ty) {
@@ -123,7 +122,7 @@ fn field(out: &mut String, field: &FieldDef, force_optional: bool) {
     ));
 }
 
-fn definition(out: &mut String, named: &Named, catalog: &Catalog) {
+fn definition(out: &mut String, named: &Named, catalog: &CodeModel) {
     let name = pascal(&named.name);
     if let Some(description) = &named.description {
         comment(out, "", &format!("{name}: {description}"));
@@ -219,8 +218,8 @@ type Envelope[T any] struct {
 "#;
 
 /// The package source: every definition and the envelope.
-pub fn package(catalog: &Catalog) -> String {
-    let mut out = format!("{}\n\n// Package {PACKAGE} holds the Go types of the kafka-events catalog.\npackage {PACKAGE}\n\nimport (\n\t\"encoding/json\"\n\t\"time\"\n)\n\nvar _ json.RawMessage\n\n", GENERATED_HEADER.replace("{file}", "Go"));
+pub fn package(catalog: &CodeModel) -> String {
+    let mut out = format!("{}\n\n// Package {PACKAGE} holds the Go types of the kafka-events catalog.\npackage {PACKAGE}\n\nimport (\n\t\"encoding/json\"\n\t\"time\"\n)\n\nvar _ json.RawMessage\n\n", catalog.header("Go"));
     out.push_str(ENVELOPE);
     out.push('\n');
     for named in &catalog.definitions {
@@ -243,10 +242,10 @@ pub fn package(catalog: &Catalog) -> String {
 }
 
 /// A test that decodes every example into its struct and re-encodes it to equal JSON.
-pub fn examples_test(catalog: &Catalog) -> String {
+pub fn examples_test(catalog: &CodeModel) -> String {
     let mut out = format!(
         "{}\n\npackage {PACKAGE}\n\nimport (\n\t\"bytes\"\n\t\"encoding/json\"\n\t\"os\"\n\t\"reflect\"\n\t\"testing\"\n)\n\n",
-        GENERATED_HEADER.replace("{file}", "Go test")
+        catalog.header("Go test")
     );
     out.push_str(
         r#"// normalized drops null members: an absent optional field and a null one mean the same.
@@ -314,10 +313,10 @@ func roundTrip[T any](t *testing.T, path string) {
 
 /// A program printing `unsafe.Sizeof` of each event's struct in layout order and in the Rust
 /// declaration order, and the total saving.
-pub fn sizes_program(catalog: &Catalog) -> String {
+pub fn sizes_program(catalog: &CodeModel) -> String {
     let mut out = format!(
         "{}\n\n// Command sizes prints the memory size of every event struct in layout order and in\n// the Rust declaration order.\npackage main\n\nimport (\n\t\"encoding/json\"\n\t\"fmt\"\n\t\"time\"\n\t\"unsafe\"\n\n\tevents \"{PACKAGE}\"\n)\n\nvar (\n\t_ events.Metadata\n\t_ json.RawMessage\n\t_ time.Time\n)\n\n",
-        GENERATED_HEADER.replace("{file}", "Go program")
+        catalog.header("Go program")
     );
     let mut rows = Vec::new();
     for event in &catalog.events {

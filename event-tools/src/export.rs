@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::fs::{to_json_bytes, write_atomic, FileError, WriteOutcome};
 use event_core::document::{bundle, BundleError};
-use event_core::fs::{to_json_bytes, write_atomic, FileError, WriteOutcome};
 use event_core::topic::TopicConfig;
 use serde_json::{json, Value};
 
-use crate::catalog::CatalogEvent;
+use crate::catalog::{Catalog, CatalogEvent};
 
 /// The bundle's file name.
 pub const BUNDLE_FILE: &str = "kafka-events-schema.json";
@@ -56,7 +56,8 @@ pub fn example_path(event: &CatalogEvent) -> PathBuf {
 }
 
 /// Every file of the export, in a fixed order.
-pub fn export_files(events: &[CatalogEvent]) -> Result<Vec<ExportFile>, ExportError> {
+pub fn export_files(catalog: &Catalog) -> Result<Vec<ExportFile>, ExportError> {
+    let events = catalog.events();
     let mut files = Vec::new();
     let mut documents = Vec::new();
     for event in events {
@@ -73,7 +74,7 @@ pub fn export_files(events: &[CatalogEvent]) -> Result<Vec<ExportFile>, ExportEr
     }
     files.push(ExportFile {
         path: PathBuf::from(BUNDLE_FILE),
-        contents: bundle("kafka-events catalog", &documents)?,
+        contents: bundle(catalog.title(), &documents)?,
     });
     files.extend(topic_files(events));
     Ok(files)
@@ -85,7 +86,7 @@ pub fn topic_configs(events: &[CatalogEvent]) -> Vec<TopicConfig> {
     let mut configs: Vec<TopicConfig> = Vec::new();
     for event in events {
         let descriptor = &event.descriptor;
-        let config = TopicConfig::new(&descriptor.topic_settings, descriptor.major_version);
+        let config = TopicConfig::new(&descriptor.topic_settings, descriptor.version.major());
         if !configs.iter().any(|known| known.topic == config.topic) {
             configs.push(config);
         }
@@ -109,7 +110,7 @@ fn topic_files(events: &[CatalogEvent]) -> Vec<ExportFile> {
                 .map(|event| {
                     json!({
                         "event_type": event.descriptor.event_type,
-                        "version": event.descriptor.version,
+                        "version": event.descriptor.version.as_str(),
                         "schema": schema_path(event).to_string_lossy().replace('\\', "/"),
                     })
                 })

@@ -4,8 +4,7 @@
 
 use serde_json::Value;
 
-use super::model::{pascal, Catalog, Def, FieldDef, Named, Ty};
-use super::GENERATED_HEADER;
+use super::model::{pascal, CodeModel, Def, FieldDef, Named, Ty};
 
 fn ts_type(ty: &Ty) -> String {
     match ty {
@@ -118,8 +117,8 @@ fn event_interface(event_type: &str) -> String {
 }
 
 /// The types module.
-pub fn types(catalog: &Catalog) -> String {
-    let mut out = format!("{}\n\n", GENERATED_HEADER.replace("{file}", "TypeScript"));
+pub fn types(catalog: &CodeModel) -> String {
+    let mut out = format!("{}\n\n", catalog.header("TypeScript"));
     out.push_str(ENVELOPE);
     out.push('\n');
     for named in &catalog.definitions {
@@ -148,7 +147,7 @@ pub fn types(catalog: &Catalog) -> String {
 }
 
 /// A test module: every example typed as its event, and a `switch` that narrows the union.
-pub fn examples_test(catalog: &Catalog, examples: &[(String, Value)]) -> String {
+pub fn examples_test(catalog: &CodeModel, examples: &[(String, Value)]) -> String {
     let names: Vec<String> = catalog
         .events
         .iter()
@@ -156,7 +155,7 @@ pub fn examples_test(catalog: &Catalog, examples: &[(String, Value)]) -> String 
         .collect();
     let mut out = format!(
         "{}\n\nimport type {{ KafkaEvent, {} }} from \"./kafka-events\";\n\n",
-        GENERATED_HEADER.replace("{file}", "TypeScript test"),
+        catalog.header("TypeScript test"),
         names.join(", ")
     );
     for (event, name) in catalog.events.iter().zip(&names) {

@@ -1,0 +1,39 @@
+//! Impls emitted beside the compile errors of a failed derive, as thiserror does: the type
+//! still implements its traits, so the only errors shown are the derive's own, not one more at
+//! every use of the type. The bodies never run: the crate does not compile.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+/// `EventSchema` and `Validate` (and `KafkaEvent` for an event) with unreachable bodies.
+pub fn fallback(input: &DeriveInput, is_event: bool) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let event = is_event.then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics ::event_core::KafkaEvent for #ident #ty_generics #where_clause {
+                type Domain = ::event_core::__private::FallbackDomain;
+                const EVENT_TYPE: &'static str = "";
+                const ENTITY: &'static str = "";
+                const ACTION: &'static str = "";
+                const VERSION: ::event_core::SemVer = ::event_core::SemVer::__checked(0, 0, 0, "0.0.0");
+                const TOPIC: &'static str = "";
+            }
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::event_core::EventSchema for #ident #ty_generics #where_clause {
+            fn schema(
+                _: &mut ::event_core::schema::SchemaGenerator,
+            ) -> ::event_core::schema::Schema {
+                ::core::unreachable!()
+            }
+        }
+        #[automatically_derived]
+        impl #impl_generics ::event_core::validate::Validate for #ident #ty_generics #where_clause {}
+        #event
+    }
+}
