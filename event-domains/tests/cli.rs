@@ -29,7 +29,8 @@ fn an_unknown_flag_prints_the_usage_and_exit_code_2() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("unknown argument `--colour`") && stderr.contains("USAGE"),
+        stderr.contains("unexpected argument '--colour'")
+            && stderr.contains("Usage: export-schemas"),
         "{stderr}"
     );
 }

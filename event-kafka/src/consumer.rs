@@ -199,7 +199,7 @@ pub enum ConsumeError<H> {
 /// use event_core::codec::DomainEvents;
 /// use event_kafka::{ConsumerOptions, EventConsumer, KafkaConfig, Polled};
 ///
-/// // E is a domain's event enum, e.g. `event_domains::catalog::CombatEvent`.
+/// // E is a domain's event enum, e.g. `event_domains::CombatEvent`.
 /// fn scoreboard<E: DomainEvents>(config: &KafkaConfig) -> Result<(), Box<dyn std::error::Error>> {
 ///     let consumer = EventConsumer::<E>::new(config, ConsumerOptions::new("scoreboard"))?;
 ///     loop {

@@ -12,6 +12,7 @@
 //! ```no_run
 //! use event_kafka::{provision, EventProducer, KafkaConfig, ProvisionOptions};
 //! # use event_core::{Envelope, KafkaEvent};
+//! # event_core::domain! { pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High, key_fields: [session_id, player_id] } }
 //! # #[derive(KafkaEvent, serde::Serialize, serde::Deserialize)]
 //! # #[event("combat.player.attack")]
 //! # pub struct Attack { pub session_id: uuid::Uuid, pub damage: u32 }

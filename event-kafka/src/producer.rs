@@ -133,6 +133,7 @@ impl Future for PendingDelivery {
 ///
 /// ```no_run
 /// # use event_core::{Envelope, KafkaEvent};
+/// # event_core::domain! { pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High, key_fields: [session_id, player_id] } }
 /// # #[derive(KafkaEvent, serde::Serialize, serde::Deserialize)]
 /// # #[event("combat.player.attack")]
 /// # pub struct Attack { pub session_id: uuid::Uuid, pub damage: u32 }

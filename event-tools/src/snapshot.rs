@@ -303,11 +303,11 @@ impl GateReport {
             || finding(Finding::VersionNotBumped)
             || finding(Finding::VersionBehindSnapshot)
         {
-            out.push(
+            out.push(format!(
                 "to fix: undo the breaking change, or bump the event's major version (a new major starts a new \
-                 history and a new topic, `{topic}.v{major}`); a compatible change needs a minor bump"
-                    .to_owned(),
-            );
+                 history and a new topic, `{{topic}}.v{{major}}`) and accept it with {accept_command}; a compatible \
+                 change needs a minor bump"
+            ));
         }
         if finding(Finding::NotAccepted) || finding(Finding::NewEvent) {
             out.push(format!(

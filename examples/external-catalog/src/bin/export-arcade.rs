@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    event_tools::cli::main(&external_catalog::catalog())
+}
