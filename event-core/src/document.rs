@@ -12,13 +12,12 @@ pub const EVENT_KEYWORD: &str = "x-kafka-event";
 /// The Draft 7 document of the envelope of `E` (what [`KafkaEvent::json_schema`] returns).
 pub fn event_document<E: KafkaEvent>() -> Value {
     let mut generator = SchemaGenerator::default();
-    let data = generator.subschema_for::<E>();
+    let mut envelope = envelope_schema::<E>(&mut generator);
     let definitions = generator.into_definitions();
     let event_title = E::schema_name()
         .and_then(|name| definitions.get(name.as_ref()))
         .and_then(|schema| schema.as_object())
         .and_then(|object| object.title.clone());
-    let mut envelope = envelope_schema(E::EVENT_TYPE, E::VERSION.major(), data);
     envelope.title = Some(E::EVENT_TYPE.to_owned());
     envelope.description = event_title;
 

@@ -41,11 +41,23 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Delivery priority of a domain's events, written into every envelope's `metadata`.
+/// Delivery priority of an event.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    crate::EventSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[event(binary = false)]
 pub enum Priority {
     /// Background data.
     Low,

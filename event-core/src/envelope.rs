@@ -1,4 +1,6 @@
-//! The envelope every event travels in, and its schema.
+//! The envelope every event travels in. Its schema comes from `#[derive(EventSchema)]`, like
+//! every user type's: the document of an event fixes only what depends on the event (see
+//! [`envelope_schema`]).
 
 use std::borrow::Cow;
 
@@ -7,19 +9,21 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{Domain, Priority};
-use crate::schema::{uuid_schema, InstanceType, Schema, SchemaObject};
-use crate::validate::{check_min_length, Location, Violation};
+use crate::schema::{Schema, SchemaGenerator, SchemaObject};
+use crate::validate::{Location, Violation};
 use crate::version::is_version_number;
 use crate::KafkaEvent;
 
-/// Delivery metadata of an envelope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Delivery metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::EventSchema)]
+#[event(binary = false)]
 pub struct Metadata {
     /// Delivery priority; the domain's priority by default.
     pub priority: Priority,
-    /// How long the event stays relevant, e.g. `"7d"`: digits then `ms`, `s`, `m`, `h` or `d`.
+    /// Time to live, e.g. 7d: digits, then ms, s, m, h or d.
+    #[event(pattern = "^[0-9]+(ms|s|m|h|d)$")]
     pub ttl: String,
-    /// How often delivery was retried.
+    /// Delivery retries so far.
     pub retry_count: u32,
 }
 
@@ -37,20 +41,33 @@ pub struct Metadata {
 /// assert_eq!(json["data"]["damage"], 12);
 /// assert_eq!(json["metadata"]["priority"], "high");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, crate::EventSchema)]
+#[event(bound = "T: KafkaEvent", validate_with = check_identity)]
 pub struct Envelope<T> {
+    /// Unique id of this event.
     pub(crate) event_id: Uuid,
+    /// The event's name, domain.entity.action.
     pub(crate) event_type: Cow<'static, str>,
+    /// When the event happened, RFC 3339.
     pub(crate) timestamp: DateTime<Utc>,
+    /// Schema version the event was written with; the major version is fixed per topic.
     pub(crate) version: Cow<'static, str>,
+    /// The producing service.
+    #[event(min_length = 1)]
     pub(crate) source: String,
+    /// Id of the flow that caused this event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) correlation_id: Option<Uuid>,
+    /// The game session, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) session_id: Option<Uuid>,
+    /// The player, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) player_id: Option<Uuid>,
+    // The event itself: no doc comment, so that the schema's `data` is a plain `$ref` to the
+    // event's definition (a description would wrap it in `allOf`).
     pub(crate) data: T,
+    /// Delivery metadata.
     pub(crate) metadata: Metadata,
 }
 
@@ -181,39 +198,35 @@ impl<T> Envelope<T> {
     }
 }
 
-impl<T: KafkaEvent> crate::validate::Validate for Envelope<T> {
-    /// The envelope's own constraints (as its schema states them), then the data's.
-    fn validate_at(&self, at: &Location<'_>, errors: &mut Vec<Violation>) {
-        if self.event_type != T::EVENT_TYPE {
-            errors.push(Violation {
-                pointer: at.key("event_type").pointer(),
-                keyword: "const",
-                message: format!("expected `{}`, found `{}`", T::EVENT_TYPE, self.event_type),
-            });
-        }
-        if !is_version_of_major(&self.version, T::VERSION.major()) {
-            errors.push(Violation {
-                pointer: at.key("version").pointer(),
-                keyword: "pattern",
-                message: format!(
-                    "`{}` is not a version {}.MINOR.PATCH",
-                    self.version,
-                    T::VERSION.major()
-                ),
-            });
-        }
-        check_min_length(Some(&self.source), 1, &at.key("source"), errors);
-        if !is_ttl(&self.metadata.ttl) {
-            errors.push(Violation {
-                pointer: at.key("metadata").key("ttl").pointer(),
-                keyword: "pattern",
-                message: format!(
-                    "`{}` is not a duration like 7d, 30m or 500ms",
-                    self.metadata.ttl
-                ),
-            });
-        }
-        self.data.validate_at(&at.key("data"), errors);
+/// The checks of an envelope that depend on its event (the schema states them as the
+/// `event_type` constant and the `version` pattern of [`envelope_schema`]); the derive's
+/// validator runs them before the fields' own constraints.
+fn check_identity<T: KafkaEvent>(
+    envelope: &Envelope<T>,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    if envelope.event_type != T::EVENT_TYPE {
+        errors.push(Violation {
+            pointer: at.key("event_type").pointer(),
+            keyword: "const",
+            message: format!(
+                "expected `{}`, found `{}`",
+                T::EVENT_TYPE,
+                envelope.event_type
+            ),
+        });
+    }
+    if !is_version_of_major(&envelope.version, T::VERSION.major()) {
+        errors.push(Violation {
+            pointer: at.key("version").pointer(),
+            keyword: "pattern",
+            message: format!(
+                "`{}` is not a version {}.MINOR.PATCH",
+                envelope.version,
+                T::VERSION.major()
+            ),
+        });
     }
 }
 
@@ -230,128 +243,28 @@ fn is_version_of_major(version: &str, major: u64) -> bool {
         && parts.next().is_none()
 }
 
-/// Whether `ttl` matches `^[0-9]+(ms|s|m|h|d)$`.
-fn is_ttl(ttl: &str) -> bool {
-    let digits = ttl.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0 && matches!(&ttl[digits..], "ms" | "s" | "m" | "h" | "d")
-}
-
-fn string(format: Option<&str>) -> SchemaObject {
-    SchemaObject {
-        types: vec![InstanceType::String],
-        format: format.map(str::to_owned),
-        ..SchemaObject::default()
-    }
-}
-
-fn described(mut object: SchemaObject, description: &str) -> Schema {
-    object.description = Some(description.to_owned());
-    object.into()
-}
-
-/// The schema of the envelope of one event: `data` is `data_schema`, `event_type` is fixed,
-/// and `version` must keep the major version `major`.
-pub fn envelope_schema(event_type: &str, major: u64, data_schema: Schema) -> SchemaObject {
-    let uuid = uuid_schema;
-    let optional_uuid = |description: &str| described(uuid(), description).nullable();
-    let properties =
-        vec![
-        ("event_id".to_owned(), described(uuid(), "Unique id of this event.")),
-        (
-            "event_type".to_owned(),
-            described(
-                SchemaObject {
-                    constant: Some(event_type.into()),
-                    ..string(None)
-                },
-                "The event's name, domain.entity.action.",
-            ),
-        ),
-        (
-            "timestamp".to_owned(),
-            described(string(Some("date-time")), "When the event happened, RFC 3339."),
-        ),
-        (
-            "version".to_owned(),
-            described(
-                SchemaObject {
-                    pattern: Some(format!(r"^{major}\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")),
-                    ..string(None)
-                },
-                "Schema version the event was written with; the major version is fixed per topic.",
-            ),
-        ),
-        (
-            "source".to_owned(),
-            described(
-                SchemaObject {
-                    min_length: Some(1),
-                    ..string(None)
-                },
-                "The producing service.",
-            ),
-        ),
-        ("correlation_id".to_owned(), optional_uuid("Id of the flow that caused this event.")),
-        ("session_id".to_owned(), optional_uuid("The game session, if any.")),
-        ("player_id".to_owned(), optional_uuid("The player, if any.")),
-        ("data".to_owned(), data_schema),
-        ("metadata".to_owned(), metadata_schema()),
-    ];
-    SchemaObject {
-        types: vec![InstanceType::Object],
-        required: [
-            "event_id",
-            "event_type",
-            "timestamp",
-            "version",
-            "source",
-            "data",
-            "metadata",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        properties,
-        additional_properties: Some(Schema::Bool(false)),
-        ..SchemaObject::default()
-    }
-}
-
-fn metadata_schema() -> Schema {
-    let priority = SchemaObject {
-        enum_values: Some(Priority::ALL.iter().map(|p| p.as_str().into()).collect()),
-        ..string(None)
+/// The schema of the envelope of event `E`, written from the envelope's derived schema: its
+/// `event_type` is fixed to `E::EVENT_TYPE`, its `version` must keep `E`'s major version, and
+/// its `data` is `E` (under `definitions`, added to `generator`).
+pub fn envelope_schema<E: KafkaEvent>(generator: &mut SchemaGenerator) -> SchemaObject {
+    let mut envelope = match generator.inline_schema_for::<Envelope<E>>() {
+        Schema::Object(object) => *object,
+        Schema::Bool(_) => SchemaObject::default(),
     };
-    let ttl = SchemaObject {
-        pattern: Some("^[0-9]+(ms|s|m|h|d)$".to_owned()),
-        ..string(None)
-    };
-    let retry_count = SchemaObject {
-        types: vec![InstanceType::Integer],
-        minimum: Some(0.into()),
-        maximum: Some(u32::MAX.into()),
-        additional_properties: Some(Schema::Bool(false)),
-        ..SchemaObject::default()
-    };
-    SchemaObject {
-        description: Some("Delivery metadata.".to_owned()),
-        types: vec![InstanceType::Object],
-        properties: vec![
-            (
-                "priority".to_owned(),
-                described(priority, "Delivery priority."),
-            ),
-            ("ttl".to_owned(), described(ttl, "Time to live, e.g. 7d.")),
-            (
-                "retry_count".to_owned(),
-                described(retry_count, "Delivery retries so far."),
-            ),
-        ],
-        required: vec![
-            "priority".to_owned(),
-            "ttl".to_owned(),
-            "retry_count".to_owned(),
-        ],
-        ..SchemaObject::default()
+    for (name, property) in &mut envelope.properties {
+        let Schema::Object(property) = property else {
+            continue;
+        };
+        match name.as_str() {
+            "event_type" => property.constant = Some(E::EVENT_TYPE.into()),
+            "version" => {
+                property.pattern = Some(format!(
+                    r"^{}\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$",
+                    E::VERSION.major()
+                ));
+            }
+            _ => {}
+        }
     }
-    .into()
+    envelope
 }

@@ -52,13 +52,20 @@ pub struct EventAttr {
     pub key: Option<Ident>,
     /// `binary = false`: no binary (rkyv) form.
     pub binary: Option<bool>,
+    /// `bound = "T: Trait"`: the where-clause of the generated impls instead of the inferred
+    /// one (`T: EventSchema`, `T: Validate` per type parameter), as serde's `bound`.
+    pub bound: Option<Vec<syn::WherePredicate>>,
+    /// `validate_with = path`: a function `fn(&Self, &Location, &mut Vec<Violation>)` the
+    /// generated validator calls before the fields' checks, for rules across fields.
+    pub validate_with: Option<syn::Path>,
     /// A name was given but is not a string literal (already reported).
     pub malformed_name: bool,
 }
 
 /// Keys accepted by `#[event(..)]` on a type, listed in errors.
 pub const CONTAINER_KEYS: &str = "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, \
-    `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`, `binary = false`";
+    `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`, `binary = false`, \
+    `bound = \"T: Trait\"`, `validate_with = path::to_fn`";
 
 /// Keys accepted by `#[event(..)]` on a field, listed in errors.
 pub const FIELD_KEYS: &str = "minimum, maximum, exclusive_minimum, exclusive_maximum, multiple_of, \
@@ -178,6 +185,35 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
                 "key" => {
                     let field: Ident = input.call(Ident::parse_any)?;
                     set_once(cx, &key, &mut out.key, field);
+                }
+                "validate_with" => {
+                    let path: syn::Path = input.parse()?;
+                    set_once(cx, &key, &mut out.validate_with, path);
+                }
+                "bound" => {
+                    let value: Expr = input.parse()?;
+                    match value {
+                        Expr::Lit(ExprLit {
+                            lit: Lit::Str(s), ..
+                        }) => {
+                            let parsed = s.parse_with(
+                                syn::punctuated::Punctuated::<syn::WherePredicate, Token![,]>::parse_terminated,
+                            );
+                            match parsed {
+                                Ok(predicates) => {
+                                    set_once(cx, &key, &mut out.bound, predicates.into_iter().collect())
+                                }
+                                Err(error) => cx.error_spanned_by(
+                                    &s,
+                                    format!("`bound` is not a where-clause ({error}), e.g. bound = \"T: KafkaEvent\""),
+                                ),
+                            }
+                        }
+                        other => cx.error_spanned_by(
+                            other,
+                            "`bound` takes a string literal, e.g. bound = \"T: KafkaEvent\"",
+                        ),
+                    }
                 }
                 "compat" => {
                     let value: Expr = input.parse()?;

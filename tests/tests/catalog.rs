@@ -176,3 +176,25 @@ fn a_missing_output_parent_is_a_clear_error_and_writes_nothing() {
     assert!(error.to_string().contains("does not exist"), "{error}");
     assert!(!base.exists());
 }
+
+#[test]
+fn the_envelope_and_its_metadata_are_closed_models() {
+    for event in events() {
+        let schema = (event.descriptor.json_schema)();
+        let validator = draft7_validator(&schema);
+        let example = (event.example_envelope)();
+        let mut extra_metadata = example.clone();
+        extra_metadata["metadata"]["shard"] = json!(3);
+        assert!(
+            !validator.is_valid(&extra_metadata),
+            "{}: metadata accepts an unknown property",
+            event.event_type()
+        );
+        let mut extra_field = example.clone();
+        extra_field["shard"] = json!(3);
+        assert!(!validator.is_valid(&extra_field), "{}", event.event_type());
+        let mut bad_ttl = example;
+        bad_ttl["metadata"]["ttl"] = json!("seven days");
+        assert!(!validator.is_valid(&bad_ttl), "{}", event.event_type());
+    }
+}

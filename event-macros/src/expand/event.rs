@@ -12,7 +12,7 @@ use crate::validate::{EventSpec, KeyChoice};
 
 pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStream {
     let ident = container.ident;
-    let mut generics = with_schema_bounds(container.generics);
+    let mut generics = with_schema_bounds(container);
     let validate_bounds: Vec<syn::WherePredicate> = container
         .generics
         .type_params()

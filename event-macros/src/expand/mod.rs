@@ -14,21 +14,33 @@ pub use schema::expand_event_schema;
 pub use validate::expand_validate;
 
 use proc_macro2::TokenStream;
+
+use crate::ast::Container;
 use quote::quote;
 use syn::{parse_quote, Generics, WherePredicate};
 
-/// `generics` with `T: EventSchema` added for every type parameter.
-fn with_schema_bounds(generics: &Generics) -> Generics {
-    let mut generics = generics.clone();
-    let bounds: Vec<WherePredicate> = generics
-        .type_params()
-        .map(|param| {
-            let ident = &param.ident;
-            parse_quote!(#ident: ::event_core::EventSchema)
-        })
-        .collect();
+/// The container's generics with the bounds of its impls: those of `#[event(bound = "..")]`,
+/// else `T: Trait` for every type parameter (`trait_path` is `::event_core::EventSchema` …).
+fn with_bounds(container: &Container, trait_path: TokenStream) -> Generics {
+    let mut generics = container.generics.clone();
+    let bounds: Vec<WherePredicate> = match container.event.as_ref().and_then(|e| e.bound.as_ref())
+    {
+        Some(bound) => bound.clone(),
+        None => generics
+            .type_params()
+            .map(|param| {
+                let ident = &param.ident;
+                parse_quote!(#ident: #trait_path)
+            })
+            .collect(),
+    };
     generics.make_where_clause().predicates.extend(bounds);
     generics
+}
+
+/// The container's generics with `T: EventSchema` (or the declared bound).
+fn with_schema_bounds(container: &Container) -> Generics {
+    with_bounds(container, quote!(::event_core::EventSchema))
 }
 
 /// An optional `&str` as tokens of an `Option<String>`.

@@ -11,7 +11,7 @@ use crate::serde_attr::SerdeContainer;
 /// The `impl EventSchema` of a validated container.
 pub fn expand_event_schema(container: &Container) -> TokenStream {
     let ident = container.ident;
-    let generics = with_schema_bounds(container.generics);
+    let generics = with_schema_bounds(container);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let doc = container.doc.as_deref();
 

@@ -3,7 +3,6 @@
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::parse_quote;
 
 use crate::ast::{Container, Data, Field, Style, Variant};
 use crate::attr::{FieldKeywords, Number};
@@ -11,16 +10,13 @@ use crate::serde_attr::SerdeContainer;
 
 pub fn expand_validate(container: &Container) -> TokenStream {
     let ident = container.ident;
-    let mut generics = container.generics.clone();
-    let bounds: Vec<syn::WherePredicate> = generics
-        .type_params()
-        .map(|p| {
-            let ident = &p.ident;
-            parse_quote!(#ident: ::event_core::validate::Validate)
-        })
-        .collect();
-    generics.make_where_clause().predicates.extend(bounds);
+    let generics = super::with_bounds(container, quote!(::event_core::validate::Validate));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let custom = container
+        .event
+        .as_ref()
+        .and_then(|e| e.validate_with.as_ref())
+        .map(|path| quote!(#path(self, at, errors);));
 
     let body = match &container.data {
         Data::Struct(style, fields) => struct_body(*style, fields, container.serde.transparent),
@@ -35,6 +31,7 @@ pub fn expand_validate(container: &Container) -> TokenStream {
                 at: &::event_core::validate::Location<'_>,
                 errors: &mut ::event_core::__private::Vec<::event_core::validate::Violation>,
             ) {
+                #custom
                 #body
             }
         }

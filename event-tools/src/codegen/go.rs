@@ -20,6 +20,7 @@ fn go_type(ty: &Ty) -> String {
         Ty::Array(item) => format!("[]{}", go_type(item)),
         Ty::Map(value) => format!("map[string]{}", go_type(value)),
         Ty::Named(name) => pascal(name),
+        Ty::Param(name) => name.clone(),
         Ty::Nullable(inner) => match **inner {
             Ty::Array(_) | Ty::Map(_) => go_type(inner),
             _ => format!("*{}", go_type(inner)),
@@ -36,7 +37,7 @@ fn go_layout(ty: &Ty, catalog: &CodeModel, depth: usize) -> (usize, usize, bool)
         Ty::Int { bits, .. } => (usize::from(*bits) / 8, usize::from(*bits) / 8, false),
         Ty::Float => (8, 8, false),
         Ty::Bool => (1, 1, false),
-        Ty::Array(_) | Ty::Any => (24, 8, true),
+        Ty::Array(_) | Ty::Any | Ty::Param(_) => (24, 8, true),
         Ty::Map(_) => (8, 8, true),
         Ty::Nullable(inner) => match **inner {
             Ty::Array(_) | Ty::Map(_) => go_layout(inner, catalog, depth),
@@ -129,7 +130,8 @@ fn definition(out: &mut String, named: &Named, catalog: &CodeModel) {
     }
     match &named.def {
         Def::Record(fields) => {
-            out.push_str(&format!("type {name} struct {{\n"));
+            let parameters = type_parameters(fields);
+            out.push_str(&format!("type {name}{parameters} struct {{\n"));
             for f in go_order(fields, catalog, 0) {
                 field(out, f, false);
             }
@@ -182,46 +184,26 @@ fn definition(out: &mut String, named: &Named, catalog: &CodeModel) {
     }
 }
 
-const ENVELOPE: &str = r#"// Metadata is the delivery metadata of an envelope.
-type Metadata struct {
-	// Ttl is how long the event stays relevant, e.g. 7d.
-	Ttl string `json:"ttl"`
-	// Priority is low, normal, high or critical.
-	Priority string `json:"priority"`
-	// RetryCount counts delivery retries.
-	RetryCount uint32 `json:"retry_count"`
+/// `[T any]` for a record with type parameters, else nothing.
+fn type_parameters(fields: &[FieldDef]) -> String {
+    let names: Vec<&str> = fields
+        .iter()
+        .filter_map(|f| match &f.ty {
+            Ty::Param(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("[{} any]", names.join(", "))
+    }
 }
-
-// Envelope carries one event of type T on the wire.
-type Envelope[T any] struct {
-	// Data is the event itself.
-	Data T `json:"data"`
-	// EventType is the event's name, domain.entity.action.
-	EventType string `json:"event_type"`
-	// Version is the schema version the event was written with.
-	Version string `json:"version"`
-	// Source is the producing service.
-	Source string `json:"source"`
-	// Metadata is the delivery metadata.
-	Metadata Metadata `json:"metadata"`
-	// Timestamp is when the event happened.
-	Timestamp time.Time `json:"timestamp"`
-	// EventID is the unique id of this event.
-	EventID string `json:"event_id"`
-	// CorrelationID ties the event to the flow that caused it.
-	CorrelationID *string `json:"correlation_id,omitempty"`
-	// SessionID is the game session, if any.
-	SessionID *string `json:"session_id,omitempty"`
-	// PlayerID is the player, if any.
-	PlayerID *string `json:"player_id,omitempty"`
-}
-"#;
 
 /// The package source: every definition and the envelope.
 pub fn package(catalog: &CodeModel) -> String {
     let mut out = format!("{}\n\n// Package {PACKAGE} holds the Go types of the kafka-events catalog.\npackage {PACKAGE}\n\nimport (\n\t\"encoding/json\"\n\t\"time\"\n)\n\nvar _ json.RawMessage\n\n", catalog.header("Go"));
-    out.push_str(ENVELOPE);
-    out.push('\n');
+    definition(&mut out, &catalog.envelope, catalog);
     for named in &catalog.definitions {
         definition(&mut out, named, catalog);
     }

@@ -33,6 +33,8 @@ pub enum Ty {
     Named(String),
     /// The type or `null`.
     Nullable(Box<Ty>),
+    /// A type parameter of a generic definition (the envelope's `T`).
+    Param(String),
     /// Anything.
     Any,
 }
@@ -108,6 +110,9 @@ pub struct CodeModel {
     pub events: Vec<EventDef>,
     /// The documents, by event type.
     pub documents: Vec<(String, Value)>,
+    /// The envelope, generic over its `data` (`T`), read from the envelope part of the events'
+    /// documents (whose schema the derive writes): every language's envelope comes from it.
+    pub envelope: Named,
 }
 
 impl CodeModel {
@@ -141,7 +146,9 @@ impl CodeModel {
             });
             documents.push((event.event_type().to_owned(), document));
         }
+        let envelope = envelope_of(documents.first().map(|(_, document)| document));
         CodeModel {
+            envelope,
             title: catalog.title().to_owned(),
             generator: format!("cargo run --bin {}", catalog.export_binary()),
             definitions: definitions
@@ -288,6 +295,30 @@ fn fields_of(schema: &Value, skip: Option<&str>) -> Vec<FieldDef> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The envelope's fields from an event's document, without what is the event's own: `data`
+/// becomes the type parameter `T`, and the constant `event_type` and the major-fixing `version`
+/// pattern are dropped (each event's type fixes them).
+fn envelope_of(document: Option<&Value>) -> Named {
+    let fields = document
+        .map(|document| fields_of(document, None))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut field| {
+            match field.wire.as_str() {
+                "data" => field.ty = Ty::Param("T".to_owned()),
+                "event_type" | "version" => field.constraints.clear(),
+                _ => {}
+            }
+            field
+        })
+        .collect();
+    Named {
+        name: "Envelope".to_owned(),
+        description: Some("The envelope carrying one event of type T on the wire.".to_owned()),
+        def: Def::Record(fields),
+    }
 }
 
 fn def_of(schema: &Value) -> Def {

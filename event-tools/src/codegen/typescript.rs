@@ -14,6 +14,7 @@ fn ts_type(ty: &Ty) -> String {
         Ty::Array(item) => format!("Array<{}>", ts_type(item)),
         Ty::Map(value) => format!("Record<string, {}>", ts_type(value)),
         Ty::Named(name) => pascal(name),
+        Ty::Param(name) => name.clone(),
         Ty::Nullable(inner) => format!("{} | null", ts_type(inner)),
         Ty::Any => "unknown".to_owned(),
     }
@@ -50,7 +51,19 @@ fn definition(out: &mut String, named: &Named) {
     jsdoc(out, "", named.description.as_deref(), &[]);
     match &named.def {
         Def::Record(record) => {
-            out.push_str(&format!("export interface {name} {{\n"));
+            let parameters: Vec<&str> = record
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    Ty::Param(name) => Some(name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let parameters = if parameters.is_empty() {
+                String::new()
+            } else {
+                format!("<{}>", parameters.join(", "))
+            };
+            out.push_str(&format!("export interface {name}{parameters} {{\n"));
             fields(out, record);
             out.push_str("}\n\n");
         }
@@ -77,41 +90,6 @@ fn definition(out: &mut String, named: &Named) {
     }
 }
 
-const ENVELOPE: &str = r#"/** Delivery metadata of an envelope. */
-export interface Metadata {
-  /** Delivery priority. */
-  priority: "low" | "normal" | "high" | "critical";
-  /** Time to live, e.g. 7d. */
-  ttl: string;
-  /** Delivery retries so far. */
-  retry_count: number;
-}
-
-/** The envelope carrying one event of type `T`. */
-export interface Envelope<T> {
-  /** Unique id of this event (uuid). */
-  event_id: string;
-  /** The event's name, domain.entity.action. */
-  event_type: string;
-  /** When the event happened, RFC 3339. */
-  timestamp: string;
-  /** Schema version the event was written with. */
-  version: string;
-  /** The producing service. */
-  source: string;
-  /** Id of the flow that caused this event. */
-  correlation_id?: string | null;
-  /** The game session, if any. */
-  session_id?: string | null;
-  /** The player, if any. */
-  player_id?: string | null;
-  /** The event itself. */
-  data: T;
-  /** Delivery metadata. */
-  metadata: Metadata;
-}
-"#;
-
 fn event_interface(event_type: &str) -> String {
     format!("{}Event", pascal(event_type))
 }
@@ -119,8 +97,7 @@ fn event_interface(event_type: &str) -> String {
 /// The types module.
 pub fn types(catalog: &CodeModel) -> String {
     let mut out = format!("{}\n\n", catalog.header("TypeScript"));
-    out.push_str(ENVELOPE);
-    out.push('\n');
+    definition(&mut out, &catalog.envelope);
     for named in &catalog.definitions {
         definition(&mut out, named);
     }
