@@ -1,12 +1,17 @@
 //! The catalog: the game's events by domain, as the dispatch enums consumers match on.
 //!
 //! The enums are the one list of the catalog's events: the tools walk them (see
-//! [`catalog`](crate::catalog())) and a consumer of a domain's topic decodes into its enum.
+//! [`catalog`](crate::catalog())) and a consumer of a domain's topics decodes into its enum.
+//!
+//! A cross-domain event (see [`player`](crate::player)) is listed by the enum of every domain
+//! that acts on it, after the domain's own events: the enum's consumer then subscribes to the
+//! event's topic too ([`DomainEvents::topics`](event_core::codec::DomainEvents::topics)).
 
 use event_core::{DomainEvents, Envelope};
 
 use crate::combat::*;
 use crate::economy::*;
+use crate::player::*;
 use crate::social::*;
 use crate::system::*;
 
@@ -39,6 +44,8 @@ pub enum CombatEvent {
     AntiCheatCleared(Envelope<AntiCheatCleared>),
     /// [`PlayerEliminated`].
     PlayerEliminated(Envelope<PlayerEliminated>),
+    /// [`PlayerBanned`], a cross-domain event on `game.player.events`: this domain enforces it.
+    PlayerBanned(Envelope<PlayerBanned>),
 }
 
 /// Every event of the `economy` domain, as a consumer of its topic receives them: `decode`
@@ -62,6 +69,8 @@ pub enum EconomyEvent {
     MarketPriceUpdated(Envelope<MarketPriceUpdated>),
     /// [`ItemCrafted`].
     ItemCrafted(Envelope<ItemCrafted>),
+    /// [`PlayerBanned`], a cross-domain event on `game.player.events`: this domain enforces it.
+    PlayerBanned(Envelope<PlayerBanned>),
 }
 
 /// Every event of the `social` domain, as a consumer of its topic receives them: `decode`
@@ -85,6 +94,8 @@ pub enum SocialEvent {
     ReputationChanged(Envelope<ReputationChanged>),
     /// [`FriendAdded`].
     FriendAdded(Envelope<FriendAdded>),
+    /// [`PlayerBanned`], a cross-domain event on `game.player.events`: this domain enforces it.
+    PlayerBanned(Envelope<PlayerBanned>),
 }
 
 /// Every event of the `system` domain, as a consumer of its topic receives them: `decode`
@@ -102,4 +113,11 @@ pub enum SystemEvent {
     PerformanceMetricsReported(Envelope<PerformanceMetricsReported>),
     /// [`DeploymentCompleted`].
     DeploymentCompleted(Envelope<DeploymentCompleted>),
+}
+
+/// Every event of the `player` domain, as a service that owns player accounts receives them.
+#[derive(DomainEvents, Debug, Clone, PartialEq)]
+pub enum PlayerEvent {
+    /// [`PlayerBanned`].
+    PlayerBanned(Envelope<PlayerBanned>),
 }

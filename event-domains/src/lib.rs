@@ -1,6 +1,7 @@
 //! # event-domains
 //!
-//! The game's event catalog: every event of the combat, economy, social and system domains as
+//! The game's event catalog: every event of the combat, economy, social and system domains (and
+//! the cross-domain player events they all act on) as
 //! a typed, documented, constrained Rust struct with a checked-in example, and the
 //! `export-schemas` binary that hands every other team their schemas, topics and examples.
 //!
@@ -15,14 +16,15 @@
 pub mod catalog;
 pub mod combat;
 pub mod economy;
+pub mod player;
 pub mod shared;
 pub mod social;
 pub mod system;
 
-pub use catalog::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
+pub use catalog::{CombatEvent, EconomyEvent, PlayerEvent, SocialEvent, SystemEvent};
 
-/// The game's catalog for the tools: its four domains, snapshots in `schemas/` at the
-/// workspace root, exported by `cargo run --bin export-schemas`.
+/// The game's catalog for the tools: its four domains and the cross-domain player events,
+/// snapshots in `schemas/` at the workspace root, exported by `cargo run --bin export-schemas`.
 #[cfg(feature = "tools")]
 pub fn catalog() -> event_tools::Catalog {
     let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -33,5 +35,6 @@ pub fn catalog() -> event_tools::Catalog {
         .with_domain::<EconomyEvent>()
         .with_domain::<SocialEvent>()
         .with_domain::<SystemEvent>()
+        .with_domain::<PlayerEvent>()
         .with_export_binary("export-schemas")
 }

@@ -16,6 +16,10 @@ use event_core::Envelope;
 pub struct CatalogEvent {
     /// Name, version, topic and schema of the event.
     pub descriptor: EventDescriptor,
+    /// Whether a `DomainEvents` enum of another domain lists the event: several domains act on
+    /// it (a player's ban …). Its export goes to the `domains` folder, as the specification's
+    /// cross-domain events do.
+    pub cross_domain: bool,
     /// The example wrapped in a complete envelope with fixed ids and time, as JSON.
     pub example_envelope: fn() -> serde_json::Value,
     /// Reads an envelope of this event with serde into its Rust type and writes it back.
@@ -41,6 +45,7 @@ impl CatalogEvent {
     pub fn of<E: Example>() -> Self {
         CatalogEvent {
             descriptor: EventDescriptor::of::<E>(),
+            cross_domain: false,
             example_envelope: || as_written(&example_envelope(E::example())),
             reserialize: |json| {
                 let envelope: Envelope<E> = serde_json::from_value(json.clone())?;
@@ -82,7 +87,19 @@ impl CatalogEvent {
     pub fn event_type(&self) -> &'static str {
         self.descriptor.event_type
     }
+
+    /// The export folder of the event: `domains` for a cross-domain event, else its domain.
+    pub fn folder(&self) -> &'static str {
+        if self.cross_domain {
+            CROSS_DOMAIN_FOLDER
+        } else {
+            self.descriptor.domain
+        }
+    }
 }
+
+/// The export folder of cross-domain events (see [`CatalogEvent::cross_domain`]).
+pub const CROSS_DOMAIN_FOLDER: &str = "domains";
 
 /// `value` as the JSON text serde writes, read back: `serde_json::to_value` would widen an `f32`
 /// (0.6 becomes 0.6000000238418579), the text keeps its shortest form.
@@ -93,12 +110,17 @@ fn as_written<T: serde::Serialize>(value: &T) -> serde_json::Value {
         .unwrap_or_default()
 }
 
-/// Collects a [`CatalogEvent`] per visited event.
-struct Collect(Vec<CatalogEvent>);
+/// Collects a [`CatalogEvent`] per visited event of an enum of domain `domain`.
+struct Collect {
+    domain: &'static str,
+    events: Vec<CatalogEvent>,
+}
 
 impl EventVisitor for Collect {
     fn visit<E: Example>(&mut self) {
-        self.0.push(CatalogEvent::of::<E>());
+        let mut event = CatalogEvent::of::<E>();
+        event.cross_domain = E::DOMAIN != self.domain;
+        self.events.push(event);
     }
 }
 
@@ -146,16 +168,25 @@ impl Catalog {
         }
     }
 
-    /// Adds the events of a dispatch enum (`#[derive(DomainEvents)]`).
+    /// Adds the events of a dispatch enum (`#[derive(DomainEvents)]`). An event listed by
+    /// several enums is one event of the catalog, cross-domain when an enum of another domain
+    /// lists it.
     pub fn with_domain<D: DomainEvents>(mut self) -> Self {
-        let mut collect = Collect(std::mem::take(&mut self.events));
+        let mut collect = Collect {
+            domain: D::DOMAIN,
+            events: std::mem::take(&mut self.events),
+        };
         D::visit_events(&mut collect);
-        self.events = collect.0;
+        self.events = collect.events;
         self.events
             .sort_by_key(|event| (event.descriptor.event_type, event.descriptor.rust_type));
-        self.events.dedup_by(|a, b| {
-            a.descriptor.event_type == b.descriptor.event_type
-                && a.descriptor.rust_type == b.descriptor.rust_type
+        self.events.dedup_by(|later, kept| {
+            let same = later.descriptor.event_type == kept.descriptor.event_type
+                && later.descriptor.rust_type == kept.descriptor.rust_type;
+            if same {
+                kept.cross_domain |= later.cross_domain;
+            }
+            same
         });
         self
     }

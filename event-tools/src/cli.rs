@@ -18,14 +18,18 @@ use clap::{ArgGroup, Parser, ValueEnum};
 
 use crate::catalog::Catalog;
 use crate::codegen::{self, Language};
-use crate::export::{export_files, write_files, write_sources, ExportFile};
+use crate::export::{export_files, topic_configs, write_files, write_sources, ExportFile};
 use crate::layout_report;
+use crate::modular::CORE_FOLDER;
 use crate::snapshot::{self, catalog_store, check_catalog, current_events};
 
 const WRITES: &str = "\
 WRITES (under the output folder):
-    schemas/{domain}/{event}.json    the Draft 7 schema of each event's envelope
-    examples/{domain}/{event}.json   a realistic example of each event, valid against its schema
+    schemas/core/                    the envelope, its metadata and the shared types, a document each
+    schemas/{domain}/{event}.json    each event's Draft 7 schema, referring to schemas/core/ ($ref)
+    schemas/domains/{event}.json     the same, for cross-domain events
+    self-contained/{folder}/{event}.json   each event's schema with every definition inside
+    examples/{folder}/{event}.json   a realistic example of each event, valid against its schema
     topics/{topic}.json              each topic's Kafka configuration and its events
     kafka-events-schema.json         one bundle accepting any event of the catalog
     go/                              Go module `kafkaevents`: structs, a round-trip test, cmd/sizes
@@ -342,13 +346,20 @@ fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), S
         let names: Vec<&str> = languages.iter().map(|l| l.name()).collect();
         names.join(", ")
     };
+    let core = files
+        .iter()
+        .filter(|file| {
+            file.path
+                .starts_with(Path::new("schemas").join(CORE_FOLDER))
+        })
+        .count();
     println!(
-        "  files: {} written, {} unchanged ({} schemas, {} examples, {} topics, 1 bundle, {generated} generated for {languages})",
+        "  files: {} written, {} unchanged ({} events: a schema, a self-contained schema and an example each; \
+         {core} core schemas, {} topics, 1 bundle, {generated} generated for {languages})",
         summary.written,
         summary.unchanged,
         events.len(),
-        events.len(),
-        files.len() + sources.len() - 2 * events.len() - 1 - generated,
+        topic_configs(events).len(),
     );
     Ok(())
 }

@@ -9,6 +9,7 @@ use event_core::topic::TopicConfig;
 use serde_json::{json, Value};
 
 use crate::catalog::{Catalog, CatalogEvent};
+use crate::modular::{split, CORE_FOLDER};
 
 /// The bundle's file name.
 pub const BUNDLE_FILE: &str = "kafka-events-schema.json";
@@ -41,40 +42,70 @@ pub enum ExportError {
     File(#[from] FileError),
 }
 
-/// The relative path of an event's schema: `schemas/{domain}/{event_type}.json`.
+/// The relative path of an event's modular schema: `schemas/{folder}/{event_type}.json`, whose
+/// `$ref`s name the documents of `schemas/core/` (the folder is the domain, or `domains` for a
+/// cross-domain event).
 pub fn schema_path(event: &CatalogEvent) -> PathBuf {
-    Path::new("schemas")
-        .join(event.descriptor.domain)
-        .join(format!("{}.json", event.event_type()))
+    event_path("schemas", event)
 }
 
-/// The relative path of an event's example: `examples/{domain}/{event_type}.json`.
+/// The relative path of an event's self-contained schema:
+/// `self-contained/{folder}/{event_type}.json`, every definition inside (as the snapshots).
+pub fn self_contained_path(event: &CatalogEvent) -> PathBuf {
+    event_path("self-contained", event)
+}
+
+/// The relative path of an event's example: `examples/{folder}/{event_type}.json`.
 pub fn example_path(event: &CatalogEvent) -> PathBuf {
-    Path::new("examples")
-        .join(event.descriptor.domain)
+    event_path("examples", event)
+}
+
+fn event_path(root: &str, event: &CatalogEvent) -> PathBuf {
+    Path::new(root)
+        .join(event.folder())
         .join(format!("{}.json", event.event_type()))
 }
 
 /// Every file of the export, in a fixed order.
 pub fn export_files(catalog: &Catalog) -> Result<Vec<ExportFile>, ExportError> {
     let events = catalog.events();
-    let mut files = Vec::new();
-    let mut documents = Vec::new();
-    for event in events {
-        let schema = (event.descriptor.json_schema)();
+    let documents: Vec<(String, Value)> = events
+        .iter()
+        .map(|event| {
+            (
+                event.event_type().to_owned(),
+                (event.descriptor.json_schema)(),
+            )
+        })
+        .collect();
+    let bundled = bundle(catalog.title(), &documents)?;
+    let self_contained: Vec<Value> = documents.iter().map(|(_, d)| d.clone()).collect();
+    let modular = split(&self_contained);
+    let mut files: Vec<ExportFile> = modular
+        .core
+        .into_iter()
+        .map(|(name, contents)| ExportFile {
+            path: Path::new("schemas").join(CORE_FOLDER).join(name),
+            contents,
+        })
+        .collect();
+    for ((event, document), modular) in events.iter().zip(self_contained).zip(modular.events) {
         files.push(ExportFile {
             path: schema_path(event),
-            contents: schema.clone(),
+            contents: modular,
+        });
+        files.push(ExportFile {
+            path: self_contained_path(event),
+            contents: document,
         });
         files.push(ExportFile {
             path: example_path(event),
             contents: (event.example_envelope)(),
         });
-        documents.push((event.event_type().to_owned(), schema));
     }
     files.push(ExportFile {
         path: PathBuf::from(BUNDLE_FILE),
-        contents: bundle(catalog.title(), &documents)?,
+        contents: bundled,
     });
     files.extend(topic_files(events));
     Ok(files)

@@ -32,6 +32,7 @@ pub mod codegen;
 pub mod export;
 pub mod fs;
 pub mod layout_report;
+pub mod modular;
 pub mod snapshot;
 
 pub use catalog::{Catalog, CatalogEvent};

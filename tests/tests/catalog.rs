@@ -198,3 +198,96 @@ fn the_envelope_and_its_metadata_are_closed_models() {
         assert!(!validator.is_valid(&bad_ttl), "{}", event.event_type());
     }
 }
+
+/// Serves the export's files to the validator by their `file:///export/...` address.
+struct ExportFiles(std::collections::BTreeMap<String, Value>);
+
+impl jsonschema::Retrieve for ExportFiles {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        self.0
+            .get(uri.path().as_str())
+            .cloned()
+            .ok_or_else(|| format!("{uri} is not a file of the export").into())
+    }
+}
+
+#[test]
+fn every_example_is_valid_against_its_modular_schema_resolved_from_the_core_documents() {
+    let catalog = event_domains::catalog();
+    let files = export_files(&catalog).expect("export");
+    let by_path: std::collections::BTreeMap<String, Value> = files
+        .iter()
+        .map(|f| (format!("/export/{}", f.path.display()), f.contents.clone()))
+        .collect();
+    let core: Vec<&String> = by_path
+        .keys()
+        .filter(|p| p.starts_with("/export/schemas/core/"))
+        .collect();
+    for name in [
+        "envelope.json",
+        "Metadata.json",
+        "Priority.json",
+        "Vec3.json",
+    ] {
+        assert!(
+            core.iter().any(|p| p.ends_with(&format!("/{name}"))),
+            "{name} missing from {core:?}"
+        );
+    }
+    for event in catalog.events() {
+        let path = event_tools::export::schema_path(event);
+        let modular = &by_path[&format!("/export/{}", path.display())];
+        assert_eq!(modular["allOf"][0]["$ref"], "../core/envelope.json");
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true)
+            .with_base_uri(format!("file:///export/{}", path.display()))
+            .with_retriever(ExportFiles(by_path.clone()))
+            .build(modular)
+            .unwrap_or_else(|e| panic!("{}: {e}", event.event_type()));
+        let example = (event.example_envelope)();
+        assert_eq!(
+            errors_of(&validator, &example),
+            Vec::<String>::new(),
+            "{}",
+            event.event_type()
+        );
+        let mut broken = example.clone();
+        broken["metadata"]["ttl"] = json!("soon");
+        assert!(
+            !validator.is_valid(&broken),
+            "{}: core Metadata not applied",
+            event.event_type()
+        );
+        let mut other = example;
+        other["event_type"] = json!("combat.other.event");
+        assert!(!validator.is_valid(&other), "{}", event.event_type());
+    }
+}
+
+#[test]
+fn a_cross_domain_event_is_exported_under_domains_and_dispatched_by_every_domain_acting_on_it() {
+    let catalog = event_domains::catalog();
+    let banned = catalog
+        .events()
+        .iter()
+        .find(|e| e.event_type() == "player.account.banned")
+        .expect("the catalog has a cross-domain event");
+    assert!(banned.cross_domain);
+    assert_eq!(
+        event_tools::export::schema_path(banned),
+        std::path::Path::new("schemas/domains/player.account.banned.json")
+    );
+    use event_core::DomainEvents;
+    for topics in [
+        event_domains::CombatEvent::topics(),
+        event_domains::EconomyEvent::topics(),
+        event_domains::SocialEvent::topics(),
+    ] {
+        assert!(topics.contains(&"game.player.events"), "{topics:?}");
+    }
+    assert_eq!(event_domains::SystemEvent::topics(), ["game.system.events"]);
+}

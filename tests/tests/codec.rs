@@ -234,22 +234,22 @@ proptest! {
 
 #[test]
 fn a_domain_consumer_dispatches_every_event_to_its_variant() {
-    let mut decoded = 0;
-    for event in event_domains::catalog()
-        .events()
-        .to_vec()
-        .into_iter()
-        .filter(|e| e.descriptor.domain == "combat")
-    {
-        let record = (event.example_record)().expect("valid");
-        let combat = CombatEvent::decode_record(&record).expect("decodes");
-        assert_eq!(combat.event_type(), event.event_type());
+    for example in CombatEvent::examples() {
+        let record = example.to_record().expect("valid");
+        assert_eq!(
+            CombatEvent::decode_record(&record).expect("decodes"),
+            example
+        );
         // without the header, the body names the event
         let body_only = CombatEvent::decode(None, &record.value).expect("decodes from the body");
-        assert_eq!(body_only, combat);
-        decoded += 1;
+        assert_eq!(body_only, example);
     }
-    assert_eq!(decoded, CombatEvent::EVENT_TYPES.len());
+    // every event of the combat domain is in its enum (cross-domain events it acts on too)
+    for event in event_domains::catalog().events() {
+        if event.descriptor.domain == "combat" {
+            assert!(CombatEvent::EVENT_TYPES.contains(&event.event_type()));
+        }
+    }
     match CombatEvent::decode_record(
         &(example_envelope(CombatSessionStart::example()))
             .to_record()

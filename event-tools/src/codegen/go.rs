@@ -284,7 +284,7 @@ func roundTrip[T any](t *testing.T, path string) {
             "func Test{}(t *testing.T) {{\n\troundTrip[{}](t, \"../examples/{}/{}.json\")\n}}\n\n",
             pascal(&event.event_type),
             pascal(&event.data),
-            event.domain,
+            event.folder,
             event.event_type
         ));
     }

@@ -92,6 +92,8 @@ pub struct EventDef {
     pub data: String,
     /// The domain.
     pub domain: String,
+    /// The export folder (the domain, or `domains` for a cross-domain event).
+    pub folder: String,
     /// The topic.
     pub topic: String,
     /// The declaration order of the data's fields (wire names), for size comparisons.
@@ -141,6 +143,7 @@ impl CodeModel {
                 event_type: event.event_type().to_owned(),
                 data,
                 domain: event.descriptor.domain.to_owned(),
+                folder: event.folder().to_owned(),
                 topic: event.descriptor.topic.to_owned(),
                 declared_fields: fields.iter().map(|f| f.name.to_owned()).collect(),
             });

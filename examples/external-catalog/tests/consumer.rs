@@ -11,13 +11,18 @@ fn every_example_decodes_into_its_variant() {
     for example in examples {
         let record = example.to_record().expect("valid example");
         assert_eq!(record.topic, "arcade.events");
-        assert_eq!(ArcadeEvent::decode_record(&record).expect("decodes"), example);
+        assert_eq!(
+            ArcadeEvent::decode_record(&record).expect("decodes"),
+            example
+        );
     }
 }
 
 #[test]
 fn records_are_keyed_by_the_domains_key_field_and_checked() {
-    let record = example_envelope(RunFinished::example()).to_record().expect("valid");
+    let record = example_envelope(RunFinished::example())
+        .to_record()
+        .expect("valid");
     assert_eq!(
         record.key.as_deref(),
         Some(b"3e1b7c52-9d4a-4f0e-8c6b-2a5d7e9f1c30".as_slice())
@@ -32,7 +37,10 @@ fn another_domains_event_is_refused_by_name() {
     let value = br#"{"event_type": "combat.session.start"}"#;
     match ArcadeEvent::decode(None, value) {
         Err(DispatchError::UnknownEventType { event_type, domain }) => {
-            assert_eq!((event_type.as_str(), domain), ("combat.session.start", "arcade"));
+            assert_eq!(
+                (event_type.as_str(), domain),
+                ("combat.session.start", "arcade")
+            );
         }
         other => panic!("{other:?}"),
     }

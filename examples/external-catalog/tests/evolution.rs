@@ -21,32 +21,43 @@ fn copy_folder(from: &Path, to: &Path) {
 #[test]
 fn a_breaking_change_in_a_copy_fails_its_gate_naming_the_change_and_the_accept_command() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let framework = crate_dir.join("../..").canonicalize().expect("framework root");
+    let framework = crate_dir
+        .join("../..")
+        .canonicalize()
+        .expect("framework root");
     let copy = tempfile::tempdir().expect("scratch");
     for folder in ["src", "schemas"] {
         copy_folder(&crate_dir.join(folder), &copy.path().join(folder));
     }
     std::fs::create_dir_all(copy.path().join("tests")).expect("tests folder");
-    std::fs::copy(crate_dir.join("tests/snapshots.rs"), copy.path().join("tests/snapshots.rs"))
-        .expect("gate test");
+    std::fs::copy(
+        crate_dir.join("tests/snapshots.rs"),
+        copy.path().join("tests/snapshots.rs"),
+    )
+    .expect("gate test");
     std::fs::copy(crate_dir.join("Cargo.lock"), copy.path().join("Cargo.lock")).expect("lock");
     let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml"))
         .expect("manifest")
         .replace("\"../../", &format!("\"{}/", framework.display()))
-        .replace("[dev-dependencies]\nserde_json = \"1\"\ntempfile = \"3\"\n", "");
+        .replace(
+            "[dev-dependencies]\nserde_json = \"1\"\ntempfile = \"3\"\n",
+            "",
+        );
     std::fs::write(copy.path().join("Cargo.toml"), manifest).expect("manifest");
     let source = std::fs::read_to_string(crate_dir.join("src/lib.rs")).expect("lib.rs");
-    let renamed = source.replace("pub initials: String", "pub tag: String").replace(
-        "initials: \"ACE\".to_owned()",
-        "tag: \"ACE\".to_owned()",
-    );
+    let renamed = source
+        .replace("pub initials: String", "pub tag: String")
+        .replace("initials: \"ACE\".to_owned()", "tag: \"ACE\".to_owned()");
     assert_ne!(renamed, source, "the copy changes the field");
     std::fs::write(copy.path().join("src/lib.rs"), renamed).expect("lib.rs");
 
     let output = Command::new(env!("CARGO"))
         .args(["test", "--quiet", "--test", "snapshots"])
         .current_dir(copy.path())
-        .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("evolution"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("evolution"),
+        )
         .env_remove("CI")
         .output()
         .expect("cargo runs");

@@ -30,12 +30,19 @@ fn export_writes_the_arcade_catalog_only() {
         .arg(out.path())
         .output()
         .expect("runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let files = files_under(out.path());
     for expected in [
         "schemas/arcade/arcade.run.started.json",
         "schemas/arcade/arcade.run.finished.json",
         "schemas/arcade/arcade.score.submitted.json",
+        "schemas/core/envelope.json",
+        "schemas/core/Metadata.json",
+        "self-contained/arcade/arcade.score.submitted.json",
         "examples/arcade/arcade.score.submitted.json",
         "topics/arcade.events.json",
         "kafka-events-schema.json",
@@ -43,9 +50,25 @@ fn export_writes_the_arcade_catalog_only() {
         "typescript/kafka-events.ts",
         "asyncapi.json",
     ] {
-        assert!(files.iter().any(|f| f == expected), "{expected} missing from {files:?}");
+        assert!(
+            files.iter().any(|f| f == expected),
+            "{expected} missing from {files:?}"
+        );
     }
-    assert_eq!(files.iter().filter(|f| f.starts_with("schemas/")).count(), 3);
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.starts_with("schemas/arcade/"))
+            .count(),
+        3
+    );
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.starts_with("self-contained/"))
+            .count(),
+        3
+    );
     for file in &files {
         let text = std::fs::read_to_string(out.path().join(file)).expect("text");
         for foreign in ["combat", "economy", "game."] {
@@ -66,5 +89,9 @@ fn check_passes_on_the_committed_snapshots() {
         .arg("--check")
         .output()
         .expect("runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
 }
