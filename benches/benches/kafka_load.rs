@@ -31,7 +31,7 @@ use event_kafka::{
 };
 use event_tools::export::topic_configs;
 use kafka_events_tests::broker::Broker;
-use kafka_events_tests::kafka::set_topic_setting;
+use kafka_events_tests::kafka::{own_examples, set_topic_setting};
 use uuid::Uuid;
 
 /// One event of the mix, whatever its domain.
@@ -44,12 +44,12 @@ enum AnyEvent {
 }
 
 impl AnyEvent {
-    /// Every example of the catalog, domains interleaved.
+    /// Every example of the four domains' own events, domains interleaved.
     fn mix() -> Vec<AnyEvent> {
-        let combat = CombatEvent::examples();
-        let economy = EconomyEvent::examples();
-        let social = SocialEvent::examples();
-        let system = SystemEvent::examples();
+        let combat = own_examples::<CombatEvent>();
+        let economy = own_examples::<EconomyEvent>();
+        let social = own_examples::<SocialEvent>();
+        let system = own_examples::<SystemEvent>();
         let longest = combat.len();
         let mut mix = Vec::new();
         for i in 0..longest {

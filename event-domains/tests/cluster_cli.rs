@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::process::{Command, Output};
 
 use event_core::codec::DomainEvents;
-use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
+use event_domains::{CombatEvent, EconomyEvent, PlayerEvent, SocialEvent, SystemEvent};
 use event_kafka::{ConsumerOptions, EventConsumer, KafkaConfig};
 use kafka_events_tests::broker::Broker;
 use kafka_events_tests::kafka::consume;
@@ -34,16 +34,22 @@ fn export_schemas(args: &[&str], envs: &[(&str, &str)]) -> (Option<i32>, String,
     )
 }
 
+/// The catalog's topics and their dead-letter topics.
+fn provisioned_topics() -> usize {
+    2 * event_tools::export::topic_configs(event_domains::catalog().events()).len()
+}
+
 #[test]
 fn apply_topics_creates_then_reports_unchanged_then_drift() {
     let bootstrap = Broker::shared().bootstrap();
+    let topics = provisioned_topics();
 
     let (code, stdout, stderr) = apply_topics(
         &["--bootstrap", &bootstrap, "--replication-factor", "1"],
         &[],
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
-    assert_eq!(stdout.matches("created ").count(), 8, "{stdout}");
+    assert_eq!(stdout.matches("created ").count(), topics, "{stdout}");
     assert!(
         stdout.contains("created    game.combat.events.dlq"),
         "{stdout}"
@@ -55,7 +61,7 @@ fn apply_topics_creates_then_reports_unchanged_then_drift() {
         &[("KAFKA_BOOTSTRAP_SERVERS", &bootstrap)],
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
-    assert_eq!(stdout.matches("unchanged ").count(), 8, "{stdout}");
+    assert_eq!(stdout.matches("unchanged ").count(), topics, "{stdout}");
 
     // And through a client.properties file.
     let properties = std::env::temp_dir().join(format!(
@@ -78,7 +84,7 @@ fn apply_topics_creates_then_reports_unchanged_then_drift() {
     );
     let _ = std::fs::remove_file(&properties);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
-    assert_eq!(stdout.matches("unchanged ").count(), 8, "{stdout}");
+    assert_eq!(stdout.matches("unchanged ").count(), topics, "{stdout}");
 
     // The configured replication factor (3) is not what a single broker has: drift, exit 1.
     let (code, stdout, stderr) = apply_topics(&["--bootstrap", &bootstrap], &[]);
@@ -110,7 +116,9 @@ fn assert_examples_arrived<E: DomainEvents + PartialEq + Clone>(
 ) {
     let consumer = EventConsumer::<E>::new(
         config,
-        ConsumerOptions::new("staging-check").topic_suffix(suffix),
+        // a group per domain, as each domain's service has: each reads the cross-domain
+        // topic for itself
+        ConsumerOptions::new(format!("staging-check-{}", E::DOMAIN)).topic_suffix(suffix),
     )
     .unwrap_or_else(|error| panic!("{error}"));
     let seen = consume(&consumer, examples.len());
@@ -170,6 +178,7 @@ fn publish_examples_sends_every_example_to_the_staging_topics() {
     assert_examples_arrived(&config, suffix, EconomyEvent::examples());
     assert_examples_arrived(&config, suffix, SocialEvent::examples());
     assert_examples_arrived(&config, suffix, SystemEvent::examples());
+    assert_examples_arrived(&config, suffix, PlayerEvent::examples());
 }
 
 #[test]
