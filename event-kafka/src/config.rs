@@ -21,13 +21,14 @@ pub enum ConfigError {
         /// Why.
         source: std::io::Error,
     },
-    /// A line of a properties file is not `key=value`.
-    #[error("line {line}: expected `key=value`, found `{text}`")]
+    /// The properties text is not a valid Java properties file (a bad `\u` escape, text that
+    /// is not UTF-8 …).
+    #[error("{}not a valid properties file: {source}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
     Syntax {
-        /// One-based line number.
-        line: usize,
-        /// The line.
-        text: String,
+        /// One-based line number, when known.
+        line: Option<usize>,
+        /// The parser's error.
+        source: java_properties::PropertiesError,
     },
     /// The properties file has no `bootstrap.servers`.
     #[error("no `bootstrap.servers` in the properties")]
@@ -105,8 +106,9 @@ impl KafkaConfig {
         Ok(KafkaConfig { properties })
     }
 
-    /// Settings from a Java-style properties file (`client.properties`, as Kafka's tools take
-    /// with `--command-config`): `key=value` lines, `#` and `!` comments, blank lines.
+    /// Settings from a Java properties file (`client.properties`, as Kafka's tools take with
+    /// `--command-config`), read as Java reads it (the `java-properties` crate): `key=value`,
+    /// `key: value` or `key value`, `#` and `!` comments, `\` escapes and line continuations.
     pub fn from_properties_file(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.display().to_string(),
@@ -125,24 +127,13 @@ impl KafkaConfig {
     /// assert_eq!(config.get("acks"), Some("all"));
     /// ```
     pub fn from_properties(text: &str) -> Result<Self, ConfigError> {
-        let mut properties = BTreeMap::new();
-        for (index, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
-                continue;
-            }
-            match line.split_once('=') {
-                Some((key, value)) if !key.trim().is_empty() => {
-                    properties.insert(key.trim().to_owned(), value.trim().to_owned());
-                }
-                _ => {
-                    return Err(ConfigError::Syntax {
-                        line: index + 1,
-                        text: line.to_owned(),
-                    })
-                }
-            }
-        }
+        let properties: BTreeMap<String, String> = java_properties::read(text.as_bytes())
+            .map_err(|source| ConfigError::Syntax {
+                line: source.line_number(),
+                source,
+            })?
+            .into_iter()
+            .collect();
         if !properties.contains_key(BOOTSTRAP) {
             return Err(ConfigError::NoBootstrapProperty);
         }
@@ -226,13 +217,21 @@ mod tests {
     }
 
     #[test]
-    fn properties_syntax_errors_name_the_line() {
+    fn properties_are_read_as_java_reads_them_and_errors_name_the_line() {
+        let config = KafkaConfig::from_properties(
+            "bootstrap.servers=a:1\nsasl.jaas.config = one \\\n    two\nacks: all\nclient.id svc\n",
+        )
+        .unwrap();
+        assert_eq!(config.get("sasl.jaas.config"), Some("one two"));
+        assert_eq!(config.get("acks"), Some("all"));
+        assert_eq!(config.get("client.id"), Some("svc"));
         let error =
-            KafkaConfig::from_properties("bootstrap.servers=a:1\n\nnot a property\n").unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "line 3: expected `key=value`, found `not a property`"
+            KafkaConfig::from_properties("bootstrap.servers=a:1\n\nbad=\\u12zz\n").unwrap_err();
+        assert!(
+            matches!(error, ConfigError::Syntax { line: Some(3), .. }),
+            "{error:?}"
         );
+        assert!(error.to_string().starts_with("line 3: "), "{error}");
         assert!(matches!(
             KafkaConfig::from_properties("acks=all"),
             Err(ConfigError::NoBootstrapProperty)

@@ -116,7 +116,10 @@ fn records_are_keyed_for_ordering_and_carry_headers() {
         .expect("valid");
     let session = envelope.data().session_id.hyphenated().to_string();
     assert_eq!(record.key.as_deref(), Some(session.as_bytes()));
-    assert_eq!(record.header("event_version"), Some(&b"1.0.0"[..]));
+    assert_eq!(
+        record.header("event_version"),
+        Some(CombatSessionStart::VERSION.as_str().as_bytes())
+    );
     assert_eq!(
         record.header("content-type"),
         Some(&b"application/json"[..])

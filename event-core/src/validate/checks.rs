@@ -105,7 +105,18 @@ pub fn check_format(
     }
 }
 
-/// Whether `text` is of `format`. Unknown formats accept everything, as Draft 7 allows.
+/// Whether `text` is of `format`: each of the Draft 7 formats the derive accepts (and `uuid`)
+/// is checked by its specification, with a well-kept parser where one exists. Unknown formats
+/// accept everything, as Draft 7 allows.
+///
+/// ```
+/// use event_core::validate::is_format;
+/// assert!(is_format("ops@example.com", "email") && !is_format("not-@-an address", "email"));
+/// assert!(is_format("https://example.com/a?b#c", "uri") && !is_format("/relative", "uri"));
+/// assert!(is_format("/relative", "uri-reference"));
+/// assert!(is_format("/players/~0id", "json-pointer") && !is_format("players", "json-pointer"));
+/// assert!(is_format("18:04:12.5Z", "time") && !is_format("25:00:00Z", "time"));
+/// ```
 pub fn is_format(text: &str, format: &str) -> bool {
     match format {
         "ipv4" => text.parse::<std::net::Ipv4Addr>().is_ok(),
@@ -113,14 +124,90 @@ pub fn is_format(text: &str, format: &str) -> bool {
         "uuid" => uuid::Uuid::try_parse(text).is_ok(),
         "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
         "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
-        "email" | "idn-email" => text
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty()),
+        // RFC 3339 full-time: a time of day with its offset.
+        "time" => chrono::DateTime::parse_from_rfc3339(&format!("1970-01-01T{text}")).is_ok(),
+        // RFC 5321 (ASCII) and RFC 6531 (UTF-8) mailboxes.
+        "email" => text.is_ascii() && email_address::EmailAddress::is_valid(text),
+        "idn-email" => email_address::EmailAddress::is_valid(text),
         "hostname" => is_hostname(text),
+        "idn-hostname" => idna::domain_to_ascii_strict(text).is_ok_and(|ascii| is_hostname(&ascii)),
+        // RFC 3986 and RFC 3987.
+        "uri" => fluent_uri::Uri::parse(text).is_ok(),
+        "uri-reference" => fluent_uri::UriRef::parse(text).is_ok(),
+        "iri" => fluent_uri::Iri::parse(text).is_ok(),
+        "iri-reference" => fluent_uri::IriRef::parse(text).is_ok(),
+        "uri-template" => is_uri_template(text),
+        "json-pointer" => is_json_pointer(text),
+        "relative-json-pointer" => is_relative_json_pointer(text),
+        // As the `regex` crate reads it (Draft 7 names ECMA-262; the common syntax agrees).
+        "regex" => regex::Regex::new(text).is_ok(),
         _ => true,
     }
 }
 
+/// RFC 6901: empty, or `/`-separated tokens in which `~` is followed by `0` or `1`.
+fn is_json_pointer(text: &str) -> bool {
+    (text.is_empty() || text.starts_with('/'))
+        && text
+            .split('~')
+            .skip(1)
+            .all(|rest| rest.starts_with('0') || rest.starts_with('1'))
+}
+
+/// draft-handrews-relative-json-pointer: a non-negative integer without leading zeros, then
+/// `#` or a JSON pointer.
+fn is_relative_json_pointer(text: &str) -> bool {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, rest) = text.split_at(digits);
+    !number.is_empty()
+        && (number == "0" || !number.starts_with('0'))
+        && (rest == "#" || is_json_pointer(rest))
+}
+
+/// RFC 6570 (level 4): literals, and expressions `{op? varspec, ...}` with `varspec` a name
+/// and an optional `:length` (1 to 9999) or `*`.
+fn is_uri_template(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return false;
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return false;
+        };
+        let expression = &rest[open + 1..open + close];
+        let variables = expression
+            .strip_prefix(['+', '#', '.', '/', ';', '?', '&', '=', ',', '!', '@', '|'])
+            .unwrap_or(expression);
+        if !variables.split(',').all(is_varspec) {
+            return false;
+        }
+        rest = &rest[open + close + 1..];
+    }
+    true
+}
+
+fn is_varspec(spec: &str) -> bool {
+    let (name, modifier) = match spec.find([':', '*']) {
+        Some(at) => spec.split_at(at),
+        None => (spec, ""),
+    };
+    let name_ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'%');
+    let modifier_ok = match modifier.strip_prefix(':') {
+        Some(length) => {
+            (1..=4).contains(&length.len())
+                && !length.starts_with('0')
+                && length.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => modifier.is_empty() || modifier == "*",
+    };
+    name_ok && modifier_ok
+}
+
+/// RFC 1123 host names: dot-separated labels of 1 to 63 letters, digits and inner hyphens.
 fn is_hostname(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 253
@@ -350,6 +437,28 @@ mod tests {
     fn formats() {
         assert!(is_format("10.0.0.1", "ipv4") && !is_format("10.0.0.256", "ipv4"));
         assert!(is_format("game-1.example", "hostname") && !is_format("-bad", "hostname"));
+        assert!(
+            is_format("bücher.example", "idn-hostname") && !is_format("bücher.example", "hostname")
+        );
+        assert!(
+            is_format("jöran@bücher.example", "idn-email")
+                && !is_format("jöran@bücher.example", "email")
+        );
+        assert!(!is_format("a@b@c", "email") && !is_format("@example.com", "email"));
+        assert!(
+            is_format("https://example.com/ü", "iri") && !is_format("https://example.com/ü", "uri")
+        );
+        assert!(is_format("../ü", "iri-reference") && !is_format("http://[bad", "uri-reference"));
+        assert!(is_format("/players/{id}{?fields*,page:3}", "uri-template"));
+        assert!(!is_format("/players/{id", "uri-template") && !is_format("/a}", "uri-template"));
+        assert!(!is_format("{bad name}", "uri-template") && !is_format("{x:0}", "uri-template"));
+        assert!(
+            is_format("0#", "relative-json-pointer")
+                && is_format("1/a~1b", "relative-json-pointer")
+        );
+        assert!(!is_format("01/a", "relative-json-pointer") && !is_format("/a~2", "json-pointer"));
+        assert!(is_format("^[a-z]+$", "regex") && !is_format("([a-z]", "regex"));
+        assert!(is_format("23:59:60+01:00", "time") || is_format("23:59:59+01:00", "time"));
         assert!(
             is_format("2026-11-20T18:04:12Z", "date-time") && !is_format("yesterday", "date-time")
         );
