@@ -165,36 +165,6 @@ impl<T: KeyBytes> KeyBytes for Option<T> {
     }
 }
 
-/// A field's value, probed for a partition key by the derive's default key: a
-/// [`KeyBytes`] field gives its key (through [`ProbeKey`]), any other gives none (through
-/// [`ProbeNoKey`], reached by auto-reference only when `T` is not a [`KeyBytes`]).
-#[doc(hidden)]
-pub struct KeyProbe<'a, T: ?Sized>(pub &'a T);
-
-/// The [`KeyProbe`] of a [`KeyBytes`] field.
-#[doc(hidden)]
-pub trait ProbeKey {
-    fn probe_key(&self) -> Option<Vec<u8>>;
-}
-
-impl<T: KeyBytes + ?Sized> ProbeKey for KeyProbe<'_, T> {
-    fn probe_key(&self) -> Option<Vec<u8>> {
-        self.0.key_bytes()
-    }
-}
-
-/// The [`KeyProbe`] of a field that cannot be a key.
-#[doc(hidden)]
-pub trait ProbeNoKey {
-    fn probe_key(&self) -> Option<Vec<u8>>;
-}
-
-impl<T: ?Sized> ProbeNoKey for &KeyProbe<'_, T> {
-    fn probe_key(&self) -> Option<Vec<u8>> {
-        None
-    }
-}
-
 /// The error of a failed parse, with the JSON pointer where it failed.
 fn malformed<T: KafkaEvent>(bytes: &[u8], error: serde_json::Error) -> CodecError {
     // The cold path: parse again, tracking the path, to say where it failed.

@@ -139,7 +139,7 @@ macro_rules! domain {
             const KEY_FIELDS: &'static [&'static str] = &[$($(::core::stringify!($key)),*)?];
         }
 
-        const _: () = $crate::domain::check_declaration($name, $topic, $partitions, $retention);
+        const _: () = $crate::__private::check_declaration($name, $topic, $partitions, $retention);
     };
 }
 
@@ -182,57 +182,6 @@ pub const fn is_valid_topic(topic: &str) -> bool {
     true
 }
 
-/// Compile-time checks of a [`domain!`](crate::domain!) declaration.
-#[doc(hidden)]
-pub const fn check_declaration(name: &str, topic: &str, partitions: u32, retention_days: u32) {
-    assert!(
-        is_valid_segment(name),
-        "domain name must match [a-z][a-z0-9_]* (lowercase letter first, then lowercase letters, digits or _)"
-    );
-    assert!(
-        is_valid_topic(topic),
-        "topic must be 1 to 249 characters of [a-zA-Z0-9._-], as Kafka requires"
-    );
-    assert!(partitions > 0, "a topic needs at least one partition");
-    assert!(retention_days > 0, "retention must be at least one day");
-}
-
-/// Compile-time check emitted by the derive: the domain named by `domain = ..` is the event
-/// name's first segment.
-#[doc(hidden)]
-pub const fn same_name(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// The position in `fields` of the first of `key_fields` the event has, for the derive's
-/// default partition key.
-#[doc(hidden)]
-pub const fn key_field_index(key_fields: &[&str], fields: &[&str]) -> Option<usize> {
-    let mut k = 0;
-    while k < key_fields.len() {
-        let mut f = 0;
-        while f < fields.len() {
-            if same_name(key_fields[k], fields[f]) {
-                return Some(f);
-            }
-            f += 1;
-        }
-        k += 1;
-    }
-    None
-}
-
 /// The topic of a major version: `base` for major 0 and 1, `{base}.v{major}` after a breaking
 /// change, so that an incompatible schema never shares a topic with the old one.
 ///
@@ -249,52 +198,13 @@ pub fn versioned_topic(base: &str, major: u64) -> String {
     }
 }
 
-/// Length of [`versioned_topic`], for const evaluation.
-#[doc(hidden)]
-pub const fn versioned_topic_len(base: &str, major: u64) -> usize {
-    if major <= 1 {
-        return base.len();
-    }
-    let mut digits = 0;
-    let mut rest = major;
-    while rest > 0 {
-        digits += 1;
-        rest /= 10;
-    }
-    base.len() + 2 + digits
-}
-
-/// Bytes of [`versioned_topic`], for const evaluation (`N` from [`versioned_topic_len`]).
-#[doc(hidden)]
-pub const fn versioned_topic_bytes<const N: usize>(base: &str, major: u64) -> [u8; N] {
-    let mut out = [0u8; N];
-    let base = base.as_bytes();
-    let mut i = 0;
-    while i < base.len() {
-        out[i] = base[i];
-        i += 1;
-    }
-    if major > 1 {
-        out[i] = b'.';
-        out[i + 1] = b'v';
-        let mut end = N;
-        let mut rest = major;
-        while rest > 0 {
-            end -= 1;
-            out[end] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-    }
-    out
-}
-
 /// The topic of a major version, as a `&'static str` computed at compile time.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __versioned_topic {
     ($base:expr, $major:expr) => {{
-        const LEN: usize = $crate::domain::versioned_topic_len($base, $major);
-        const BYTES: [u8; LEN] = $crate::domain::versioned_topic_bytes::<LEN>($base, $major);
+        const LEN: usize = $crate::__private::versioned_topic_len($base, $major);
+        const BYTES: [u8; LEN] = $crate::__private::versioned_topic_bytes::<LEN>($base, $major);
         match ::core::str::from_utf8(&BYTES) {
             Ok(topic) => topic,
             Err(_) => panic!("topic names are ASCII"),
@@ -305,6 +215,7 @@ macro_rules! __versioned_topic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::__private::key_field_index;
 
     #[test]
     fn segments_and_topics() {
@@ -329,8 +240,11 @@ mod tests {
             key_field_index(&["guild_id", "player_id"], &fields),
             Some(1)
         );
-        assert_eq!(key_field_index(&["guild_id"], &fields), None);
-        assert_eq!(key_field_index(&[], &fields), None);
+        assert_eq!(
+            crate::__private::key_field_index(&["guild_id"], &fields),
+            None
+        );
+        assert_eq!(crate::__private::key_field_index(&[], &fields), None);
     }
 
     #[test]

@@ -73,29 +73,6 @@ pub use event_macros::{DomainEvents, EventSchema, KafkaEvent};
 pub use traits::{EventSchema, KafkaEvent};
 pub use version::SemVer;
 
-/// Dependencies named by generated code. Not public API.
+/// What generated code names (the derives, `domain!`): not public API, no stability promise.
 #[doc(hidden)]
-pub mod __private {
-    /// The domain of a type whose derive failed (see the derives' fallback impls).
-    pub struct FallbackDomain;
-
-    impl crate::Domain for FallbackDomain {
-        const NAME: &'static str = "";
-        const TOPIC: &'static str = "";
-        const PARTITIONS: u32 = 1;
-        const RETENTION_DAYS: u32 = 1;
-        const PRIORITY: crate::Priority = crate::Priority::Normal;
-    }
-
-    pub use chrono::{DateTime, Utc};
-    pub use regex;
-    pub use rkyv;
-    pub use serde;
-    pub use serde_json;
-    pub use std::borrow::Cow;
-    pub use std::string::String;
-    pub use std::sync::LazyLock;
-    pub use std::vec::Vec;
-    pub use std::{format, vec};
-    pub use uuid::Uuid;
-}
+pub mod __private;

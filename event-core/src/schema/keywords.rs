@@ -353,13 +353,3 @@ impl<T: UniqueItems> UniqueItems for Option<T> {
         self.as_ref().is_some_and(UniqueItems::has_duplicates)
     }
 }
-
-/// Compile-time check emitted by the derive: `T` accepts string keywords.
-#[doc(hidden)]
-pub const fn assert_string_keywords<T: StringKeywords + ?Sized>() {}
-/// Compile-time check emitted by the derive: `T` accepts number keywords.
-#[doc(hidden)]
-pub const fn assert_number_keywords<T: NumberKeywords + ?Sized>() {}
-/// Compile-time check emitted by the derive: `T` accepts array keywords.
-#[doc(hidden)]
-pub const fn assert_array_keywords<T: ArrayKeywords + ?Sized>() {}

@@ -12,8 +12,6 @@ pub use compose::{
 };
 pub use generator::{type_label, SchemaGenerator};
 pub use impls::{uuid_schema, MapKey, UUID_PATTERN};
-#[doc(hidden)]
-pub use keywords::{assert_array_keywords, assert_number_keywords, assert_string_keywords};
 pub use keywords::{
     ArrayKeywords, Constraints, NumberKeywords, NumberValue, StringKeywords, UniqueItems,
 };

@@ -63,7 +63,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         );
         quote_spanned! {path.span()=>
             const _: () = ::core::assert!(
-                ::event_core::domain::same_name(<#path as ::event_core::Domain>::NAME, #domain_name),
+                ::event_core::__private::same_name(<#path as ::event_core::Domain>::NAME, #domain_name),
                 #message
             );
         }
@@ -103,12 +103,12 @@ fn partition_key(key: &KeyChoice, domain: &TokenStream) -> TokenStream {
             let arms = fields.iter().enumerate().map(|(index, field)| {
                 quote! {
                     ::core::option::Option::Some(#index) =>
-                        (&::event_core::codec::KeyProbe(&self.#field)).probe_key(),
+                        (&::event_core::__private::KeyProbe(&self.#field)).probe_key(),
                 }
             });
             quote! {
-                use ::event_core::codec::{ProbeKey as _, ProbeNoKey as _};
-                const KEY_FIELD: ::core::option::Option<usize> = ::event_core::domain::key_field_index(
+                use ::event_core::__private::{ProbeKey as _, ProbeNoKey as _};
+                const KEY_FIELD: ::core::option::Option<usize> = ::event_core::__private::key_field_index(
                     <#domain as ::event_core::Domain>::KEY_FIELDS,
                     &[#(#names),*],
                 );
