@@ -200,14 +200,7 @@ impl Node<'_> {
     }
 }
 
-const STRING_KEYWORDS: [&str; 4] = ["minLength", "maxLength", "pattern", "format"];
-const NUMBER_KEYWORDS: [&str; 5] = [
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-];
+/// JSON Schema's object keywords (none is a field keyword of the derive).
 const OBJECT_KEYWORDS: [&str; 11] = [
     "properties",
     "required",
@@ -221,16 +214,39 @@ const OBJECT_KEYWORDS: [&str; 11] = [
     "propertyNames",
     "unevaluatedProperties",
 ];
-const ARRAY_KEYWORDS: [&str; 8] = [
+/// JSON Schema's array keywords beyond the derive's field keywords.
+const MORE_ARRAY_KEYWORDS: [&str; 5] = [
     "items",
     "additionalItems",
     "prefixItems",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
     "contains",
     "unevaluatedItems",
 ];
+
+/// The keywords that tell a schema without `type` is a string, a number or an array: the
+/// derive's field keywords of that kind (the one keyword table, `event-keywords`), plus
+/// JSON Schema's other array keywords.
+fn keywords_of(primitive: Primitive) -> Vec<&'static str> {
+    use event_keywords::{Applies, FIELD_KEYWORDS};
+    let table = |applies: &[Applies]| {
+        FIELD_KEYWORDS
+            .iter()
+            .filter(|k| applies.contains(&k.applies))
+            .map(|k| k.json)
+            .collect::<Vec<_>>()
+    };
+    match primitive {
+        Primitive::String => table(&[Applies::Strings]),
+        Primitive::Number => table(&[Applies::Numbers]),
+        Primitive::Array => {
+            let mut keywords = table(&[Applies::Arrays, Applies::UniqueArrays]);
+            keywords.extend(MORE_ARRAY_KEYWORDS);
+            keywords
+        }
+        Primitive::Object => OBJECT_KEYWORDS.to_vec(),
+        _ => Vec::new(),
+    }
+}
 
 fn has_any(map: &Map<String, Value>, keywords: &[&str]) -> bool {
     keywords.iter().any(|k| map.contains_key(*k))
@@ -303,17 +319,15 @@ impl<'a> Document<'a> {
             Some(Value::Array(_)) => parts.push(Part::TypeUnion),
             _ => {
                 // No `type`: the kind follows from the keywords used.
-                let inferred = [
-                    (STRING_KEYWORDS.as_slice(), Primitive::String),
-                    (NUMBER_KEYWORDS.as_slice(), Primitive::Number),
-                    (OBJECT_KEYWORDS.as_slice(), Primitive::Object),
-                    (ARRAY_KEYWORDS.as_slice(), Primitive::Array),
-                ];
-                let kinds: Vec<Primitive> = inferred
-                    .iter()
-                    .filter(|(k, _)| has_any(map, k))
-                    .map(|(_, p)| *p)
-                    .collect();
+                let kinds: Vec<Primitive> = [
+                    Primitive::String,
+                    Primitive::Number,
+                    Primitive::Object,
+                    Primitive::Array,
+                ]
+                .into_iter()
+                .filter(|primitive| has_any(map, &keywords_of(*primitive)))
+                .collect();
                 match kinds.as_slice() {
                     [] => {}
                     [single] => parts.push(Part::Typed(*single)),
@@ -380,14 +394,13 @@ impl<'a> Document<'a> {
                         .filter_map(|n| n.as_str().and_then(Primitive::from_name))
                         .collect(),
                     _ => [
-                        (STRING_KEYWORDS.as_slice(), Primitive::String),
-                        (NUMBER_KEYWORDS.as_slice(), Primitive::Number),
-                        (OBJECT_KEYWORDS.as_slice(), Primitive::Object),
-                        (ARRAY_KEYWORDS.as_slice(), Primitive::Array),
+                        Primitive::String,
+                        Primitive::Number,
+                        Primitive::Object,
+                        Primitive::Array,
                     ]
-                    .iter()
-                    .filter(|(k, _)| has_any(map, k))
-                    .map(|(_, p)| *p)
+                    .into_iter()
+                    .filter(|primitive| has_any(map, &keywords_of(*primitive)))
                     .collect(),
                 };
                 Node::Combined {

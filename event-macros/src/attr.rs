@@ -67,47 +67,122 @@ pub const CONTAINER_KEYS: &str = "a name literal, `version = \"MAJOR.MINOR.PATCH
     `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`, `binary = false`, \
     `bound = \"T: Trait\"`, `validate_with = path::to_fn`";
 
-/// Keys accepted by `#[event(..)]` on a field, listed in errors.
-pub const FIELD_KEYS: &str = "minimum, maximum, exclusive_minimum, exclusive_maximum, multiple_of, \
-    min_length, max_length, pattern, format, min_items, max_items, unique_items, default, deprecated, example";
-
-/// JSON Schema keywords on one field.
-#[derive(Default, Clone)]
-pub struct FieldKeywords {
-    pub minimum: Option<Keyword<Number>>,
-    pub maximum: Option<Keyword<Number>>,
-    pub exclusive_minimum: Option<Keyword<Number>>,
-    pub exclusive_maximum: Option<Keyword<Number>>,
-    pub multiple_of: Option<Keyword<Number>>,
-    pub min_length: Option<Keyword<u64>>,
-    pub max_length: Option<Keyword<u64>>,
-    pub pattern: Option<Keyword<String>>,
-    pub format: Option<Keyword<String>>,
-    pub min_items: Option<Keyword<u64>>,
-    pub max_items: Option<Keyword<u64>>,
-    pub unique_items: Option<Keyword<bool>>,
-    pub default: Option<Keyword<JsonLiteral>>,
-    pub deprecated: Option<Keyword<bool>>,
-    pub example: Option<Keyword<JsonLiteral>>,
+/// Keys accepted by `#[event(..)]` on a field, listed in errors (from the keyword table).
+pub fn field_keys() -> String {
+    let names: Vec<&str> = event_keywords::FIELD_KEYWORDS
+        .iter()
+        .map(|k| k.attribute)
+        .collect();
+    names.join(", ")
 }
 
-impl FieldKeywords {
-    pub fn is_empty(&self) -> bool {
-        self.minimum.is_none()
-            && self.maximum.is_none()
-            && self.exclusive_minimum.is_none()
-            && self.exclusive_maximum.is_none()
-            && self.multiple_of.is_none()
-            && self.min_length.is_none()
-            && self.max_length.is_none()
-            && self.pattern.is_none()
-            && self.format.is_none()
-            && self.min_items.is_none()
-            && self.max_items.is_none()
-            && self.unique_items.is_none()
-            && self.default.is_none()
-            && self.deprecated.is_none()
-            && self.example.is_none()
+/// The type a keyword's value is parsed into, by its `ValueKind`.
+macro_rules! value_type {
+    (Number) => {
+        Number
+    };
+    (Count) => {
+        u64
+    };
+    (Text) => {
+        String
+    };
+    (Flag) => {
+        bool
+    };
+    (Json) => {
+        JsonLiteral
+    };
+}
+
+/// One parsed keyword of a field, with its row of the table.
+pub enum KeywordValue<'a> {
+    /// A number.
+    Number(&'a Keyword<Number>),
+    /// A count.
+    Count(&'a Keyword<u64>),
+    /// A string.
+    Text(&'a Keyword<String>),
+    /// A flag.
+    Flag(&'a Keyword<bool>),
+    /// A JSON literal.
+    Json(&'a Keyword<JsonLiteral>),
+}
+
+/// The field-keyword parser and accessors, generated from `event_keywords`' table.
+macro_rules! define_field_keywords {
+    ($($attribute:ident, $json:literal, $value:ident, $applies:ident, $check:ident;)*) => {
+        /// JSON Schema keywords on one field.
+        #[derive(Default, Clone)]
+        pub struct FieldKeywords {
+            $(pub $attribute: Option<Keyword<value_type!($value)>>,)*
+        }
+
+        impl FieldKeywords {
+            pub fn is_empty(&self) -> bool {
+                true $(&& self.$attribute.is_none())*
+            }
+
+            /// Every keyword given, in the table's order, with its row.
+            pub fn entries(&self) -> Vec<(&'static event_keywords::FieldKeyword, KeywordValue<'_>)> {
+                let mut entries = Vec::new();
+                $(
+                    if let (Some(value), Some(row)) = (&self.$attribute, event_keywords::field_keyword(stringify!($attribute))) {
+                        entries.push((row, KeywordValue::$value(value)));
+                    }
+                )*
+                entries
+            }
+        }
+
+        fn set_keyword(cx: &mut Ctxt, k: &mut FieldKeywords, key: &Ident, value: Option<Expr>) {
+            let name = key.to_string();
+            match name.as_str() {
+                $(stringify!($attribute) => {
+                    let parsed = parse_value!($value)(cx, key, value);
+                    put(cx, key, &mut k.$attribute, parsed);
+                })*
+                _ => cx.error_spanned_by(
+                    key,
+                    format!(
+                        "unknown key `{name}` in #[event(..)] on a field; expected one of {}",
+                        field_keys()
+                    ),
+                ),
+            }
+        }
+    };
+}
+
+/// The parser of a keyword's value, by its `ValueKind`.
+macro_rules! parse_value {
+    (Number) => {
+        number
+    };
+    (Count) => {
+        count
+    };
+    (Text) => {
+        string
+    };
+    (Flag) => {
+        flag
+    };
+    (Json) => {
+        json_literal
+    };
+}
+
+event_keywords::with_field_keywords!(define_field_keywords);
+
+/// Stores a parsed keyword, or reports that the field already has it.
+fn put<T>(cx: &mut Ctxt, key: &Ident, slot: &mut Option<Keyword<T>>, parsed: Option<Keyword<T>>) {
+    if let Some(parsed) = parsed {
+        if slot.is_some() {
+            cx.error_spanned_by(key, format!("`{key}` is given twice on this field"));
+        } else {
+            *slot = Some(parsed);
+        }
     }
 }
 
@@ -263,7 +338,7 @@ pub fn parse_field_keywords(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> FieldKey
     for attr in attrs.iter().filter(|a| a.path().is_ident("event")) {
         let result = attr.parse_nested_meta(|meta| {
             let Some(key) = meta.path.get_ident().cloned() else {
-                return Err(meta.error(format!("expected one of {FIELD_KEYS}")));
+                return Err(meta.error(format!("expected one of {}", field_keys())));
             };
             let value = if meta.input.peek(Token![=]) {
                 Some(meta.value()?.parse::<Expr>()?)
@@ -278,44 +353,6 @@ pub fn parse_field_keywords(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> FieldKey
         }
     }
     keywords
-}
-
-fn set_keyword(cx: &mut Ctxt, k: &mut FieldKeywords, key: &Ident, value: Option<Expr>) {
-    let name = key.to_string();
-    macro_rules! put {
-        ($slot:ident, $parse:ident) => {{
-            if let Some(parsed) = $parse(cx, key, value) {
-                if k.$slot.is_some() {
-                    cx.error_spanned_by(key, format!("`{name}` is given twice on this field"));
-                } else {
-                    k.$slot = Some(parsed);
-                }
-            }
-        }};
-    }
-    match name.as_str() {
-        "minimum" => put!(minimum, number),
-        "maximum" => put!(maximum, number),
-        "exclusive_minimum" => put!(exclusive_minimum, number),
-        "exclusive_maximum" => put!(exclusive_maximum, number),
-        "multiple_of" => put!(multiple_of, number),
-        "min_length" => put!(min_length, count),
-        "max_length" => put!(max_length, count),
-        "min_items" => put!(min_items, count),
-        "max_items" => put!(max_items, count),
-        "pattern" => put!(pattern, string),
-        "format" => put!(format, string),
-        "unique_items" => put!(unique_items, flag),
-        "deprecated" => put!(deprecated, flag),
-        "default" => put!(default, json_literal),
-        "example" => put!(example, json_literal),
-        _ => cx.error_spanned_by(
-            key,
-            format!(
-                "unknown key `{name}` in #[event(..)] on a field; expected one of {FIELD_KEYS}"
-            ),
-        ),
-    }
 }
 
 fn required_value(cx: &mut Ctxt, key: &Ident, value: Option<Expr>, example: &str) -> Option<Expr> {

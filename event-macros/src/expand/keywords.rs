@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::quote;
 
-use crate::attr::{FieldKeywords, JsonLiteral, Keyword, Number};
+use crate::attr::{FieldKeywords, JsonLiteral, KeywordValue, Number};
 
 fn number(number: Number) -> TokenStream {
     match number {
@@ -43,69 +43,32 @@ fn json(value: &JsonLiteral) -> TokenStream {
     quote!(::core::option::Option::Some(#inner))
 }
 
-fn count(value: &Option<Keyword<u64>>) -> Option<TokenStream> {
-    value.as_ref().map(|k| {
-        let lit = Literal::u64_suffixed(k.value);
-        quote!(::core::option::Option::Some(#lit))
-    })
-}
-
-/// `Constraints { .. }.apply(&mut schema);`, or nothing when the field has no keywords.
+/// `Constraints { .. }.apply(&mut schema);`, or nothing when the field has no keywords: one
+/// `Constraints` field per keyword given (named as the attribute), its value by its kind.
 pub fn apply_constraints(k: &FieldKeywords, schema: &TokenStream) -> TokenStream {
     if k.is_empty() {
         return TokenStream::new();
     }
-    let mut fields = Vec::new();
-    let numbers = [
-        ("minimum", &k.minimum),
-        ("maximum", &k.maximum),
-        ("exclusive_minimum", &k.exclusive_minimum),
-        ("exclusive_maximum", &k.exclusive_maximum),
-        ("multiple_of", &k.multiple_of),
-    ];
-    for (name, value) in numbers {
-        if let Some(keyword) = value {
-            let ident = syn::Ident::new(name, Span::call_site());
-            let value = number(keyword.value);
-            fields.push(quote!(#ident: #value));
-        }
-    }
-    let counts = [
-        ("min_length", &k.min_length),
-        ("max_length", &k.max_length),
-        ("min_items", &k.min_items),
-        ("max_items", &k.max_items),
-    ];
-    for (name, value) in counts {
-        if let Some(value) = count(value) {
-            let ident = syn::Ident::new(name, Span::call_site());
-            fields.push(quote!(#ident: #value));
-        }
-    }
-    for (name, value) in [("pattern", &k.pattern), ("format", &k.format)] {
-        if let Some(keyword) = value {
-            let ident = syn::Ident::new(name, Span::call_site());
-            let text = &keyword.value;
-            fields.push(quote!(#ident: ::core::option::Option::Some(#text)));
-        }
-    }
-    for (name, value) in [
-        ("unique_items", &k.unique_items),
-        ("deprecated", &k.deprecated),
-    ] {
-        if let Some(keyword) = value {
-            let ident = syn::Ident::new(name, Span::call_site());
-            let flag = keyword.value;
-            fields.push(quote!(#ident: #flag));
-        }
-    }
-    for (name, value) in [("default", &k.default), ("example", &k.example)] {
-        if let Some(keyword) = value {
-            let ident = syn::Ident::new(name, Span::call_site());
-            let value = json(&keyword.value);
-            fields.push(quote!(#ident: #value));
-        }
-    }
+    let fields = k.entries().into_iter().map(|(row, value)| {
+        let ident = syn::Ident::new(row.attribute, Span::call_site());
+        let value = match value {
+            KeywordValue::Number(keyword) => number(keyword.value),
+            KeywordValue::Count(keyword) => {
+                let lit = Literal::u64_suffixed(keyword.value);
+                quote!(::core::option::Option::Some(#lit))
+            }
+            KeywordValue::Text(keyword) => {
+                let text = &keyword.value;
+                quote!(::core::option::Option::Some(#text))
+            }
+            KeywordValue::Flag(keyword) => {
+                let flag = keyword.value;
+                quote!(#flag)
+            }
+            KeywordValue::Json(keyword) => json(&keyword.value),
+        };
+        quote!(#ident: #value)
+    });
     quote! {
         ::event_core::schema::Constraints {
             #(#fields,)*

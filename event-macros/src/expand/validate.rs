@@ -5,8 +5,9 @@ use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
 use crate::ast::{Container, Data, Field, Style, Variant};
-use crate::attr::{FieldKeywords, Number};
+use crate::attr::{FieldKeywords, KeywordValue, Number};
 use crate::serde_attr::SerdeContainer;
+use event_keywords::{Applies, Check};
 
 pub fn expand_validate(container: &Container) -> TokenStream {
     let ident = container.ident;
@@ -115,74 +116,81 @@ fn number(number: Number) -> TokenStream {
     }
 }
 
-/// The keyword checks; the value expression is spanned at each keyword, so a keyword on a
-/// type it does not apply to is reported there.
+/// The keyword checks, in the keyword table's order: `check_{attribute}` of the runtime for a
+/// keyword checked by a function, its own code for a custom one. The value expression is
+/// spanned at each keyword and read through the trait of what the keyword applies to
+/// (`StringKeywords` …), so a keyword on a type it does not apply to is reported there.
 fn keyword_checks(k: &FieldKeywords, value: &dyn Fn(Span) -> TokenStream) -> TokenStream {
     let mut out = TokenStream::new();
-    let string = |span: Span| {
-        let value = value(span);
-        quote_spanned!(span=> ::event_core::schema::StringKeywords::string_value(#value))
-    };
-    let number_of = |span: Span| {
-        let value = value(span);
-        quote_spanned!(span=> ::event_core::schema::NumberKeywords::number_value(#value))
-    };
-    let items = |span: Span| {
-        let value = value(span);
-        quote_spanned!(span=> ::event_core::schema::ArrayKeywords::item_count(#value))
-    };
-    if let Some(k) = &k.max_length {
-        let (v, limit) = (string(k.key_span), Literal::u64_suffixed(k.value));
-        out.extend(quote!(::event_core::validate::check_max_length(#v, #limit, at, errors);));
-    }
-    if let Some(k) = &k.min_length {
-        let (v, limit) = (string(k.key_span), Literal::u64_suffixed(k.value));
-        out.extend(quote!(::event_core::validate::check_min_length(#v, #limit, at, errors);));
-    }
-    if let Some(k) = &k.pattern {
-        let (v, pattern) = (string(k.key_span), &k.value);
-        out.extend(quote! {{
-            static PATTERN: ::event_core::__private::LazyLock<::core::option::Option<::event_core::__private::regex::Regex>> =
-                ::event_core::__private::LazyLock::new(|| ::event_core::__private::regex::Regex::new(#pattern).ok());
-            ::event_core::validate::check_pattern(#v, PATTERN.as_ref(), at, errors);
-        }});
-    }
-    if let Some(k) = &k.format {
-        let (v, format) = (string(k.key_span), &k.value);
-        out.extend(quote!(::event_core::validate::check_format(#v, #format, at, errors);));
-    }
-    let bounds = [
-        (&k.minimum, "check_minimum"),
-        (&k.maximum, "check_maximum"),
-        (&k.exclusive_minimum, "check_exclusive_minimum"),
-        (&k.exclusive_maximum, "check_exclusive_maximum"),
-    ];
-    for (keyword, check) in bounds {
-        if let Some(k) = keyword {
-            let (v, limit) = (number_of(k.key_span), number(k.value));
-            let check = format_ident!("{}", check);
-            out.extend(quote!(::event_core::validate::#check(#v, #limit, at, errors);));
+    for (row, keyword) in k.entries() {
+        let span = match &keyword {
+            KeywordValue::Number(k) => k.key_span,
+            KeywordValue::Count(k) => k.key_span,
+            KeywordValue::Text(k) => k.key_span,
+            KeywordValue::Flag(k) => k.key_span,
+            KeywordValue::Json(k) => k.key_span,
+        };
+        let accessed = applied_value(row.applies, value(span), span);
+        match (row.check, keyword) {
+            (Check::Annotation, _) => {}
+            (Check::Custom, KeywordValue::Text(k)) if row.attribute == "pattern" => {
+                let pattern = &k.value;
+                out.extend(quote! {{
+                    static PATTERN: ::event_core::__private::LazyLock<::core::option::Option<::event_core::__private::regex::Regex>> =
+                        ::event_core::__private::LazyLock::new(|| ::event_core::__private::regex::Regex::new(#pattern).ok());
+                    ::event_core::validate::check_pattern(#accessed, PATTERN.as_ref(), at, errors);
+                }});
+            }
+            (Check::Custom, KeywordValue::Flag(k)) if row.attribute == "unique_items" => {
+                if k.value {
+                    out.extend(
+                        quote!(::event_core::validate::check_unique_items(#accessed, at, errors);),
+                    );
+                }
+            }
+            (Check::Function, keyword) => {
+                let check = format_ident!("check_{}", row.attribute);
+                let limit = match keyword {
+                    KeywordValue::Number(k) => number(k.value),
+                    KeywordValue::Count(k) => {
+                        let lit = Literal::u64_suffixed(k.value);
+                        quote!(#lit)
+                    }
+                    KeywordValue::Text(k) => {
+                        let text = &k.value;
+                        quote!(#text)
+                    }
+                    KeywordValue::Flag(k) => {
+                        let flag = k.value;
+                        quote!(#flag)
+                    }
+                    KeywordValue::Json(_) => continue,
+                };
+                out.extend(quote!(::event_core::validate::#check(#accessed, #limit, at, errors);));
+            }
+            (Check::Custom, _) => {}
         }
     }
-    if let Some(k) = &k.multiple_of {
-        let (v, factor) = (number_of(k.key_span), number(k.value));
-        out.extend(quote!(::event_core::validate::check_multiple_of(#v, #factor, at, errors);));
-    }
-    if let Some(k) = &k.min_items {
-        let (v, limit) = (items(k.key_span), Literal::u64_suffixed(k.value));
-        out.extend(quote!(::event_core::validate::check_min_items(#v, #limit, at, errors);));
-    }
-    if let Some(k) = &k.max_items {
-        let (v, limit) = (items(k.key_span), Literal::u64_suffixed(k.value));
-        out.extend(quote!(::event_core::validate::check_max_items(#v, #limit, at, errors);));
-    }
-    if let Some(k) = k.unique_items.as_ref().filter(|k| k.value) {
-        let value = value(k.key_span);
-        let duplicates =
-            quote_spanned!(k.key_span=> ::event_core::schema::UniqueItems::has_duplicates(#value));
-        out.extend(quote!(::event_core::validate::check_unique_items(#duplicates, at, errors);));
-    }
     out
+}
+
+/// `value` read as what a keyword applies to: `StringKeywords::string_value(value)` …
+fn applied_value(applies: Applies, value: TokenStream, span: Span) -> TokenStream {
+    match applies {
+        Applies::Strings => {
+            quote_spanned!(span=> ::event_core::schema::StringKeywords::string_value(#value))
+        }
+        Applies::Numbers => {
+            quote_spanned!(span=> ::event_core::schema::NumberKeywords::number_value(#value))
+        }
+        Applies::Arrays => {
+            quote_spanned!(span=> ::event_core::schema::ArrayKeywords::item_count(#value))
+        }
+        Applies::UniqueArrays => {
+            quote_spanned!(span=> ::event_core::schema::UniqueItems::has_duplicates(#value))
+        }
+        Applies::Any => value,
+    }
 }
 
 fn enum_body(variants: &[Variant], serde: &SerdeContainer) -> TokenStream {

@@ -248,22 +248,12 @@ fn integer(schema: &Value) -> Ty {
     Ty::Int { bits, signed }
 }
 
+/// The field keywords a schema carries (the derive's keyword table, in its order), as
+/// `keyword: value` notes for doc comments; a uuid's or timestamp's own format and pattern are
+/// left out (the type says it).
 fn constraints(schema: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    for keyword in [
-        "minLength",
-        "maxLength",
-        "pattern",
-        "format",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-    ] {
+    for keyword in event_keywords::constraint_names() {
         if let Some(value) = schema.get(keyword) {
             let is_uuid = schema["format"] == "uuid";
             if (keyword == "format" && matches!(value.as_str(), Some("uuid" | "date-time")))
