@@ -248,6 +248,19 @@ fn keywords_of(primitive: Primitive) -> Vec<&'static str> {
     }
 }
 
+/// The kinds a schema without `type` has, by the keywords it uses.
+fn inferred_kinds(map: &Map<String, Value>) -> Vec<Primitive> {
+    [
+        Primitive::String,
+        Primitive::Number,
+        Primitive::Object,
+        Primitive::Array,
+    ]
+    .into_iter()
+    .filter(|primitive| has_any(map, &keywords_of(*primitive)))
+    .collect()
+}
+
 fn has_any(map: &Map<String, Value>, keywords: &[&str]) -> bool {
     keywords.iter().any(|k| map.contains_key(*k))
 }
@@ -319,15 +332,7 @@ impl<'a> Document<'a> {
             Some(Value::Array(_)) => parts.push(Part::TypeUnion),
             _ => {
                 // No `type`: the kind follows from the keywords used.
-                let kinds: Vec<Primitive> = [
-                    Primitive::String,
-                    Primitive::Number,
-                    Primitive::Object,
-                    Primitive::Array,
-                ]
-                .into_iter()
-                .filter(|primitive| has_any(map, &keywords_of(*primitive)))
-                .collect();
+                let kinds = inferred_kinds(map);
                 match kinds.as_slice() {
                     [] => {}
                     [single] => parts.push(Part::Typed(*single)),
@@ -393,15 +398,7 @@ impl<'a> Document<'a> {
                         .iter()
                         .filter_map(|n| n.as_str().and_then(Primitive::from_name))
                         .collect(),
-                    _ => [
-                        Primitive::String,
-                        Primitive::Number,
-                        Primitive::Object,
-                        Primitive::Array,
-                    ]
-                    .into_iter()
-                    .filter(|primitive| has_any(map, &keywords_of(*primitive)))
-                    .collect(),
+                    _ => inferred_kinds(map),
                 };
                 Node::Combined {
                     criterion: Criterion::Any,

@@ -186,13 +186,7 @@ fn definition(out: &mut String, named: &Named, catalog: &CodeModel) {
 
 /// `[T any]` for a record with type parameters, else nothing.
 fn type_parameters(fields: &[FieldDef]) -> String {
-    let names: Vec<&str> = fields
-        .iter()
-        .filter_map(|f| match &f.ty {
-            Ty::Param(name) => Some(name.as_str()),
-            _ => None,
-        })
-        .collect();
+    let names = super::model::type_parameters(fields);
     if names.is_empty() {
         String::new()
     } else {

@@ -290,6 +290,17 @@ fn fields_of(schema: &Value, skip: Option<&str>) -> Vec<FieldDef> {
         .unwrap_or_default()
 }
 
+/// The names of the type parameters among `fields` (the envelope's `T`), in order.
+pub fn type_parameters(fields: &[FieldDef]) -> Vec<&str> {
+    fields
+        .iter()
+        .filter_map(|f| match &f.ty {
+            Ty::Param(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The envelope's fields from an event's document, without what is the event's own: `data`
 /// becomes the type parameter `T`, and the constant `event_type` and the major-fixing `version`
 /// pattern are dropped (each event's type fixes them).

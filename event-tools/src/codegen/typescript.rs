@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::model::{pascal, CodeModel, Def, FieldDef, Named, Ty};
+use super::model::{pascal, type_parameters, CodeModel, Def, FieldDef, Named, Ty};
 
 fn ts_type(ty: &Ty) -> String {
     match ty {
@@ -51,13 +51,7 @@ fn definition(out: &mut String, named: &Named) {
     jsdoc(out, "", named.description.as_deref(), &[]);
     match &named.def {
         Def::Record(record) => {
-            let parameters: Vec<&str> = record
-                .iter()
-                .filter_map(|f| match &f.ty {
-                    Ty::Param(name) => Some(name.as_str()),
-                    _ => None,
-                })
-                .collect();
+            let parameters = type_parameters(record);
             let parameters = if parameters.is_empty() {
                 String::new()
             } else {
