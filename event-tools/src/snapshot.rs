@@ -567,7 +567,7 @@ pub fn check_catalog(catalog: &Catalog) -> Result<GateReport, CatalogError> {
 /// not match its committed snapshots. Warnings (an unaccepted new event off CI) are printed.
 ///
 /// ```no_run
-/// # fn catalog() -> event_tools::Catalog { unimplemented!() }
+/// # fn catalog() -> event_tools::Catalog { event_tools::Catalog::new("ops", ".") }
 /// #[test]
 /// fn schemas_match_their_snapshots() {
 ///     event_tools::assert_snapshots(&catalog());
