@@ -2,6 +2,7 @@
 
 pub mod broker;
 pub mod child;
+pub mod fixture;
 pub mod kafka;
 
 use serde_json::Value;

@@ -6,14 +6,14 @@ use event_core::binary::{repr_c_size, ArchivedOf, Binary};
 use event_core::catalog::{example_envelope, Example};
 use event_core::codec::CodecError;
 use event_core::{Envelope, KafkaEvent};
-use event_domains::combat::{Combat, CombatSessionStart};
 use event_tools::layout_report::event_layout;
+use kafka_events_tests::fixture::{Arena, MatchEnd, MatchStart};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Declared in the worst order: every small field before a larger one.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, PartialEq)]
-#[event("combat.layout.worst")]
+#[event("arena.layout.worst")]
 pub struct Worst {
     pub ready: bool,
     pub score: u64,
@@ -25,7 +25,7 @@ pub struct Worst {
 
 /// The same fields declared in the best order.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, PartialEq)]
-#[event("combat.layout.best")]
+#[event("arena.layout.best")]
 pub struct Best {
     pub name: String,
     pub score: u64,
@@ -133,44 +133,44 @@ fn every_catalog_event_round_trips_and_hot_path_events_fit_256_bytes_or_are_expl
 
 #[test]
 fn binary_decode_checks_type_and_constraints() {
-    let bytes = example_envelope(CombatSessionStart::example())
+    let bytes = example_envelope(MatchStart::example())
         .to_binary()
         .expect("valid");
     assert!(matches!(
-        Envelope::<event_domains::combat::CombatSessionEnd>::from_binary(&bytes),
+        Envelope::<MatchEnd>::from_binary(&bytes),
         Err(CodecError::Binary(_) | CodecError::WrongEventType { .. })
     ));
-    let mut invalid = CombatSessionStart::example();
+    let mut invalid = MatchStart::example();
     invalid.max_players = 1;
     assert!(matches!(
         Envelope::new(invalid).to_binary(),
         Err(CodecError::Invalid(_))
     ));
     assert!(matches!(
-        Envelope::<CombatSessionStart>::from_binary(&bytes[..bytes.len() / 2]),
+        Envelope::<MatchStart>::from_binary(&bytes[..bytes.len() / 2]),
         Err(CodecError::Binary(_))
     ));
     assert!(matches!(
-        Envelope::<CombatSessionStart>::from_binary(&[]),
+        Envelope::<MatchStart>::from_binary(&[]),
         Err(CodecError::Binary(_))
     ));
     // unaligned input is copied, not rejected
     let mut shifted = vec![0u8];
     shifted.extend_from_slice(&bytes);
-    assert!(Envelope::<CombatSessionStart>::from_binary(&shifted[1..]).is_ok());
+    assert!(Envelope::<MatchStart>::from_binary(&shifted[1..]).is_ok());
 }
 
 proptest! {
     #[test]
     fn hostile_bytes_are_errors_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
-        let _ = Envelope::<CombatSessionStart>::from_binary(&bytes);
+        let _ = Envelope::<MatchStart>::from_binary(&bytes);
     }
 
     #[test]
     fn corrupted_records_are_errors_never_panics(position in 0usize..400, byte in any::<u8>()) {
-        let mut bytes = example_envelope(CombatSessionStart::example()).to_binary().expect("valid").to_vec();
+        let mut bytes = example_envelope(MatchStart::example()).to_binary().expect("valid").to_vec();
         let at = position % bytes.len();
         bytes[at] = byte;
-        let _ = Envelope::<CombatSessionStart>::from_binary(&bytes);
+        let _ = Envelope::<MatchStart>::from_binary(&bytes);
     }
 }

@@ -9,6 +9,9 @@ use event_core::catalog::{EventDescriptor, Example};
 use event_core::{DomainEvents, Envelope, KafkaEvent};
 use event_tools::snapshot::{accept, gate, AcceptError, CurrentEvent, Finding, SnapshotStore};
 use event_tools::Catalog;
+// Version 1.0.0 of `arena.match.start`, the history every test starts from, is the tests'
+// fixture event; the modules below are its evolutions (in the fixture's domain, `Arena`).
+use kafka_events_tests::fixture::{self as baseline, Arena, Mode};
 use serde::{Deserialize, Serialize};
 use tempfile::TempDir;
 use uuid::Uuid;
@@ -17,62 +20,6 @@ use uuid::Uuid;
 #[test]
 fn the_catalog_matches_its_committed_snapshots() {
     event_tools::assert_snapshots(&event_domains::catalog());
-}
-
-event_core::domain! {
-    /// The fixture domain of these tests.
-    pub struct Arena {
-        name: "arena",
-        topic: "test.arena.events",
-        partitions: 3,
-        retention_days: 1,
-        priority: Normal,
-        key_fields: [match_id],
-    }
-}
-
-/// How a match is played (a shared definition, as the catalog's events have).
-#[derive(event_core::EventSchema, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// Everyone for themselves.
-    Deathmatch,
-    /// Two teams.
-    Teams,
-}
-
-/// Version 1.0.0 of `arena.match.start`, the history every test starts from.
-mod baseline {
-    use super::*;
-    /// A match started.
-    #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    #[event("arena.match.start", version = "1.0.0")]
-    pub struct MatchStart {
-        /// The match.
-        pub match_id: Uuid,
-        /// Map identifier.
-        #[event(min_length = 1, max_length = 64)]
-        pub map_id: String,
-        /// How the match is played.
-        pub mode: Mode,
-        /// Whether results count for ranking.
-        pub ranked: bool,
-        /// Free-form operator note.
-        #[event(max_length = 256)]
-        pub note: Option<String>,
-    }
-
-    impl Example for MatchStart {
-        fn example() -> Self {
-            MatchStart {
-                match_id: Uuid::from_u128(1),
-                map_id: "dust".into(),
-                mode: Mode::Teams,
-                ranked: true,
-                note: None,
-            }
-        }
-    }
 }
 
 /// A folder holding the accepted history of the baseline, shown as `schemas`.
@@ -105,6 +52,12 @@ mod removed_field {
         pub map_id: String,
         /// How the match is played.
         pub mode: Mode,
+        /// Player slots.
+        #[event(minimum = 2, maximum = 128)]
+        pub max_players: u16,
+        /// Players placed in the match.
+        #[event(max_items = 128, unique_items)]
+        pub player_ids: Vec<Uuid>,
         /// Free-form operator note.
         #[event(max_length = 256)]
         pub note: Option<String>,
@@ -147,6 +100,12 @@ mod added_optional {
         pub map_id: String,
         /// How the match is played.
         pub mode: Mode,
+        /// Player slots.
+        #[event(minimum = 2, maximum = 128)]
+        pub max_players: u16,
+        /// Players placed in the match.
+        #[event(max_items = 128, unique_items)]
+        pub player_ids: Vec<Uuid>,
         /// Whether results count for ranking.
         pub ranked: bool,
         /// Free-form operator note.
@@ -170,6 +129,12 @@ mod added_optional_without_bump {
         pub map_id: String,
         /// How the match is played.
         pub mode: Mode,
+        /// Player slots.
+        #[event(minimum = 2, maximum = 128)]
+        pub max_players: u16,
+        /// Players placed in the match.
+        #[event(max_items = 128, unique_items)]
+        pub player_ids: Vec<Uuid>,
         /// Whether results count for ranking.
         pub ranked: bool,
         /// Free-form operator note.
@@ -234,6 +199,12 @@ mod new_required {
         pub map_id: String,
         /// How the match is played.
         pub mode: Mode,
+        /// Player slots.
+        #[event(minimum = 2, maximum = 128)]
+        pub max_players: u16,
+        /// Players placed in the match.
+        #[event(max_items = 128, unique_items)]
+        pub player_ids: Vec<Uuid>,
         /// Whether results count for ranking.
         pub ranked: bool,
         /// Free-form operator note.
@@ -334,6 +305,8 @@ impl Example for added_optional::MatchStart {
             match_id: Uuid::from_u128(1),
             map_id: "dust".into(),
             mode: Mode::Teams,
+            max_players: 16,
+            player_ids: Vec::new(),
             ranked: true,
             note: None,
             season: Some(3),
