@@ -98,16 +98,21 @@ fn comment(out: &mut String, indent: &str, text: &str) {
     }
 }
 
-fn field(out: &mut String, field: &FieldDef, force_optional: bool) {
+/// A struct field as Go writes it: its doc comment and its three columns.
+struct GoField {
+    doc: String,
+    name: String,
+    ty: String,
+    tag: String,
+}
+
+fn go_field(field: &FieldDef, force_optional: bool) -> GoField {
     let mut doc = field.description.clone().unwrap_or_default();
     if !field.constraints.is_empty() {
         if !doc.is_empty() {
             doc.push('\n');
         }
         doc.push_str(&format!("Constraints: {}.", field.constraints.join(", ")));
-    }
-    if !doc.is_empty() {
-        comment(out, "\t", &doc);
     }
     let optional = force_optional || !field.required;
     let ty = if force_optional && !matches!(field.ty, Ty::Nullable(_) | Ty::Array(_) | Ty::Map(_)) {
@@ -116,11 +121,41 @@ fn field(out: &mut String, field: &FieldDef, force_optional: bool) {
         go_type(&field.ty)
     };
     let omit = if optional { ",omitempty" } else { "" };
-    out.push_str(&format!(
-        "\t{} {ty} `json:\"{}{omit}\"`\n",
-        pascal(&field.wire),
-        field.wire
-    ));
+    GoField {
+        doc,
+        name: pascal(&field.wire),
+        ty,
+        tag: format!("`json:\"{}{omit}\"`", field.wire),
+    }
+}
+
+/// Writes `fields` as gofmt does: each doc comment above its field, and the columns of
+/// consecutive fields without a comment between them aligned.
+fn write_fields(out: &mut String, fields: &[GoField]) {
+    let mut start = 0;
+    while start < fields.len() {
+        let end = fields[start + 1..]
+            .iter()
+            .position(|f| !f.doc.is_empty())
+            .map_or(fields.len(), |offset| start + 1 + offset);
+        let run = &fields[start..end];
+        if !run[0].doc.is_empty() {
+            comment(out, "\t", &run[0].doc);
+        }
+        let name_width = run
+            .iter()
+            .map(|f| f.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        let ty_width = run.iter().map(|f| f.ty.chars().count()).max().unwrap_or(0);
+        for f in run {
+            out.push_str(&format!(
+                "\t{:<name_width$} {:<ty_width$} {}\n",
+                f.name, f.ty, f.tag
+            ));
+        }
+        start = end;
+    }
 }
 
 fn definition(out: &mut String, named: &Named, catalog: &CodeModel) {
@@ -132,9 +167,11 @@ fn definition(out: &mut String, named: &Named, catalog: &CodeModel) {
         Def::Record(fields) => {
             let parameters = type_parameters(fields);
             out.push_str(&format!("type {name}{parameters} struct {{\n"));
-            for f in go_order(fields, catalog, 0) {
-                field(out, f, false);
-            }
+            let columns: Vec<GoField> = go_order(fields, catalog, 0)
+                .into_iter()
+                .map(|f| go_field(f, false))
+                .collect();
+            write_fields(out, &columns);
             out.push_str("}\n\n");
         }
         Def::StringEnum(values) => {
@@ -159,16 +196,22 @@ fn definition(out: &mut String, named: &Named, catalog: &CodeModel) {
                 "// {name} holds one variant, told by {}; the fields of other variants are nil.\ntype {name} struct {{\n",
                 pascal(tag)
             ));
-            out.push_str(&format!("\t{} string `json:\"{tag}\"`\n", pascal(tag)));
+            let mut columns = vec![GoField {
+                doc: String::new(),
+                name: pascal(tag),
+                ty: "string".to_owned(),
+                tag: format!("`json:\"{tag}\"`"),
+            }];
             let mut seen = Vec::new();
             for (_, fields) in variants {
                 for f in fields {
                     if !seen.contains(&f.wire) {
                         seen.push(f.wire.clone());
-                        field(out, f, true);
+                        columns.push(go_field(f, true));
                     }
                 }
             }
+            write_fields(out, &columns);
             out.push_str("}\n\n");
             out.push_str(&format!("// {name} variants.\nconst (\n"));
             let rows: Vec<(String, String)> = variants
@@ -347,4 +390,35 @@ fn qualified(ty: &str) -> String {
 /// The `go.mod` of the generated module.
 pub fn go_mod() -> String {
     format!("module {PACKAGE}\n\ngo 1.19\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(doc: &str, name: &str, ty: &str) -> GoField {
+        GoField {
+            doc: doc.to_owned(),
+            name: name.to_owned(),
+            ty: ty.to_owned(),
+            tag: format!("`json:\"{}\"`", name.to_lowercase()),
+        }
+    }
+
+    #[test]
+    fn fields_without_a_comment_between_them_are_aligned_as_gofmt_does() {
+        let mut out = String::new();
+        write_fields(
+            &mut out,
+            &[
+                column("Delivery metadata.", "Metadata", "Metadata"),
+                column("", "Data", "T"),
+                column("The name.", "EventType", "string"),
+            ],
+        );
+        assert_eq!(
+            out,
+            "\t// Delivery metadata.\n\tMetadata Metadata `json:\"metadata\"`\n\tData     T        `json:\"data\"`\n\t// The name.\n\tEventType string `json:\"eventtype\"`\n"
+        );
+    }
 }
