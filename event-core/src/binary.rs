@@ -37,7 +37,7 @@ use rkyv::with::{ArchiveWith, AsOwned, DeserializeWith, Map, MapKV, SerializeWit
 use rkyv::{Archive, Deserialize, Place, Serialize};
 use uuid::Uuid;
 
-use crate::codec::CodecError;
+use crate::codec::{CodecError, DecodeOptions};
 use crate::domain::Priority;
 use crate::envelope::{Envelope, Metadata};
 use crate::validate::Validate;
@@ -414,9 +414,22 @@ impl<T: KafkaEvent + Binary> Envelope<T> {
         rkyv::access::<ArchivedEnvelope<T>, RkyvError>(bytes).map_err(binary_error)
     }
 
-    /// Decodes and checks a binary record: the bytes (bytecheck), then the event type, the
-    /// major version and every constraint, as [`from_json`](Self::from_json) does.
+    /// Decodes and checks a binary record with the default limits ([`DecodeOptions`]): see
+    /// [`from_binary_with`](Self::from_binary_with).
     pub fn from_binary(bytes: &[u8]) -> Result<Self, CodecError> {
+        Self::from_binary_with(bytes, &DecodeOptions::default())
+    }
+
+    /// Decodes and checks a binary record: its size (the topic's `max.message.bytes` by default,
+    /// as [`from_json_with`](Self::from_json_with) checks, before anything is copied), the bytes
+    /// (bytecheck), then the event type, the major version and every constraint.
+    pub fn from_binary_with(bytes: &[u8], options: &DecodeOptions) -> Result<Self, CodecError> {
+        if bytes.len() > options.max_message_bytes {
+            return Err(CodecError::TooLarge {
+                size: bytes.len(),
+                limit: options.max_message_bytes,
+            });
+        }
         let mut aligned;
         let bytes = if (bytes.as_ptr() as usize) % 16 == 0 {
             bytes

@@ -154,6 +154,12 @@ fn binary_decode_checks_type_and_constraints() {
         Envelope::<MatchStart>::from_binary(&[]),
         Err(CodecError::Binary(_))
     ));
+    // more than a message may hold is refused before anything is copied or read
+    let huge = vec![0u8; event_core::codec::DecodeOptions::default().max_message_bytes + 1];
+    assert!(matches!(
+        Envelope::<MatchStart>::from_binary(&huge),
+        Err(CodecError::TooLarge { .. })
+    ));
     // unaligned input is copied, not rejected
     let mut shifted = vec![0u8];
     shifted.extend_from_slice(&bytes);

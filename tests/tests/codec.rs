@@ -88,6 +88,24 @@ fn violations_carry_the_json_pointer_and_keyword() {
 }
 
 #[test]
+fn items_over_max_items_are_not_compared_for_uniqueness() {
+    // 200 copies of one id: over max_items (128), and every pair repeats. Only the bound is
+    // reported: comparing the items of an array already rejected would cost work that grows
+    // with the square of the input.
+    let mut event = MatchStart::example();
+    event.player_ids = vec![event.match_id; 200];
+    let violations = Envelope::new(event.clone())
+        .validate()
+        .expect_err("too many items");
+    let found: Vec<&str> = violations.iter().map(|v| v.keyword).collect();
+    assert_eq!(found, ["maxItems"]);
+    // within the bound, repeats are still found
+    event.player_ids.truncate(2);
+    let violations = Envelope::new(event).validate().expect_err("repeats");
+    assert_eq!(violations[0].keyword, "uniqueItems");
+}
+
+#[test]
 fn every_example_round_trips_through_json_and_records() {
     for event in event_domains::catalog().events().iter().copied() {
         let record = (event.example_record)().expect("encodes");

@@ -2,7 +2,7 @@
 //! violation is found. Lengths count Unicode code points, as JSON Schema does.
 
 use super::{Location, Violation};
-use crate::schema::NumberValue;
+use crate::schema::{NumberValue, UniqueItems};
 
 #[cold]
 fn push(errors: &mut Vec<Violation>, at: &Location<'_>, keyword: &'static str, message: String) {
@@ -353,10 +353,19 @@ pub fn check_max_items(
     }
 }
 
-/// `uniqueItems`.
+/// `uniqueItems`. Not looked for when the array already broke its `maxItems` (the check
+/// before it): an array over its bound is rejected anyway, and comparing its items would cost
+/// work that grows with the square of an attacker's input.
 #[inline]
-pub fn check_unique_items(has_duplicates: bool, at: &Location<'_>, errors: &mut Vec<Violation>) {
-    if has_duplicates {
+pub fn check_unique_items<T: UniqueItems + ?Sized>(
+    value: &T,
+    at: &Location<'_>,
+    errors: &mut Vec<Violation>,
+) {
+    let over_bound = errors
+        .last()
+        .is_some_and(|last| last.keyword == "maxItems" && last.pointer == at.pointer());
+    if !over_bound && value.has_duplicates() {
         push(errors, at, "uniqueItems", "items repeat".to_owned());
     }
 }

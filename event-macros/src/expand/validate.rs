@@ -186,9 +186,8 @@ fn applied_value(applies: Applies, value: TokenStream, span: Span) -> TokenStrea
         Applies::Arrays => {
             quote_spanned!(span=> ::event_core::schema::ArrayKeywords::item_count(#value))
         }
-        Applies::UniqueArrays => {
-            quote_spanned!(span=> ::event_core::schema::UniqueItems::has_duplicates(#value))
-        }
+        // The check itself decides whether to compare the items (not after a failed maxItems).
+        Applies::UniqueArrays => value,
         Applies::Any => value,
     }
 }
