@@ -1,7 +1,7 @@
 //! Atomic file writes: a reader (or a crash) sees the old file or the new one, never half.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// An I/O failure, with the path it happened at.
@@ -81,6 +81,33 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<WriteOutcome, FileEr
     Ok(WriteOutcome::Written)
 }
 
+/// Reads a regular file of at most `limit` bytes. A symbolic link, a device or a folder is
+/// refused, not followed (a link committed under `schemas/` must not feed `/dev/zero` or a file
+/// outside the tree to the gate), and so is a larger file (read no further than the limit).
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    let refuse = |why: &str| FileError {
+        action: "refusing to read",
+        path: path.to_owned(),
+        source: io::Error::new(io::ErrorKind::InvalidInput, why.to_owned()),
+    };
+    let meta = fs::symlink_metadata(path).map_err(FileError::at("cannot read", path))?;
+    if meta.file_type().is_symlink() {
+        return Err(refuse("it is a symbolic link"));
+    }
+    if !meta.is_file() {
+        return Err(refuse("it is not a regular file"));
+    }
+    let file = fs::File::open(path).map_err(FileError::at("cannot read", path))?;
+    let mut bytes = Vec::new();
+    io::Read::take(file, limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(FileError::at("cannot read", path))?;
+    if bytes.len() as u64 > limit {
+        return Err(refuse(&format!("it is larger than {limit} bytes")));
+    }
+    Ok(bytes)
+}
+
 /// Flushes a folder's entries (the rename) to disk; a no-op where folders cannot be opened.
 fn sync_folder(folder: &Path) -> io::Result<()> {
     if cfg!(unix) {
@@ -136,6 +163,25 @@ mod tests {
         let error = write_atomic(&link, b"new").unwrap_err();
         assert!(error.to_string().contains("symbolic link"), "{error}");
         assert_eq!(fs::read(&target).unwrap(), b"keep");
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reading_refuses_links_devices_and_oversized_files() {
+        let dir = scratch("read");
+        fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.json");
+        fs::write(&file, b"0123456789").unwrap();
+        assert_eq!(read_regular_file(&file, 10).unwrap(), b"0123456789");
+        let error = read_regular_file(&file, 9).unwrap_err();
+        assert!(error.to_string().contains("larger than 9 bytes"), "{error}");
+        let link = dir.join("zero.json");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let error = read_regular_file(&link, 1 << 20).unwrap_err();
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        let error = read_regular_file(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
         fs::remove_dir_all(dir).unwrap();
     }
 

@@ -22,7 +22,10 @@ use event_core::catalog::{CatalogError, EventDescriptor};
 use event_core::compat::{check_history_with, CheckOptions, CompatError, CompatMode, CompatPolicy};
 
 use crate::catalog::Catalog;
-use crate::fs::{to_json_bytes, write_atomic, FileError};
+use crate::fs::{read_regular_file, to_json_bytes, write_atomic, FileError};
+
+/// The largest snapshot file the store reads (the game's are 10 to 30 KB).
+pub const MAX_SNAPSHOT_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A snapshot's version: `MAJOR.MINOR.PATCH`, read from its file name with `semver`.
 pub use semver::Version as SemVer;
@@ -156,6 +159,17 @@ impl SnapshotStore {
         major: u64,
     ) -> Result<Vec<Snapshot>, SnapshotError> {
         let (dir, shown) = self.history_dir(domain, event_type, major);
+        if fs::symlink_metadata(&dir).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Err(FileError {
+                action: "refusing to read the history folder",
+                path: dir,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "it is a symbolic link",
+                ),
+            }
+            .into());
+        }
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -180,12 +194,12 @@ impl SnapshotStore {
                     folder: major,
                 });
             }
-            let text = fs::read_to_string(entry.path())
-                .map_err(FileError::at("cannot read", &entry.path()))?;
-            let schema = serde_json::from_str(&text).map_err(|error| SnapshotError::Corrupt {
-                path: file.clone(),
-                error: error.to_string(),
-            })?;
+            let bytes = read_regular_file(&entry.path(), MAX_SNAPSHOT_BYTES)?;
+            let schema =
+                serde_json::from_slice(&bytes).map_err(|error| SnapshotError::Corrupt {
+                    path: file.clone(),
+                    error: error.to_string(),
+                })?;
             history.push(Snapshot {
                 version,
                 file,
@@ -204,10 +218,12 @@ impl SnapshotStore {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(found),
             Err(error) => return Err(FileError::at("cannot read folder", &self.root)(error).into()),
         };
-        for domain in domains.flatten().filter(|d| d.path().is_dir()) {
+        // Folders only, not links to folders: the store never reads outside its tree.
+        let is_folder = |entry: &fs::DirEntry| entry.file_type().is_ok_and(|t| t.is_dir());
+        for domain in domains.flatten().filter(is_folder) {
             let events = fs::read_dir(domain.path())
                 .map_err(FileError::at("cannot read folder", &domain.path()))?;
-            for event in events.flatten().filter(|e| e.path().is_dir()) {
+            for event in events.flatten().filter(is_folder) {
                 found.push((
                     domain.file_name().to_string_lossy().into_owned(),
                     event.file_name().to_string_lossy().into_owned(),

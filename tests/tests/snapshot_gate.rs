@@ -351,3 +351,22 @@ fn assert_snapshots_fails_naming_the_catalogs_own_accept_command_then_passes_onc
     accept(&store, &current::<added_optional::MatchStart>()).expect("accepted");
     event_tools::assert_snapshots(&catalog);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_snapshot_that_is_a_symbolic_link_is_refused_not_followed() {
+    let (store, folder) = scratch_store();
+    let file = folder.path().join("arena/arena.match.start/v1/1.0.0.json");
+    std::fs::remove_file(&file).expect("remove the snapshot");
+    std::os::unix::fs::symlink("/dev/zero", &file).expect("link to /dev/zero");
+    let report = gate(&store, &current::<baseline::MatchStart>(), false);
+    assert!(!report.passes());
+    let rendered = report.render("accept");
+    assert!(rendered.contains("UNREADABLE_SNAPSHOT"), "{rendered}");
+    assert!(rendered.contains("symbolic link"), "{rendered}");
+    // and accept writes nothing through it
+    assert!(matches!(
+        accept(&store, &current::<added_optional::MatchStart>()),
+        Err(AcceptError::Refused(_))
+    ));
+}
