@@ -18,6 +18,16 @@ pub struct FileError {
 }
 
 impl FileError {
+    /// A path refused before it was read or written (a link, a device, a file too large),
+    /// with `why`.
+    pub fn refused(action: &'static str, path: &Path, why: impl Into<String>) -> FileError {
+        FileError {
+            action,
+            path: path.to_owned(),
+            source: io::Error::new(io::ErrorKind::InvalidInput, why.into()),
+        }
+    }
+
     /// A closure mapping an `io::Error` at `path` to a [`FileError`].
     pub fn at<'a>(
         action: &'static str,
@@ -48,11 +58,11 @@ pub enum WriteOutcome {
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<WriteOutcome, FileError> {
     match fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => {
-            return Err(FileError {
-                action: "refusing to replace the symbolic link",
-                path: path.to_owned(),
-                source: io::Error::new(io::ErrorKind::InvalidInput, "the target is a link"),
-            });
+            return Err(FileError::refused(
+                "refusing to replace the symbolic link",
+                path,
+                "the target is a link",
+            ));
         }
         Ok(meta) if meta.is_file() && fs::read(path).is_ok_and(|old| old == contents) => {
             return Ok(WriteOutcome::Unchanged);
@@ -85,11 +95,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<WriteOutcome, FileEr
 /// refused, not followed (a link committed under `schemas/` must not feed `/dev/zero` or a file
 /// outside the tree to the gate), and so is a larger file (read no further than the limit).
 pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
-    let refuse = |why: &str| FileError {
-        action: "refusing to read",
-        path: path.to_owned(),
-        source: io::Error::new(io::ErrorKind::InvalidInput, why.to_owned()),
-    };
+    let refuse = |why: &str| FileError::refused("refusing to read", path, why);
     let meta = fs::symlink_metadata(path).map_err(FileError::at("cannot read", path))?;
     if meta.file_type().is_symlink() {
         return Err(refuse("it is a symbolic link"));

@@ -160,14 +160,11 @@ impl SnapshotStore {
     ) -> Result<Vec<Snapshot>, SnapshotError> {
         let (dir, shown) = self.history_dir(domain, event_type, major);
         if fs::symlink_metadata(&dir).is_ok_and(|meta| meta.file_type().is_symlink()) {
-            return Err(FileError {
-                action: "refusing to read the history folder",
-                path: dir,
-                source: std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    "it is a symbolic link",
-                ),
-            }
+            return Err(FileError::refused(
+                "refusing to read the history folder",
+                &dir,
+                "it is a symbolic link",
+            )
             .into());
         }
         let entries = match fs::read_dir(&dir) {
