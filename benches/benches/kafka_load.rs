@@ -282,7 +282,10 @@ fn main() {
         }
     };
     let config = KafkaConfig::new(bootstrap.clone());
-    let mut topics = with_dead_letter_topics(topic_configs(event_domains::catalog().events()));
+    let mut topics = with_dead_letter_topics(
+        topic_configs(event_domains::catalog().events()),
+        event_kafka::DEAD_LETTER_SUFFIX,
+    );
     if compression.is_some() {
         // The catalog's topics store lz4 and would recompress another codec; to measure the
         // codec itself, the broker keeps each batch as the producer sent it.

@@ -2,19 +2,26 @@
 //! records sent to a dead-letter topic, offsets committed only after success.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::marker::PhantomData;
-use std::time::Duration;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
-use event_core::codec::{DispatchError, DomainEvents, EVENT_TYPE_HEADER};
+use event_core::codec::DomainEvents;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{BorrowedMessage, Headers, Message};
-use rdkafka::Offset;
+use rdkafka::message::{BorrowedMessage, Message};
+use rdkafka::{Offset, TopicPartitionList};
 
 use crate::config::KafkaConfig;
-use crate::dead_letter::{dead_letter_headers, dead_letter_topic, RecordPosition};
+use crate::dead_letter::{
+    dead_letter_headers, dead_letter_topic, reference_headers, DeadLetterReason, RecordPosition,
+};
+use crate::headers::{event_type_header, record_headers};
 use crate::lag::{lag_of, PartitionLag};
 use crate::producer::{EventProducer, ProduceError};
+use crate::retry::{Retries, RetryPolicy};
 use crate::ClientError;
 
 /// The consumer's settings before the user's own: offsets are committed in the background
@@ -51,6 +58,8 @@ pub struct ConsumerOptions {
     pub topic_suffix: String,
     /// Who commits the offsets of handled records.
     pub offsets: OffsetCommits,
+    /// When a record is tried again, and when the handler is given up on.
+    pub retry: RetryPolicy,
 }
 
 /// Who commits a consumer's offsets.
@@ -75,7 +84,14 @@ impl ConsumerOptions {
             dead_letter_suffix: crate::DEAD_LETTER_SUFFIX.to_owned(),
             topic_suffix: String::new(),
             offsets: OffsetCommits::Consumer,
+            retry: RetryPolicy::default(),
         }
+    }
+
+    /// Retries and gives up as `policy` says instead of [`RetryPolicy::default`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
     }
 
     /// Reads `<topic><suffix>` for each of the domain's topics (staging topics, or topics of
@@ -92,7 +108,10 @@ impl ConsumerOptions {
         self
     }
 
-    /// Dead letters in `<topic><suffix>` instead.
+    /// Dead letters in `<topic><suffix>` instead (provision them with the same suffix:
+    /// [`with_dead_letter_topics`](crate::with_dead_letter_topics)). The suffix must not be
+    /// empty (dead letters would go back to the topic they came from) and must keep topic
+    /// names legal: [`EventConsumer::new`] refuses it otherwise.
     pub fn dead_letter_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.dead_letter_suffix = suffix.into();
         self
@@ -122,41 +141,58 @@ pub enum Polled {
         /// Where it was read.
         position: RecordPosition,
     },
-    /// The record could not be decoded; it was written to the dead-letter topic (delivery
-    /// confirmed) and its offset will be committed.
+    /// The record could not be read (or the handler gave up on it); it was written to the
+    /// dead-letter topic (delivery confirmed) and its offset will be committed.
     DeadLettered {
         /// Where it was read.
         position: RecordPosition,
         /// The dead-letter topic.
         dead_letter_topic: String,
-        /// Why it could not be read.
-        reason: DispatchError,
+        /// Why it went there.
+        reason: DeadLetterReason,
+        /// The dead letter is a reference record: the one with the original key, value and
+        /// headers was refused (larger than the topic takes), so only the `dlq.*` headers and
+        /// the original's sizes were written.
+        reference_only: bool,
     },
 }
 
-/// Why a poll did not complete. After a `Handler` or `DeadLetter` error the record is read
-/// again by the next poll: nothing is skipped.
+/// Why a poll did not complete. After a `Handler`, `HandlerPanicked` or `DeadLetter` error
+/// the consumer rewound to the record and paused its partition for the
+/// [`RetryPolicy::backoff`]; a later poll returns the record again: nothing is skipped.
 #[derive(Debug, thiserror::Error)]
 pub enum ConsumeError<H> {
-    /// The handler failed; the consumer rewound to the record, which the next poll returns
-    /// again.
-    #[error("{position}: the handler failed: {source}")]
+    /// The handler failed (the `attempt`-th time in a row on this record).
+    #[error("{position}: the handler failed (attempt {attempt}): {source}")]
     Handler {
         /// The record.
         position: RecordPosition,
         /// The handler's error.
         source: H,
+        /// Failures in a row on this record, this one included.
+        attempt: u32,
     },
-    /// The record could not be decoded and could not be written to the dead-letter topic; the
-    /// consumer rewound to it.
-    #[error("{position}: cannot write the dead letter ({reason}): {source}")]
+    /// The handler panicked; the panic was caught and treated as a failure.
+    #[error("{position}: the handler panicked (attempt {attempt}): {message}")]
+    HandlerPanicked {
+        /// The record.
+        position: RecordPosition,
+        /// The panic's message (or a placeholder when it carried no text).
+        message: String,
+        /// Failures in a row on this record, this one included.
+        attempt: u32,
+    },
+    /// The record must go to the dead-letter topic and could not be written there.
+    #[error("{position}: cannot write the dead letter ({reason}), attempt {attempt}: {source}")]
     DeadLetter {
         /// The record.
         position: RecordPosition,
         /// Why it is a dead letter.
-        reason: Box<DispatchError>,
+        reason: Box<DeadLetterReason>,
         /// Why the dead letter was not written.
         source: Box<ProduceError>,
+        /// Failures in a row on this record, this one included.
+        attempt: u32,
     },
     /// Reading from the cluster failed (often transient: the next poll retries).
     #[error("poll: {0}")]
@@ -169,13 +205,36 @@ pub enum ConsumeError<H> {
         /// Why.
         source: KafkaError,
     },
-    /// The consumer could not rewind to a record that was not processed.
-    #[error("{position}: cannot rewind to the record: {source}")]
-    Rewind {
+    /// The consumer could not rewind to (or pause at) a record it did not finish, after
+    /// `cause`. It stops: every later poll returns [`ConsumeError::Stopped`], so no later
+    /// record's offset is committed past this one. Create a new consumer; the group resumes at
+    /// its last committed offset.
+    #[error("{position}: cannot rewind to the record: {source} (after: {cause_message})")]
+    RewindFailed {
         /// The record.
         position: RecordPosition,
+        /// Why the rewind failed.
+        source: Box<KafkaError>,
+        /// What made the rewind necessary (the handler's error …).
+        cause: Box<ConsumeError<H>>,
+        /// `cause` as it displays (kept apart so the error's own message needs no recursion).
+        cause_message: String,
+    },
+    /// A paused partition could not be resumed (it is tried again at the next poll).
+    #[error("{topic}/{partition}: cannot resume the partition: {source}")]
+    Resume {
+        /// The topic.
+        topic: String,
+        /// The partition.
+        partition: i32,
         /// Why.
         source: KafkaError,
+    },
+    /// The consumer stopped after a failed rewind at `position` ([`ConsumeError::RewindFailed`]).
+    #[error("the consumer stopped after it could not rewind to {position}; create a new one")]
+    Stopped {
+        /// The record it could not rewind to.
+        position: RecordPosition,
     },
 }
 
@@ -189,11 +248,23 @@ pub enum ConsumeError<H> {
 /// the last committed offset. A handler may therefore see an event more than once (after a
 /// crash or a rebalance) and should be idempotent, e.g. keyed by `event_id`.
 ///
-/// A record that cannot be decoded or validated (not JSON, unknown event type, a broken
-/// constraint, a newer major version …) never reaches the handler and never stops the
-/// consumer: it goes to `<topic>.dlq` with its original key, value and headers, plus
-/// `dlq.error.kind`, `dlq.error.message`, `dlq.error.pointer`, `dlq.source.topic`,
-/// `dlq.source.partition`, `dlq.source.offset` and `dlq.consumer.group`.
+/// A record that cannot be read (headers that are not readable, not JSON, unknown event
+/// type, a broken constraint, a newer major version …) never reaches the handler and never
+/// stops the consumer: it goes to `<topic>.dlq` with its original key, value and headers
+/// (byte for byte), plus `dlq.error.kind`, `dlq.error.message` and `dlq.error.pointer`
+/// (each capped at [`MAX_ERROR_TEXT_BYTES`](crate::MAX_ERROR_TEXT_BYTES)),
+/// `dlq.source.topic`, `dlq.source.partition`, `dlq.source.offset` and
+/// `dlq.consumer.group`. When the dead-letter topic refuses that record (larger than it
+/// takes), a reference record goes there instead: the `dlq.*` headers, the original's sizes
+/// and why the rest was left out; the original stays readable at its source position until
+/// retention removes it.
+///
+/// **Failures wait and are bounded.** When the handler returns an error or panics, or a dead
+/// letter cannot be written, the consumer rewinds to the record and pauses its partition for
+/// a backoff that doubles per failure ([`RetryPolicy`]); the other partitions go on. After
+/// [`RetryPolicy::dead_letter_after`] handler failures on one record it is dead-lettered with
+/// kind `handler_failed`. A dead-letter topic that does not exist is reported at once
+/// ([`ProduceError::MissingTopic`]), not after a delivery timeout.
 ///
 /// ```no_run
 /// use event_core::codec::DomainEvents;
@@ -217,16 +288,44 @@ pub enum ConsumeError<H> {
 /// ```
 pub struct EventConsumer<E> {
     pub(crate) consumer: BaseConsumer,
-    dead_letters: EventProducer,
+    config: KafkaConfig,
+    dead_letters: Mutex<EventProducer>,
     dead_letter_suffix: String,
     group_id: String,
     offsets: OffsetCommits,
+    retry: RetryPolicy,
+    retries: Mutex<Retries>,
+    dead_letter_topics_seen: Mutex<HashSet<String>>,
+    stopped_at: OnceLock<RecordPosition>,
     events: PhantomData<fn() -> E>,
+}
+
+/// How long the consumer waits for the cluster's answer to whether a dead-letter topic exists.
+const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Checks a dead-letter suffix: not empty, and only characters Kafka allows in topic names.
+fn check_dead_letter_suffix(suffix: &str) -> Result<(), ClientError> {
+    let reason = if suffix.is_empty() {
+        "it is empty, so dead letters would go back to the topic they came from"
+    } else if !suffix
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
+    {
+        "topic names take only ASCII letters, digits, `.`, `_` and `-`"
+    } else {
+        return Ok(());
+    };
+    Err(ClientError::Options {
+        option: "dead_letter_suffix",
+        value: suffix.to_owned(),
+        reason,
+    })
 }
 
 impl<E: DomainEvents> EventConsumer<E> {
     /// A consumer of `E`'s topics in `options.group_id`, subscribed.
     pub fn new(config: &KafkaConfig, options: ConsumerOptions) -> Result<Self, ClientError> {
+        check_dead_letter_suffix(&options.dead_letter_suffix)?;
         let mut client = config.client_config(CONSUMER_DEFAULTS);
         client.set("group.id", &options.group_id);
         for (key, value) in AT_LEAST_ONCE {
@@ -252,65 +351,151 @@ impl<E: DomainEvents> EventConsumer<E> {
             })?;
         Ok(EventConsumer {
             consumer,
-            dead_letters: EventProducer::with_defaults(config, DEAD_LETTER_DEFAULTS)?,
+            dead_letters: Mutex::new(EventProducer::with_defaults(config, DEAD_LETTER_DEFAULTS)?),
+            config: config.clone(),
             dead_letter_suffix: options.dead_letter_suffix,
             group_id: options.group_id,
             offsets: options.offsets,
+            retry: options.retry,
+            retries: Mutex::default(),
+            dead_letter_topics_seen: Mutex::default(),
+            stopped_at: OnceLock::new(),
             events: PhantomData,
         })
     }
 
-    /// Waits up to `timeout` for one record. A decodable record is handed to `handler`; its
-    /// offset is stored for commit when the handler returns `Ok`; on `Err` the consumer
-    /// rewinds to it and returns [`ConsumeError::Handler`]. An undecodable record is written to
-    /// the dead-letter topic instead.
+    /// Waits up to `timeout` for one record. A readable record is handed to `handler`; its
+    /// offset is stored for commit when the handler returns `Ok`; on `Err` (or a panic) the
+    /// consumer rewinds to it, pauses its partition for the backoff and returns
+    /// [`ConsumeError::Handler`] (or [`ConsumeError::HandlerPanicked`]). A record that cannot
+    /// be read is written to the dead-letter topic instead.
     pub fn poll<H, F>(&self, timeout: Duration, handler: F) -> Result<Polled, ConsumeError<H>>
     where
+        H: std::fmt::Display,
         F: FnOnce(Received<E>) -> Result<(), H>,
     {
-        let message = match self.consumer.poll(timeout) {
-            None => return Ok(Polled::Idle),
-            Some(Err(error)) => return Err(ConsumeError::Poll(error)),
-            Some(Ok(message)) => message,
-        };
+        if let Some(position) = self.stopped_at.get() {
+            return Err(ConsumeError::Stopped {
+                position: position.clone(),
+            });
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            self.resume_due()?;
+            let now = Instant::now();
+            // Wake up for a paused partition that is due before the deadline.
+            let until = self
+                .retries()
+                .next_due()
+                .map_or(deadline, |due| due.min(deadline));
+            match self.consumer.poll(until.saturating_duration_since(now)) {
+                Some(Ok(message)) => return self.process(&message, handler),
+                Some(Err(error)) => return Err(ConsumeError::Poll(error)),
+                None if Instant::now() >= deadline => return Ok(Polled::Idle),
+                None => {}
+            }
+        }
+    }
+
+    /// Reads one record and hands it to the handler or to the dead-letter topic.
+    fn process<H, F>(
+        &self,
+        message: &BorrowedMessage<'_>,
+        handler: F,
+    ) -> Result<Polled, ConsumeError<H>>
+    where
+        H: std::fmt::Display,
+        F: FnOnce(Received<E>) -> Result<(), H>,
+    {
         let position = RecordPosition {
             topic: message.topic().to_owned(),
             partition: message.partition(),
             offset: message.offset(),
         };
-        let value = message.payload().unwrap_or_default();
-        let event_type_header = message.headers().and_then(|headers| {
-            headers
-                .iter()
-                .find(|header| header.key == EVENT_TYPE_HEADER)
-                .and_then(|header| header.value)
-        });
-        match E::decode(event_type_header, value) {
-            Ok(event) => {
-                let event_type = event.event_type();
-                let received = Received {
-                    event,
-                    position: position.clone(),
-                    key: message.key().map(<[u8]>::to_vec),
-                };
-                if let Err(source) = handler(received) {
-                    self.rewind(&position)?;
-                    return Err(ConsumeError::Handler { position, source });
-                }
-                self.store_offset(&message, &position)?;
-                Ok(Polled::Handled {
+        let decoded = record_headers(message)
+            .and_then(|headers| event_type_header(&headers))
+            .map_err(DeadLetterReason::from)
+            .and_then(|event_type| {
+                E::decode(event_type, message.payload().unwrap_or_default())
+                    .map_err(DeadLetterReason::from)
+            });
+        let event = match decoded {
+            Ok(event) => event,
+            Err(reason) => return self.dead_letter_and_store(message, position, reason),
+        };
+        let event_type = event.event_type();
+        let received = Received {
+            event,
+            position: position.clone(),
+            key: message.key().map(<[u8]>::to_vec),
+        };
+        // A panicking handler is a failing handler: the record is rewound, not committed past.
+        let failure = match catch_unwind(AssertUnwindSafe(|| handler(received))) {
+            Ok(Ok(())) => {
+                self.retries().settled(&position);
+                self.store_offset(message, &position)?;
+                return Ok(Polled::Handled {
                     event_type,
                     position,
-                })
+                });
             }
-            Err(reason) => {
-                let dead_letter_topic = self.dead_letter(&message, &position, &reason)?;
-                self.store_offset(&message, &position)?;
+            Ok(Err(source)) => Err(source),
+            Err(panic) => Ok(panic_message(panic.as_ref())),
+        };
+        let attempt = self.retries().failures(&position) + 1;
+        if self.retry.gives_up_after(attempt) {
+            let last_error = match &failure {
+                Err(source) => source.to_string(),
+                Ok(panic) => format!("panic: {panic}"),
+            };
+            let reason = DeadLetterReason::HandlerGaveUp {
+                attempts: attempt,
+                last_error,
+            };
+            return self.dead_letter_and_store(message, position, reason);
+        }
+        let error = match failure {
+            Err(source) => ConsumeError::Handler {
+                position: position.clone(),
+                source,
+                attempt,
+            },
+            Ok(message) => ConsumeError::HandlerPanicked {
+                position: position.clone(),
+                message,
+                attempt,
+            },
+        };
+        Err(self.back_off(&position, error))
+    }
+
+    /// Writes the record to its dead-letter topic and stores its offset; on failure, backs off.
+    fn dead_letter_and_store<H: std::fmt::Display>(
+        &self,
+        message: &BorrowedMessage<'_>,
+        position: RecordPosition,
+        reason: DeadLetterReason,
+    ) -> Result<Polled, ConsumeError<H>> {
+        match self.dead_letter(message, &position, &reason) {
+            Ok((dead_letter_topic, reference_only)) => {
+                self.retries().settled(&position);
+                self.store_offset(message, &position)?;
                 Ok(Polled::DeadLettered {
                     position,
                     dead_letter_topic,
                     reason,
+                    reference_only,
                 })
+            }
+            Err(source) => {
+                let attempt = self.retries().failures(&position) + 1;
+                let error = ConsumeError::DeadLetter {
+                    position: position.clone(),
+                    reason: Box::new(reason),
+                    source: Box::new(source),
+                    attempt,
+                };
+                Err(self.back_off(&position, error))
             }
         }
     }
@@ -331,35 +516,79 @@ impl<E: DomainEvents> EventConsumer<E> {
         lag_of(&self.consumer, self.consumer.assignment()?, timeout)
     }
 
-    /// Writes `message` to its dead-letter topic and waits for the broker's confirmation.
-    fn dead_letter<H>(
+    /// Writes `message` to its dead-letter topic and waits for the broker's confirmation; when
+    /// the topic refuses it for its size, writes a reference record instead. Returns the topic
+    /// and whether only the reference was written.
+    fn dead_letter(
         &self,
         message: &BorrowedMessage<'_>,
         position: &RecordPosition,
-        reason: &DispatchError,
-    ) -> Result<String, ConsumeError<H>> {
+        reason: &DeadLetterReason,
+    ) -> Result<(String, bool), ProduceError> {
         let topic = dead_letter_topic(message.topic(), &self.dead_letter_suffix);
-        let headers = dead_letter_headers(message.headers(), reason, position, &self.group_id);
-        let delivered = self
+        let mut producer = self
             .dead_letters
-            .enqueue_raw(
-                Cow::Owned(topic.clone()),
-                message.key(),
-                headers,
-                message.payload().unwrap_or_default(),
-            )
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let written = self.write_dead_letter(&producer, &topic, message, position, reason);
+        if let Err(error) = &written {
+            renew_if_fatal(&mut producer, error, &self.config);
+        }
+        written.map(|reference_only| (topic, reference_only))
+    }
+
+    /// [`dead_letter`](Self::dead_letter) with `producer`: whether only a reference was
+    /// written.
+    fn write_dead_letter(
+        &self,
+        producer: &EventProducer,
+        topic: &str,
+        message: &BorrowedMessage<'_>,
+        position: &RecordPosition,
+        reason: &DeadLetterReason,
+    ) -> Result<bool, ProduceError> {
+        self.check_dead_letter_topic(producer, topic)?;
+        let value = message.payload().unwrap_or_default();
+        let headers = dead_letter_headers(message.headers(), reason, position, &self.group_id);
+        let delivered = producer
+            .enqueue_raw(Cow::Owned(topic.to_owned()), message.key(), headers, value)
             .and_then(|pending| pending.wait());
         match delivered {
-            Ok(_) => Ok(topic),
-            Err(source) => {
-                self.rewind(position)?;
-                Err(ConsumeError::DeadLetter {
-                    position: position.clone(),
-                    reason: Box::new(reason.clone()),
-                    source: Box::new(source),
-                })
+            Ok(_) => Ok(false),
+            Err(refused) if refused.is_too_large() => {
+                let headers = reference_headers(
+                    reason,
+                    position,
+                    &self.group_id,
+                    (message.key(), value),
+                    &refused.to_string(),
+                );
+                producer
+                    .enqueue_raw(Cow::Owned(topic.to_owned()), None, headers, &[])
+                    .and_then(|pending| pending.wait())?;
+                Ok(true)
             }
+            Err(other) => Err(other),
         }
+    }
+
+    /// Fails at once when the dead-letter topic does not exist (instead of after the
+    /// producer's delivery timeout); a topic seen once is not asked about again.
+    fn check_dead_letter_topic(
+        &self,
+        producer: &EventProducer,
+        topic: &str,
+    ) -> Result<(), ProduceError> {
+        let mut seen = self
+            .dead_letter_topics_seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.contains(topic) {
+            return Ok(());
+        }
+        producer.check_topic_exists(topic, METADATA_TIMEOUT)?;
+        seen.insert(topic.to_owned());
+        Ok(())
     }
 
     /// Stores the record's offset for the consumer's commits; with
@@ -381,18 +610,152 @@ impl<E: DomainEvents> EventConsumer<E> {
             })
     }
 
-    /// Makes the next fetch of the record's partition start at the record again.
-    fn rewind<H>(&self, position: &RecordPosition) -> Result<(), ConsumeError<H>> {
-        self.consumer
+    /// Makes the next fetch of the record's partition start at the record again, after the
+    /// backoff of its failures: the partition is paused until then. If either fails, the
+    /// consumer stops ([`ConsumeError::RewindFailed`]).
+    fn back_off<H: std::fmt::Display>(
+        &self,
+        position: &RecordPosition,
+        cause: ConsumeError<H>,
+    ) -> ConsumeError<H> {
+        self.retries().failed(position, &self.retry);
+        let mut partition = TopicPartitionList::new();
+        partition.add_partition(&position.topic, position.partition);
+        let rewound = self
+            .consumer
             .seek(
                 &position.topic,
                 position.partition,
                 Offset::Offset(position.offset),
                 Duration::from_secs(10),
             )
-            .map_err(|source| ConsumeError::Rewind {
-                position: position.clone(),
-                source,
-            })
+            .and_then(|()| self.consumer.pause(&partition));
+        match rewound {
+            Ok(()) => cause,
+            Err(source) => {
+                let _ = self.stopped_at.set(position.clone());
+                ConsumeError::RewindFailed {
+                    position: position.clone(),
+                    source: Box::new(source),
+                    cause_message: cause.to_string(),
+                    cause: Box::new(cause),
+                }
+            }
+        }
+    }
+
+    /// Resumes the paused partitions whose backoff is over.
+    fn resume_due<H>(&self) -> Result<(), ConsumeError<H>> {
+        let due = self.retries().due(Instant::now());
+        for (topic, partition) in due {
+            let mut list = TopicPartitionList::new();
+            list.add_partition(&topic, partition);
+            if let Err(source) = self.consumer.resume(&list) {
+                let assigned = self
+                    .consumer
+                    .assignment()
+                    .map(|assignment| assignment.find_partition(&topic, partition).is_some())
+                    .unwrap_or(true);
+                if assigned {
+                    self.retries().still_paused(&topic, partition);
+                    return Err(ConsumeError::Resume {
+                        topic,
+                        partition,
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn retries(&self) -> MutexGuard<'_, Retries> {
+        self.retries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Replaces a dead-letter producer that failed for good (an idempotent producer's fatal
+/// error: it sends nothing more) with a new one, so the next try can succeed. If even the new
+/// one cannot be created, the old one stays and the next try fails again.
+fn renew_if_fatal(producer: &mut EventProducer, error: &ProduceError, config: &KafkaConfig) {
+    if error.is_fatal() {
+        if let Ok(fresh) = EventProducer::with_defaults(config, DEAD_LETTER_DEFAULTS) {
+            *producer = fresh.with_close_timeout(Duration::ZERO);
+            // The old producer was dropped above; the records it held were reported failed.
+        }
+    }
+}
+
+/// The text of a caught panic.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::native::raise_fatal_error;
+    use rdkafka::producer::Producer;
+
+    fn nowhere() -> KafkaConfig {
+        KafkaConfig::new("127.0.0.1:1")
+    }
+
+    #[test]
+    fn an_empty_or_illegal_dead_letter_suffix_is_refused() {
+        for suffix in ["", ".dead letters", ".dlq/x"] {
+            let error = check_dead_letter_suffix(suffix).expect_err(suffix);
+            assert!(
+                matches!(
+                    error,
+                    ClientError::Options {
+                        option: "dead_letter_suffix",
+                        ..
+                    }
+                ),
+                "{error}"
+            );
+        }
+        check_dead_letter_suffix(".errors").expect("legal");
+    }
+
+    #[test]
+    fn a_fatal_error_is_typed_and_the_dead_letter_producer_is_renewed() {
+        let config = nowhere();
+        let mut producer = EventProducer::with_defaults(&config, DEAD_LETTER_DEFAULTS)
+            .expect("producer")
+            .with_close_timeout(Duration::ZERO);
+        raise_fatal_error(producer.producer.client());
+        let error = producer
+            .enqueue_raw(Cow::Borrowed("t"), None, Default::default(), b"x")
+            .err()
+            .expect("a producer that failed for good refuses records");
+        assert!(
+            matches!(&error, ProduceError::Fatal { reason, .. } if reason.contains("raised by a test")),
+            "{error}"
+        );
+        assert!(error.is_fatal());
+        renew_if_fatal(&mut producer, &error, &config);
+        assert!(
+            producer.producer.client().fatal_error().is_none(),
+            "renewed"
+        );
+        assert!(producer
+            .enqueue_raw(Cow::Borrowed("t"), None, Default::default(), b"x")
+            .is_ok());
+    }
+
+    #[test]
+    fn a_caught_panic_keeps_its_message() {
+        let caught = catch_unwind(|| panic!("scoreboard {}", 7)).expect_err("panicked");
+        assert_eq!(panic_message(caught.as_ref()), "scoreboard 7");
+        let caught = catch_unwind(|| std::panic::panic_any(7_u8)).expect_err("panicked");
+        assert_eq!(panic_message(caught.as_ref()), "a panic without a message");
     }
 }

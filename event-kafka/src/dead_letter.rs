@@ -1,8 +1,11 @@
-//! Dead letters: where a record that cannot be decoded goes, and the headers that say why.
+//! Dead letters: where a record that cannot be read goes, the headers that say why, and the
+//! reference record written when even the original does not fit.
 
 use event_core::codec::DispatchError;
 use event_core::topic::TopicConfig;
-use rdkafka::message::{BorrowedHeaders, Headers, OwnedHeaders};
+use rdkafka::message::{BorrowedHeaders, Header, OwnedHeaders};
+
+use crate::headers::HeaderError;
 
 /// The suffix of a topic's dead-letter topic: `game.combat.events` → `game.combat.events.dlq`.
 pub const DEAD_LETTER_SUFFIX: &str = ".dlq";
@@ -24,6 +27,84 @@ pub const SOURCE_PARTITION_HEADER: &str = "dlq.source.partition";
 pub const SOURCE_OFFSET_HEADER: &str = "dlq.source.offset";
 /// Header: the consumer group that could not read it.
 pub const CONSUMER_GROUP_HEADER: &str = "dlq.consumer.group";
+/// Header, on a reference record only: why the original's key, value and headers were left
+/// out (the dead letter with them was refused, e.g. larger than the topic takes).
+pub const LEFT_OUT_HEADER: &str = "dlq.left.out";
+/// Header, on a reference record only: the original value's size in bytes.
+pub const ORIGINAL_VALUE_SIZE_HEADER: &str = "dlq.original.value.size";
+/// Header, on a reference record only: the original key's size in bytes.
+pub const ORIGINAL_KEY_SIZE_HEADER: &str = "dlq.original.key.size";
+
+/// The most bytes `dlq.error.message` and `dlq.error.pointer` carry: longer texts (a serde
+/// message quoting a huge string, thousands of violations joined) are cut at a character
+/// boundary and end with `…`, so what the consumer adds to a dead letter stays small.
+pub const MAX_ERROR_TEXT_BYTES: usize = 1024;
+
+/// Why a record did not reach the handler and went to the dead-letter topic.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DeadLetterReason {
+    /// Its headers cannot be read.
+    #[error("unreadable headers: {0}")]
+    Headers(#[from] HeaderError),
+    /// It is not an event of the domain, or not a valid one.
+    #[error(transparent)]
+    Event(#[from] DispatchError),
+    /// The handler failed on it as many times as the
+    /// [`RetryPolicy`](crate::RetryPolicy) allows.
+    #[error("the handler failed {attempts} times, last: {last_error}")]
+    HandlerGaveUp {
+        /// How many times the handler failed (or panicked) on the record.
+        attempts: u32,
+        /// The last failure, as the handler's error displays it.
+        last_error: String,
+    },
+}
+
+impl DeadLetterReason {
+    /// A stable, machine-readable name of the reason, written as `dlq.error.kind`:
+    /// `unreadable_headers`, `handler_failed`, or the [`DispatchError::kind`] of an event that
+    /// cannot be read.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DeadLetterReason::Headers(_) => "unreadable_headers",
+            DeadLetterReason::Event(error) => error.kind(),
+            DeadLetterReason::HandlerGaveUp { .. } => "handler_failed",
+        }
+    }
+
+    /// The JSON pointer of the first place the reason concerns, when it has one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            DeadLetterReason::Event(error) => error.pointer(),
+            DeadLetterReason::Headers(_) | DeadLetterReason::HandlerGaveUp { .. } => None,
+        }
+    }
+}
+
+/// `text` cut to at most [`MAX_ERROR_TEXT_BYTES`] at a character boundary, ending with `…`
+/// when cut.
+///
+/// ```
+/// let long = "x".repeat(5000);
+/// let capped = event_kafka::capped_error_text(&long);
+/// assert!(capped.len() <= event_kafka::MAX_ERROR_TEXT_BYTES);
+/// assert!(capped.ends_with('…'));
+/// assert_eq!(event_kafka::capped_error_text("short"), "short");
+/// ```
+pub fn capped_error_text(text: &str) -> String {
+    if text.len() <= MAX_ERROR_TEXT_BYTES {
+        return text.to_owned();
+    }
+    let ellipsis = '…';
+    let mut end = MAX_ERROR_TEXT_BYTES - ellipsis.len_utf8();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut capped = String::with_capacity(end + ellipsis.len_utf8());
+    capped.push_str(&text[..end]);
+    capped.push(ellipsis);
+    capped
+}
 
 /// The dead-letter topic of `topic` with `suffix` (usually [`DEAD_LETTER_SUFFIX`]).
 ///
@@ -34,11 +115,12 @@ pub fn dead_letter_topic(topic: &str, suffix: &str) -> String {
     format!("{topic}{suffix}")
 }
 
-/// The configuration of `config`'s dead-letter topic: the same partitions and settings, kept
-/// at least [`DEAD_LETTER_MIN_RETENTION_MS`].
-pub fn dead_letter_config(config: &TopicConfig) -> TopicConfig {
+/// The configuration of `config`'s dead-letter topic (`<topic><suffix>`, usually
+/// [`DEAD_LETTER_SUFFIX`]): the same partitions and settings, kept at least
+/// [`DEAD_LETTER_MIN_RETENTION_MS`].
+pub fn dead_letter_config(config: &TopicConfig, suffix: &str) -> TopicConfig {
     let mut dead_letters = config.clone();
-    dead_letters.topic = dead_letter_topic(&config.topic, DEAD_LETTER_SUFFIX);
+    dead_letters.topic = dead_letter_topic(&config.topic, suffix);
     for (key, value) in &mut dead_letters.config {
         if key == "retention.ms" {
             let retention = value.parse::<u64>().unwrap_or(0);
@@ -48,10 +130,14 @@ pub fn dead_letter_config(config: &TopicConfig) -> TopicConfig {
     dead_letters
 }
 
-/// `topics` followed by their dead-letter topics ([`dead_letter_config`]): everything a
-/// cluster needs for them.
-pub fn with_dead_letter_topics(topics: Vec<TopicConfig>) -> Vec<TopicConfig> {
-    let dead_letters: Vec<TopicConfig> = topics.iter().map(dead_letter_config).collect();
+/// `topics` followed by their dead-letter topics (`<topic><suffix>`, [`dead_letter_config`]):
+/// everything a cluster needs for them. Pass the suffix the consumers use
+/// ([`ConsumerOptions::dead_letter_suffix`](crate::ConsumerOptions::dead_letter_suffix)).
+pub fn with_dead_letter_topics(topics: Vec<TopicConfig>, suffix: &str) -> Vec<TopicConfig> {
+    let dead_letters: Vec<TopicConfig> = topics
+        .iter()
+        .map(|topic| dead_letter_config(topic, suffix))
+        .collect();
     topics.into_iter().chain(dead_letters).collect()
 }
 
@@ -72,56 +158,98 @@ impl std::fmt::Display for RecordPosition {
     }
 }
 
-/// The headers of a dead letter: the original record's headers, then the `dlq.*` headers
-/// describing the error and where the record came from.
+/// The headers of a dead letter: the original record's headers, byte for byte (names need
+/// not be UTF-8), then the `dlq.*` headers describing the error and where the record came
+/// from, the error's texts capped at [`MAX_ERROR_TEXT_BYTES`].
 pub(crate) fn dead_letter_headers(
     original: Option<&BorrowedHeaders>,
-    reason: &DispatchError,
+    reason: &DeadLetterReason,
     position: &RecordPosition,
     group_id: &str,
 ) -> OwnedHeaders {
-    let mut pairs: Vec<(String, Vec<u8>)> = original
-        .map(|headers| {
-            headers
-                .iter()
-                .map(|header| {
-                    (
-                        header.key.to_owned(),
-                        header.value.unwrap_or_default().to_vec(),
-                    )
-                })
-                .collect()
+    let headers = original.map(BorrowedHeaders::detach).unwrap_or_default();
+    reason_headers(headers, reason, position, group_id)
+}
+
+/// The headers of a reference record, written instead of a dead letter the topic refused:
+/// the `dlq.*` headers, the sizes of what was left out and why.
+pub(crate) fn reference_headers(
+    reason: &DeadLetterReason,
+    position: &RecordPosition,
+    group_id: &str,
+    original: (Option<&[u8]>, &[u8]),
+    refused: &str,
+) -> OwnedHeaders {
+    let (key, value) = original;
+    let headers = reason_headers(OwnedHeaders::new(), reason, position, group_id);
+    let left_out = capped_error_text(&format!(
+        "key, value and headers left out: the dead letter with them was refused: {refused}"
+    ));
+    [
+        (LEFT_OUT_HEADER, left_out.into_bytes()),
+        (
+            ORIGINAL_VALUE_SIZE_HEADER,
+            value.len().to_string().into_bytes(),
+        ),
+        (
+            ORIGINAL_KEY_SIZE_HEADER,
+            key.map_or(0, <[u8]>::len).to_string().into_bytes(),
+        ),
+    ]
+    .iter()
+    .fold(headers, |headers, (name, value)| {
+        headers.insert(Header {
+            key: name,
+            value: Some(value.as_slice()),
         })
-        .unwrap_or_default();
-    pairs.push((ERROR_KIND_HEADER.into(), reason.kind().into()));
-    pairs.push((ERROR_MESSAGE_HEADER.into(), reason.to_string().into_bytes()));
+    })
+}
+
+/// `headers` followed by the `dlq.*` headers of `reason` at `position`.
+fn reason_headers(
+    headers: OwnedHeaders,
+    reason: &DeadLetterReason,
+    position: &RecordPosition,
+    group_id: &str,
+) -> OwnedHeaders {
+    let mut pairs: Vec<(&str, Vec<u8>)> = vec![
+        (ERROR_KIND_HEADER, reason.kind().into()),
+        (
+            ERROR_MESSAGE_HEADER,
+            capped_error_text(&reason.to_string()).into_bytes(),
+        ),
+    ];
     if let Some(pointer) = reason.pointer() {
-        pairs.push((ERROR_POINTER_HEADER.into(), pointer.as_bytes().to_vec()));
+        pairs.push((
+            ERROR_POINTER_HEADER,
+            capped_error_text(pointer).into_bytes(),
+        ));
     }
-    pairs.push((
-        SOURCE_TOPIC_HEADER.into(),
-        position.topic.clone().into_bytes(),
-    ));
-    pairs.push((
-        SOURCE_PARTITION_HEADER.into(),
-        position.partition.to_string().into_bytes(),
-    ));
-    pairs.push((
-        SOURCE_OFFSET_HEADER.into(),
-        position.offset.to_string().into_bytes(),
-    ));
-    pairs.push((CONSUMER_GROUP_HEADER.into(), group_id.as_bytes().to_vec()));
-    crate::producer::headers(
-        pairs
-            .iter()
-            .map(|(key, value)| (key.as_str(), value.as_slice())),
-    )
+    pairs.extend([
+        (SOURCE_TOPIC_HEADER, position.topic.clone().into_bytes()),
+        (
+            SOURCE_PARTITION_HEADER,
+            position.partition.to_string().into_bytes(),
+        ),
+        (
+            SOURCE_OFFSET_HEADER,
+            position.offset.to_string().into_bytes(),
+        ),
+        (CONSUMER_GROUP_HEADER, group_id.as_bytes().to_vec()),
+    ]);
+    pairs.iter().fold(headers, |headers, (name, value)| {
+        headers.insert(Header {
+            key: name,
+            value: Some(value.as_slice()),
+        })
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use event_core::topic::TopicSettings;
+    use rdkafka::message::Headers;
 
     event_core::domain! {
         /// A domain of the tests.
@@ -131,7 +259,7 @@ mod tests {
     #[test]
     fn dead_letter_topics_keep_partitions_and_keep_records_longer() {
         let source = TopicConfig::new(&TopicSettings::of::<Combat>(), 1);
-        let dead_letters = dead_letter_config(&source);
+        let dead_letters = dead_letter_config(&source, DEAD_LETTER_SUFFIX);
         assert_eq!(dead_letters.topic, "game.combat.events.dlq");
         assert_eq!(dead_letters.partitions, source.partitions);
         assert_eq!(dead_letters.get("retention.ms"), Some("2592000000"));
@@ -143,10 +271,10 @@ mod tests {
 
     #[test]
     fn headers_name_the_error_and_the_source() {
-        let reason = DispatchError::UnknownEventType {
+        let reason = DeadLetterReason::Event(DispatchError::UnknownEventType {
             event_type: "combat.player.dance".into(),
             domain: "combat",
-        };
+        });
         let position = RecordPosition {
             topic: "game.combat.events".into(),
             partition: 3,
@@ -176,5 +304,26 @@ mod tests {
         assert!(get(ERROR_MESSAGE_HEADER)
             .unwrap()
             .contains("combat.player.dance"));
+    }
+
+    #[test]
+    fn error_texts_stay_under_their_cap_whatever_the_input() {
+        let reason = DeadLetterReason::Event(DispatchError::UnknownEventType {
+            event_type: "é".repeat(100_000),
+            domain: "combat",
+        });
+        let position = RecordPosition {
+            topic: "game.combat.events".into(),
+            partition: 0,
+            offset: 1,
+        };
+        let headers = dead_letter_headers(None, &reason, &position, "scoreboard");
+        let message = headers
+            .iter()
+            .find(|h| h.key == ERROR_MESSAGE_HEADER)
+            .and_then(|h| h.value)
+            .expect("message");
+        assert!(message.len() <= MAX_ERROR_TEXT_BYTES, "{}", message.len());
+        assert!(std::str::from_utf8(message).expect("UTF-8").ends_with('…'));
     }
 }

@@ -27,13 +27,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 mod config;
 mod consumer;
 mod dead_letter;
+mod headers;
 mod lag;
+mod native;
 mod producer;
 mod provision;
+mod retry;
 mod transaction;
 
 pub use config::{ConfigError, KafkaConfig};
@@ -42,17 +46,20 @@ pub use consumer::{
     CONSUMER_DEFAULTS,
 };
 pub use dead_letter::{
-    dead_letter_config, dead_letter_topic, with_dead_letter_topics, RecordPosition,
-    CONSUMER_GROUP_HEADER, DEAD_LETTER_MIN_RETENTION_MS, DEAD_LETTER_SUFFIX, ERROR_KIND_HEADER,
-    ERROR_MESSAGE_HEADER, ERROR_POINTER_HEADER, SOURCE_OFFSET_HEADER, SOURCE_PARTITION_HEADER,
-    SOURCE_TOPIC_HEADER,
+    capped_error_text, dead_letter_config, dead_letter_topic, with_dead_letter_topics,
+    DeadLetterReason, RecordPosition, CONSUMER_GROUP_HEADER, DEAD_LETTER_MIN_RETENTION_MS,
+    DEAD_LETTER_SUFFIX, ERROR_KIND_HEADER, ERROR_MESSAGE_HEADER, ERROR_POINTER_HEADER,
+    LEFT_OUT_HEADER, MAX_ERROR_TEXT_BYTES, ORIGINAL_KEY_SIZE_HEADER, ORIGINAL_VALUE_SIZE_HEADER,
+    SOURCE_OFFSET_HEADER, SOURCE_PARTITION_HEADER, SOURCE_TOPIC_HEADER,
 };
+pub use headers::{event_type_header, record_headers, HeaderError, RecordHeader};
 pub use lag::{consumer_group_lag, LagError, PartitionLag};
 pub use producer::{Delivery, EventProducer, PendingDelivery, ProduceError, PRODUCER_DEFAULTS};
 pub use provision::{
     provision, with_topic_suffix, Drift, ProvisionError, ProvisionOptions, ProvisionReport,
     TopicReport, TopicStatus,
 };
+pub use retry::RetryPolicy;
 pub use transaction::{TransactionError, TransactionalProducer};
 
 /// Re-exported so users name librdkafka's errors without depending on `rdkafka` themselves.
@@ -69,6 +76,16 @@ pub enum ClientError {
         role: &'static str,
         /// librdkafka's error.
         source: KafkaError,
+    },
+    /// An option has a value the client cannot work with.
+    #[error("{option} `{value}` cannot be used: {reason}")]
+    Options {
+        /// The option.
+        option: &'static str,
+        /// Its value.
+        value: String,
+        /// Why not.
+        reason: &'static str,
     },
     /// The consumer could not subscribe.
     #[error("cannot subscribe to {topics}: {source}")]

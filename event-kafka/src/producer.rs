@@ -75,6 +75,67 @@ pub enum ProduceError {
     /// Outstanding records were not delivered within the flush timeout.
     #[error("flush: {0}")]
     Flush(KafkaError),
+    /// The topic does not exist on the cluster (checked before writing, where the producer
+    /// would otherwise wait out its delivery timeout).
+    #[error("{topic}: the topic does not exist")]
+    MissingTopic {
+        /// The topic.
+        topic: String,
+    },
+    /// The cluster could not say whether the topic exists.
+    #[error("{topic}: cannot read the topic's metadata: {source}")]
+    Metadata {
+        /// The topic.
+        topic: String,
+        /// Why.
+        source: KafkaError,
+    },
+    /// librdkafka raised a fatal error (an idempotent producer whose sequence the broker no
+    /// longer accepts …): this producer can send nothing more. Create a new one; records it
+    /// had not delivered were reported to their [`PendingDelivery`].
+    #[error("the producer failed for good ({code}): {reason}")]
+    Fatal {
+        /// librdkafka's code of the underlying error.
+        code: RDKafkaErrorCode,
+        /// librdkafka's description.
+        reason: String,
+    },
+    /// [`EventProducer::close`]: records still undelivered when the timeout ran out; their
+    /// [`PendingDelivery`] report each one's failure.
+    #[error("closed with {count} record(s) undelivered after {waited:?}")]
+    Undelivered {
+        /// How many.
+        count: i32,
+        /// How long the producer waited for them.
+        waited: Duration,
+    },
+}
+
+impl ProduceError {
+    /// Whether the record was refused for its size (by librdkafka's `message.max.bytes` or by
+    /// the topic's `max.message.bytes`).
+    pub fn is_too_large(&self) -> bool {
+        let source = match self {
+            ProduceError::Enqueue { source, .. } | ProduceError::Delivery { source, .. } => source,
+            _ => return false,
+        };
+        matches!(
+            source.rdkafka_error_code(),
+            Some(RDKafkaErrorCode::MessageSizeTooLarge | RDKafkaErrorCode::InvalidMessageSize)
+        )
+    }
+
+    /// Whether the producer that returned this error is dead for good
+    /// ([`ProduceError::Fatal`], or a delivery that failed on librdkafka's fatal error).
+    pub fn is_fatal(&self) -> bool {
+        match self {
+            ProduceError::Fatal { .. } => true,
+            ProduceError::Delivery { source, .. } | ProduceError::Enqueue { source, .. } => {
+                source.rdkafka_error_code() == Some(RDKafkaErrorCode::Fatal)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Where a record was written.
@@ -144,10 +205,32 @@ impl Future for PendingDelivery {
 /// println!("written at {}/{}@{}", delivery.topic, delivery.partition, delivery.offset);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// **Dropping it** waits up to the close timeout (10 s, [`with_close_timeout`]) for the
+/// records in flight; what is still undelivered then is purged and each such record's
+/// [`PendingDelivery`] reports the failure. [`close`](Self::close) does the same and returns
+/// how many records were left.
+///
+/// [`with_close_timeout`]: Self::with_close_timeout
 pub struct EventProducer {
     pub(crate) producer: FutureProducer,
     enqueue_timeout: Duration,
+    close_timeout: Duration,
     topic_suffix: String,
+}
+
+/// How long a dropped producer waits for its records in flight by default.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest an enqueue waits between two tries while the local queue is full.
+const MAX_QUEUE_PAUSE: Duration = Duration::from_millis(50);
+
+/// What one try to hand a record to librdkafka did.
+enum Enqueued<'a> {
+    /// Handed over.
+    Sent(PendingDelivery),
+    /// The local queue is full; the record comes back to be tried again.
+    QueueFull(FutureRecord<'a, [u8], [u8]>),
 }
 
 impl EventProducer {
@@ -171,6 +254,7 @@ impl EventProducer {
         Ok(EventProducer {
             producer,
             enqueue_timeout: Duration::from_secs(30),
+            close_timeout: CLOSE_TIMEOUT,
             topic_suffix: String::new(),
         })
     }
@@ -195,6 +279,60 @@ impl EventProducer {
     pub fn with_enqueue_timeout(mut self, timeout: Duration) -> Self {
         self.enqueue_timeout = timeout;
         self
+    }
+
+    /// How long dropping the producer waits for the records in flight (10 s by default).
+    pub fn with_close_timeout(mut self, timeout: Duration) -> Self {
+        self.close_timeout = timeout;
+        self
+    }
+
+    /// Waits up to `timeout` for every record in flight, then closes the producer. Records
+    /// still undelivered are purged (their [`PendingDelivery`] report it) and counted in
+    /// [`ProduceError::Undelivered`].
+    pub fn close(self, timeout: Duration) -> Result<(), ProduceError> {
+        let started = Instant::now();
+        // A flush that times out leaves the count below to say how many records remain.
+        let _ = self.producer.flush(timeout);
+        let count = self.producer.in_flight_count();
+        if count > 0 {
+            return Err(ProduceError::Undelivered {
+                count,
+                waited: started.elapsed(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Asks the cluster whether `topic` exists.
+    pub(crate) fn check_topic_exists(
+        &self,
+        topic: &str,
+        timeout: Duration,
+    ) -> Result<(), ProduceError> {
+        let metadata = self
+            .producer
+            .client()
+            .fetch_metadata(Some(topic), timeout)
+            .map_err(|source| ProduceError::Metadata {
+                topic: topic.to_owned(),
+                source,
+            })?;
+        let found = metadata.topics().iter().find(|found| found.name() == topic);
+        match found.map(|found| found.error()) {
+            Some(None) => Ok(()),
+            Some(Some(code))
+                if RDKafkaErrorCode::from(code) != RDKafkaErrorCode::UnknownTopicOrPartition =>
+            {
+                Err(ProduceError::Metadata {
+                    topic: topic.to_owned(),
+                    source: KafkaError::MetadataFetch(code.into()),
+                })
+            }
+            _ => Err(ProduceError::MissingTopic {
+                topic: topic.to_owned(),
+            }),
+        }
     }
 
     /// Validates `envelope` and hands its record to the producer; the returned
@@ -224,12 +362,34 @@ impl EventProducer {
         self.enqueue_record(&record)
     }
 
-    /// Publishes `envelope` and waits for the broker's confirmation.
+    /// Publishes `envelope` and waits for the broker's confirmation. While the local queue is
+    /// full it waits for room on a timer, never sleeping the caller's thread (an async
+    /// runtime's worker stays free), for up to the enqueue timeout.
     pub async fn send<T: KafkaEvent>(
         &self,
         envelope: &Envelope<T>,
     ) -> Result<Delivery, ProduceError> {
-        self.enqueue(envelope)?.await
+        let record = envelope
+            .to_record()
+            .map_err(|source| ProduceError::Invalid {
+                event_type: T::EVENT_TYPE,
+                source,
+            })?;
+        let topic = self.topic_of(&record);
+        let mut future = self.future_record(&topic, &record);
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match self.try_enqueue(&topic, future)? {
+                Enqueued::Sent(pending) => return pending.await,
+                Enqueued::QueueFull(returned) => {
+                    self.check_queue_wait(&topic, started)?;
+                    futures_timer::Delay::new(pause).await;
+                    pause = (pause * 2).min(MAX_QUEUE_PAUSE);
+                    future = returned;
+                }
+            }
+        }
     }
 
     /// Publishes `envelope` and blocks the thread until the broker's confirmation. To keep
@@ -246,19 +406,36 @@ impl EventProducer {
         self.producer.flush(timeout).map_err(ProduceError::Flush)
     }
 
-    /// Hands a validated record to librdkafka, waiting for room while the queue is full.
-    fn enqueue_record(&self, record: &KafkaRecord) -> Result<PendingDelivery, ProduceError> {
-        let topic = if self.topic_suffix.is_empty() {
+    /// The topic a record goes to: its own, with the producer's suffix.
+    fn topic_of(&self, record: &KafkaRecord) -> Cow<'static, str> {
+        if self.topic_suffix.is_empty() {
             Cow::Borrowed(record.topic)
         } else {
             Cow::Owned(format!("{}{}", record.topic, self.topic_suffix))
-        };
-        self.enqueue_raw(
-            topic,
-            record.key.as_deref(),
-            headers(record.headers.iter().map(|(k, v)| (*k, v.as_slice()))),
-            &record.value,
-        )
+        }
+    }
+
+    /// librdkafka's record for a validated record of ours.
+    fn future_record<'a>(
+        &self,
+        topic: &'a str,
+        record: &'a KafkaRecord,
+    ) -> FutureRecord<'a, [u8], [u8]> {
+        let headers = headers(record.headers.iter().map(|(k, v)| (*k, v.as_slice())));
+        let future = FutureRecord::to(topic)
+            .payload(record.value.as_slice())
+            .headers(headers);
+        match &record.key {
+            Some(key) => future.key(key.as_slice()),
+            None => future,
+        }
+    }
+
+    /// Hands a validated record to librdkafka, waiting for room while the queue is full.
+    fn enqueue_record(&self, record: &KafkaRecord) -> Result<PendingDelivery, ProduceError> {
+        let topic = self.topic_of(record);
+        let future = self.future_record(&topic, record);
+        self.enqueue_blocking(&topic, future)
     }
 
     /// Hands bytes to librdkafka as they are: only for records whose value is already known to
@@ -270,41 +447,97 @@ impl EventProducer {
         headers: OwnedHeaders,
         value: &[u8],
     ) -> Result<PendingDelivery, ProduceError> {
-        let mut record = FutureRecord::<[u8], [u8]>::to(&topic)
+        let mut future = FutureRecord::<[u8], [u8]>::to(&topic)
             .payload(value)
             .headers(headers);
         if let Some(key) = key {
-            record = record.key(key);
+            future = future.key(key);
         }
+        self.enqueue_blocking(&topic, future)
+    }
+
+    /// Tries to hand `future` over until there is room, sleeping this thread in between (the
+    /// producer's own thread drains the queue meanwhile), for up to the enqueue timeout.
+    // `&Cow`, not `&str`: the topic is cloned into the result, and a catalog topic (a
+    // `&'static str`) is then not copied per record.
+    #[allow(clippy::ptr_arg)]
+    fn enqueue_blocking(
+        &self,
+        topic: &Cow<'static, str>,
+        mut future: FutureRecord<'_, [u8], [u8]>,
+    ) -> Result<PendingDelivery, ProduceError> {
         let started = Instant::now();
+        let mut pause = Duration::from_millis(1);
         loop {
-            match self.producer.send_result(record) {
-                Ok(future) => {
-                    return Ok(PendingDelivery {
-                        topic: topic.clone(),
-                        future,
-                    })
-                }
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
-                    let waited = started.elapsed();
-                    if waited >= self.enqueue_timeout {
-                        return Err(ProduceError::QueueFull {
-                            topic: topic.clone(),
-                            waited,
-                        });
-                    }
-                    // The producer's own thread drains the queue meanwhile.
-                    std::thread::sleep(Duration::from_millis(1));
-                    record = returned;
-                }
-                Err((source, _)) => {
-                    return Err(ProduceError::Enqueue {
-                        topic: topic.clone(),
-                        source,
-                    })
+            match self.try_enqueue(topic, future)? {
+                Enqueued::Sent(pending) => return Ok(pending),
+                Enqueued::QueueFull(returned) => {
+                    self.check_queue_wait(topic, started)?;
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(MAX_QUEUE_PAUSE);
+                    future = returned;
                 }
             }
         }
+    }
+
+    /// One try to hand `future` to librdkafka.
+    // `&Cow`, not `&str`: the topic is cloned into the result, and a catalog topic (a
+    // `&'static str`) is then not copied per record.
+    #[allow(clippy::ptr_arg)]
+    fn try_enqueue<'a>(
+        &self,
+        topic: &Cow<'static, str>,
+        future: FutureRecord<'a, [u8], [u8]>,
+    ) -> Result<Enqueued<'a>, ProduceError> {
+        match self.producer.send_result(future) {
+            Ok(delivery) => Ok(Enqueued::Sent(PendingDelivery {
+                topic: topic.clone(),
+                future: delivery,
+            })),
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
+                Ok(Enqueued::QueueFull(returned))
+            }
+            Err((source, _)) => Err(self.enqueue_error(topic, source)),
+        }
+    }
+
+    /// [`ProduceError::QueueFull`] once the queue has been full for the enqueue timeout.
+    fn check_queue_wait(&self, topic: &str, started: Instant) -> Result<(), ProduceError> {
+        let waited = started.elapsed();
+        if waited >= self.enqueue_timeout {
+            return Err(ProduceError::QueueFull {
+                topic: Cow::Owned(topic.to_owned()),
+                waited,
+            });
+        }
+        Ok(())
+    }
+
+    /// The error of a refused enqueue: [`ProduceError::Fatal`] with librdkafka's underlying
+    /// reason when the producer is dead, [`ProduceError::Enqueue`] otherwise.
+    // `&Cow`, not `&str`: the topic is cloned into the result, and a catalog topic (a
+    // `&'static str`) is then not copied per record.
+    #[allow(clippy::ptr_arg)]
+    fn enqueue_error(&self, topic: &Cow<'static, str>, source: KafkaError) -> ProduceError {
+        if source.rdkafka_error_code() == Some(RDKafkaErrorCode::Fatal) {
+            if let Some((code, reason)) = self.producer.client().fatal_error() {
+                return ProduceError::Fatal { code, reason };
+            }
+        }
+        ProduceError::Enqueue {
+            topic: topic.clone(),
+            source,
+        }
+    }
+}
+
+impl Drop for EventProducer {
+    /// Waits up to the close timeout for the records in flight; rdkafka then purges the rest,
+    /// and their [`PendingDelivery`] report it.
+    fn drop(&mut self) {
+        // The outcome reaches each record's PendingDelivery; nothing more to report here.
+        let _ = self.producer.flush(self.close_timeout);
     }
 }
 

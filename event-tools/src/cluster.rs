@@ -62,8 +62,10 @@ mod kafka {
         suffix: &str,
         replication_factor: Option<u16>,
     ) -> Result<(), String> {
-        let topics =
-            with_dead_letter_topics(with_topic_suffix(topic_configs(catalog.events()), suffix));
+        let topics = with_dead_letter_topics(
+            with_topic_suffix(topic_configs(catalog.events()), suffix),
+            event_kafka::DEAD_LETTER_SUFFIX,
+        );
         let options = ProvisionOptions {
             replication_factor,
             ..ProvisionOptions::default()

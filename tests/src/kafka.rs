@@ -32,10 +32,10 @@ pub fn single_broker() -> ProvisionOptions {
 
 /// The catalog's topics and their dead-letter topics, each name ending in `suffix`.
 pub fn catalog_topics(suffix: &str) -> Vec<TopicConfig> {
-    with_dead_letter_topics(with_topic_suffix(
-        topic_configs(event_domains::catalog().events()),
-        suffix,
-    ))
+    with_dead_letter_topics(
+        with_topic_suffix(topic_configs(event_domains::catalog().events()), suffix),
+        DEAD_LETTER_SUFFIX,
+    )
 }
 
 /// Sets `key` to `value` in the configuration of every topic of `topics`.
