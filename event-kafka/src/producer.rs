@@ -552,3 +552,67 @@ pub(crate) fn headers<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a [u8])>) 
             })
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::Poll;
+
+    use event_core::{Envelope, KafkaEvent};
+
+    use super::*;
+
+    event_core::domain! {
+        /// A domain of the tests.
+        pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 3, retention_days: 1, priority: High }
+    }
+
+    #[derive(KafkaEvent, serde::Serialize, serde::Deserialize)]
+    #[event("combat.player.attack", key = session_id)]
+    pub struct Attack {
+        pub session_id: uuid::Uuid,
+    }
+
+    fn attack() -> Envelope<Attack> {
+        Envelope::new(Attack {
+            session_id: uuid::Uuid::new_v4(),
+        })
+    }
+
+    #[test]
+    fn an_async_send_waits_for_room_without_holding_the_callers_thread() {
+        // Nobody drains the queue (no broker), and it holds one record.
+        let config = KafkaConfig::new("127.0.0.1:1").set("queue.buffering.max.messages", "1");
+        let producer = EventProducer::new(&config)
+            .expect("producer")
+            .with_enqueue_timeout(Duration::from_millis(300))
+            .with_close_timeout(Duration::ZERO);
+        let _first = producer.enqueue(&attack()).expect("room for one");
+
+        // One thread polls the send and a ticker side by side: a send that slept the thread
+        // would let the ticker run only after it gave up.
+        let envelope = attack();
+        let mut send = pin!(producer.send(&envelope));
+        let mut ticker = pin!(async {
+            for _ in 0..5 {
+                futures_timer::Delay::new(Duration::from_millis(10)).await;
+            }
+        });
+        let mut ticker_done = false;
+        let (result, ticked_first) = futures_executor::block_on(std::future::poll_fn(|cx| {
+            if !ticker_done {
+                ticker_done = ticker.as_mut().poll(cx).is_ready();
+            }
+            match send.as_mut().poll(cx) {
+                Poll::Ready(result) => Poll::Ready((result, ticker_done)),
+                Poll::Pending => Poll::Pending,
+            }
+        }));
+        assert!(ticked_first, "the ticker finished while the send waited");
+        assert!(
+            matches!(result, Err(ProduceError::QueueFull { .. })),
+            "{result:?}"
+        );
+    }
+}

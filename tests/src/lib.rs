@@ -3,6 +3,7 @@
 pub mod broker;
 pub mod child;
 pub mod fixture;
+pub mod hostile;
 pub mod kafka;
 
 use serde_json::Value;
