@@ -2,7 +2,9 @@
 //! every difference between `original` (the writer's schema) and `update` (the reader's) is
 //! recorded with its kind and JSON pointer.
 
-use std::collections::HashSet;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -12,8 +14,25 @@ use super::node::{annotations, Criterion, Document, Handle, Node};
 use super::CompatError;
 use crate::pointer::escape_segment;
 
-/// The deepest nesting compared before giving up with [`CompatError::TooDeep`].
+/// The deepest nesting compared before giving up with [`CompatError::TooDeep`]: of the
+/// instance path, and of schemas compared inside one another (through `$ref` and combinators
+/// as well as properties).
 pub const MAX_DEPTH: usize = 128;
+
+/// The most pairs of schema positions one comparison looks at before giving up with
+/// [`CompatError::TooComplex`]. Each distinct pair is compared once (the result is reused
+/// wherever the pair recurs), so only documents with very many positions, or combinators with
+/// very many branches, come near it; the catalog's largest event takes a few hundred.
+pub const MAX_COMPARISONS: usize = 200_000;
+
+/// The most differences one comparison lists. Past it, a difference is listed only if its
+/// kind is not listed yet, so the verdict (which depends on the kinds) stays exact while a
+/// change under a definition used along exponentially many paths is not listed on each.
+pub const MAX_DIFFERENCES: usize = 10_000;
+
+/// The largest compiled size of a `patternProperties` pattern (1 MiB); a larger pattern is
+/// treated like one that does not compile: it matches nothing.
+const MAX_PATTERN_SIZE: usize = 1 << 20;
 
 /// One difference: its kind and where it is (`#/properties/a`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,11 +52,30 @@ pub(crate) struct Context<'a> {
     pub(crate) confluent_quirks: bool,
     path: Vec<String>,
     differences: Vec<Difference>,
-    /// Pairs of schemas being compared on the current path: a repeat is a recursive
-    /// reference, which stops there.
-    active: HashSet<Pair>,
+    /// The kinds in `differences`.
+    listed_kinds: HashSet<ChangeKind>,
+    /// Pairs of schemas being compared on the current path, with the instance depth when each
+    /// began: a repeat deeper in the instance is a recursive reference, which stops there; a
+    /// repeat at the same depth is a schema that refers to itself without descending.
+    active: HashMap<Pair, usize>,
     /// Nested `compare` calls on the current path.
     depth: usize,
+    /// How many of the path's steps descend into the instance (`properties/a`, `items` …);
+    /// combinators, `not` and dependencies apply to the same instance and do not count.
+    instance_depth: usize,
+    /// What every trial context of this comparison shares.
+    shared: Rc<Shared>,
+}
+
+/// The budget and caches of one comparison, shared by its trial contexts.
+#[derive(Default)]
+struct Shared {
+    /// `compare` calls so far.
+    comparisons: Cell<usize>,
+    /// The differences of each pair compared, pointers relative to the pair's position.
+    memo: RefCell<HashMap<Pair, Vec<(ChangeKind, String)>>>,
+    /// Compiled `patternProperties` patterns (`None`: does not compile).
+    patterns: RefCell<HashMap<String, Option<regex::Regex>>>,
 }
 
 impl<'a> Context<'a> {
@@ -54,8 +92,11 @@ impl<'a> Context<'a> {
             confluent_quirks,
             path: Vec::new(),
             differences: Vec::new(),
-            active: HashSet::new(),
+            listed_kinds: HashSet::new(),
+            active: HashMap::new(),
             depth: 0,
+            instance_depth: 0,
+            shared: Rc::default(),
         }
     }
 
@@ -73,7 +114,7 @@ impl<'a> Context<'a> {
 
     fn add(&mut self, kind: ChangeKind) {
         let pointer = self.pointer();
-        self.differences.push(Difference { kind, pointer });
+        self.push(Difference { kind, pointer });
     }
 
     fn add_at(&mut self, segment: &str, kind: ChangeKind) {
@@ -91,8 +132,80 @@ impl<'a> Context<'a> {
             confluent_quirks: self.confluent_quirks,
             path: self.path.clone(),
             differences: Vec::new(),
+            listed_kinds: HashSet::new(),
             active: self.active.clone(),
             depth: self.depth,
+            instance_depth: self.instance_depth,
+            shared: Rc::clone(&self.shared),
+        }
+    }
+
+    /// Whether `pattern` finds a match in `text`, as Confluent matches `patternProperties`;
+    /// each pattern is compiled once per comparison.
+    pub(crate) fn pattern_finds(&self, pattern: &str, text: &str) -> bool {
+        let mut patterns = self.shared.patterns.borrow_mut();
+        let compiled = patterns.entry(pattern.to_owned()).or_insert_with(|| {
+            regex::RegexBuilder::new(pattern)
+                .size_limit(MAX_PATTERN_SIZE)
+                .build()
+                .ok()
+        });
+        compiled.as_ref().is_some_and(|regex| regex.is_match(text))
+    }
+
+    /// Lists `difference`, within [`MAX_DIFFERENCES`] unless its kind is not listed yet.
+    fn push(&mut self, difference: Difference) {
+        if self.differences.len() < MAX_DIFFERENCES || !self.listed_kinds.contains(&difference.kind)
+        {
+            self.listed_kinds.insert(difference.kind);
+            self.differences.push(difference);
+        }
+    }
+
+    /// Counts one more comparison against [`MAX_COMPARISONS`].
+    fn count_comparison(&self) -> Result<(), CompatError> {
+        let done = self.shared.comparisons.get() + 1;
+        self.shared.comparisons.set(done);
+        if done > MAX_COMPARISONS {
+            return Err(CompatError::TooComplex {
+                limit: MAX_COMPARISONS,
+            });
+        }
+        Ok(())
+    }
+
+    /// The differences added since `start`, their pointers made relative to `base` (the
+    /// pointer where they were found from).
+    fn relative_since(&self, start: usize, base: &str) -> Vec<(ChangeKind, String)> {
+        self.differences[start..]
+            .iter()
+            .map(|difference| {
+                let pointer = difference.pointer.as_str();
+                let relative = if base == "#/" {
+                    pointer.strip_prefix('#').filter(|rest| *rest != "/")
+                } else {
+                    pointer.strip_prefix(base)
+                };
+                (difference.kind, relative.unwrap_or_default().to_owned())
+            })
+            .collect()
+    }
+
+    /// Adds differences recorded by [`relative_since`](Self::relative_since) at this position.
+    fn replay(&mut self, known: &[(ChangeKind, String)]) {
+        let base = self.pointer();
+        for (kind, relative) in known {
+            let pointer = if relative.is_empty() {
+                base.clone()
+            } else if base == "#/" {
+                format!("#{relative}")
+            } else {
+                format!("{base}{relative}")
+            };
+            self.push(Difference {
+                kind: *kind,
+                pointer,
+            });
         }
     }
 
@@ -103,11 +216,26 @@ impl<'a> Context<'a> {
     }
 
     fn absorb(&mut self, other: Context<'a>) {
-        self.differences.extend(other.differences);
+        for difference in other.differences {
+            self.push(difference);
+        }
     }
 
-    /// Compares under `segments` appended to the path.
+    /// Compares under `segments` appended to the path, one step deeper in the instance.
     fn within<T>(
+        &mut self,
+        segments: &[&str],
+        run: impl FnOnce(&mut Self) -> Result<T, CompatError>,
+    ) -> Result<T, CompatError> {
+        self.instance_depth += 1;
+        let result = self.within_same_instance(segments, run);
+        self.instance_depth -= 1;
+        result
+    }
+
+    /// Compares under `segments` appended to the path, at the same place in the instance (a
+    /// combinator's branch, `not`, a dependency's schema).
+    pub(crate) fn within_same_instance<T>(
         &mut self,
         segments: &[&str],
         run: impl FnOnce(&mut Self) -> Result<T, CompatError>,
@@ -149,21 +277,62 @@ pub(crate) fn compare_optional<'a>(
 }
 
 /// Compares two schema positions.
+///
+/// Bounded on any input: nesting is limited ([`MAX_DEPTH`], [`CompatError::TooDeep`]), so is
+/// the number of comparisons ([`MAX_COMPARISONS`], [`CompatError::TooComplex`]); each pair of
+/// positions is compared once and its differences reused where it recurs (a chain of
+/// definitions that each refer to the next twice costs linear, not exponential, time); a
+/// schema that refers to itself without descending into the instance is
+/// [`CompatError::UnguardedRecursion`].
 pub(crate) fn compare<'a>(
     ctx: &mut Context<'a>,
     original: Handle<'a>,
     update: Handle<'a>,
 ) -> Result<(), CompatError> {
-    if ctx.path.len() > MAX_DEPTH || ctx.active.len() > MAX_DEPTH {
+    if ctx.path.len() > MAX_DEPTH || ctx.depth >= MAX_DEPTH {
         return Err(CompatError::TooDeep {
             pointer: ctx.pointer(),
             limit: MAX_DEPTH,
         });
     }
+    ctx.count_comparison()?;
     let pointer = ctx.pointer();
     let (original_node, original) = ctx.original.classify(original, &pointer)?;
     let (update_node, update) = ctx.update.classify(update, &pointer)?;
 
+    let pair = (original.key(), update.key());
+    if let Some(&began_at) = ctx.active.get(&pair) {
+        if began_at == ctx.instance_depth {
+            return Err(CompatError::UnguardedRecursion { pointer });
+        }
+        return Ok(()); // a recursive reference: already being compared further up
+    }
+    let known = ctx.shared.memo.borrow().get(&pair).cloned();
+    if let Some(known) = known {
+        ctx.replay(&known);
+        return Ok(());
+    }
+    ctx.active.insert(pair, ctx.instance_depth);
+    ctx.depth += 1;
+    let start = ctx.differences.len();
+    let result = compare_pair(ctx, original, original_node, update, update_node);
+    ctx.depth -= 1;
+    ctx.active.remove(&pair);
+    if result.is_ok() {
+        let found = ctx.relative_since(start, &pointer);
+        ctx.shared.memo.borrow_mut().insert(pair, found);
+    }
+    result
+}
+
+/// [`compare`] of two classified positions not compared before.
+fn compare_pair<'a>(
+    ctx: &mut Context<'a>,
+    original: Handle<'a>,
+    original_node: Node<'a>,
+    update: Handle<'a>,
+    update_node: Node<'a>,
+) -> Result<(), CompatError> {
     // Unions and intersections against a plain schema.
     match (&original_node, &update_node) {
         (
@@ -228,13 +397,7 @@ pub(crate) fn compare<'a>(
         return Ok(());
     }
 
-    let pair = (original.key(), update.key());
-    if !ctx.active.insert(pair) {
-        return Ok(()); // a recursive reference: already being compared further up
-    }
-    let result = compare_same_class(ctx, original, update, original_node, update_node);
-    ctx.active.remove(&pair);
-    result
+    compare_same_class(ctx, original, update, original_node, update_node)
 }
 
 fn compare_same_class<'a>(
@@ -292,7 +455,7 @@ fn compare_same_class<'a>(
                 subschemas: us,
             },
         ) => compare_combined(ctx, oc, os, uc, us),
-        (Node::Not(o), Node::Not(u)) => ctx.within(&["not"], |ctx| {
+        (Node::Not(o), Node::Not(u)) => ctx.within_same_instance(&["not"], |ctx| {
             let mut sub = ctx.sub();
             compare(&mut sub, u, o)?;
             let kind = if sub.is_compatible() {
@@ -513,7 +676,7 @@ fn compare_combined<'a>(
     let mut edges: Vec<(usize, usize, Vec<Difference>)> = Vec::new();
     for (i, &o) in original.iter().enumerate() {
         let segment = i.to_string();
-        ctx.within(&[original_criterion.keyword(), &segment], |ctx| {
+        ctx.within_same_instance(&[original_criterion.keyword(), &segment], |ctx| {
             for (j, &u) in update.iter().enumerate() {
                 let mut sub = ctx.sub();
                 compare(&mut sub, o, u)?;
@@ -528,7 +691,9 @@ fn compare_combined<'a>(
     let matching = maximum_matching(original.len(), update.len(), &pairs);
     for (i, j) in &matching {
         if let Some((_, _, differences)) = edges.iter().find(|(a, b, _)| a == i && b == j) {
-            ctx.differences.extend(differences.iter().cloned());
+            for difference in differences {
+                ctx.push(difference.clone());
+            }
         }
     }
     if matching.len() < original.len().min(update.len()) {
@@ -537,17 +702,13 @@ fn compare_combined<'a>(
     Ok(())
 }
 
+/// `handles` without repeats (equal part and equal JSON), in order; linear in their size.
 fn dedup<'a>(handles: Vec<Handle<'a>>) -> Vec<Handle<'a>> {
-    let mut out: Vec<Handle<'a>> = Vec::new();
-    for handle in handles {
-        if !out
-            .iter()
-            .any(|h| h.part == handle.part && h.value == handle.value)
-        {
-            out.push(handle);
-        }
-    }
-    out
+    let mut seen = HashSet::new();
+    handles
+        .into_iter()
+        .filter(|handle| seen.insert((handle.part, handle.value.to_string())))
+        .collect()
 }
 
 impl<'a> Context<'a> {

@@ -36,14 +36,13 @@ mod kind;
 mod matching;
 mod node;
 mod object;
-mod pattern;
 mod pointer;
 
 use std::fmt;
 
 use serde_json::Value;
 
-pub use diff::MAX_DEPTH;
+pub use diff::{MAX_COMPARISONS, MAX_DEPTH, MAX_DIFFERENCES};
 pub use kind::{ChangeKind, CompatPolicy};
 pub use pointer::escape_segment;
 
@@ -164,6 +163,21 @@ pub enum CompatError {
         pointer: String,
         /// The limit ([`MAX_DEPTH`]).
         limit: usize,
+    },
+    /// The documents need more comparisons than one check makes.
+    #[error(
+        "the schemas need more than {limit} comparisons: too many positions or combinator branches"
+    )]
+    TooComplex {
+        /// The limit ([`MAX_COMPARISONS`]).
+        limit: usize,
+    },
+    /// A schema refers to itself without descending into the instance (through `$ref`,
+    /// `anyOf`, `oneOf` or `allOf` alone): no validator can evaluate it.
+    #[error("{pointer}: the schema refers to itself without descending into the instance")]
+    UnguardedRecursion {
+        /// Where the reference loops.
+        pointer: String,
     },
     /// A history check needs at least one earlier version.
     #[error("the history is empty: give at least one earlier version")]

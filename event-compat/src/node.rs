@@ -273,7 +273,8 @@ impl<'a> Document<'a> {
         pointer: &str,
     ) -> Result<(Node<'a>, Handle<'a>), CompatError> {
         let mut handle = handle;
-        let mut hops = 0;
+        // The targets of the references followed so far: a repeat is a loop of references.
+        let mut visited: Vec<*const Value> = Vec::new();
         loop {
             let map = match handle.value {
                 Value::Bool(true) => return Ok((Node::Empty, handle)),
@@ -301,14 +302,20 @@ impl<'a> Document<'a> {
                         found: "a $ref that is not a string",
                     }
                 })?;
-                hops += 1;
-                if hops > 64 {
-                    return Err(CompatError::UnresolvableRef {
-                        reference: reference.to_owned(),
+                let target = self.resolve(reference, pointer)?;
+                if visited.contains(&(target as *const Value)) {
+                    return Err(CompatError::UnguardedRecursion {
                         pointer: pointer.to_owned(),
                     });
                 }
-                handle = Handle::whole(self.resolve(reference, pointer)?);
+                if visited.len() >= crate::MAX_DEPTH {
+                    return Err(CompatError::TooDeep {
+                        pointer: pointer.to_owned(),
+                        limit: crate::MAX_DEPTH,
+                    });
+                }
+                visited.push(target as *const Value);
+                handle = Handle::whole(target);
                 continue;
             }
             return Ok((self.node_of(map, handle), handle));

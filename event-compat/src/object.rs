@@ -1,6 +1,8 @@
 //! Objects: required, properties and content models, dependencies, additional properties,
 //! property counts.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use serde_json::{Map, Value};
 
 use super::content::{compare_rest, member_added_to_partial, member_removed, RemovalKinds, Rest};
@@ -54,11 +56,14 @@ fn compare_required<'a>(
     update: &'a Map<String, Value>,
 ) -> Result<(), CompatError> {
     let (od, ud) = ctx.documents();
-    let (o_required, u_required) = (od.required(original), ud.required(update));
-    let u_properties = ud.properties(update);
+    // Sets and maps for the lookups, so large objects cost linear time, not quadratic.
+    let o_required: HashSet<&str> = od.required(original).into_iter().collect();
+    let u_required_in_order = ud.required(update);
+    let u_required: HashSet<&str> = u_required_in_order.iter().copied().collect();
+    let u_properties: HashMap<&str, &Value> = ud.properties(update).into_iter().collect();
     ctx.enter(&["required"], |ctx| {
         for (name, _) in od.properties(original) {
-            let Some((_, u_schema)) = u_properties.iter().find(|(n, _)| *n == name) else {
+            let Some(u_schema) = u_properties.get(name) else {
                 continue;
             };
             let (was, is) = (o_required.contains(&name), u_required.contains(&name));
@@ -77,8 +82,8 @@ fn compare_required<'a>(
             // Confluent compares `required` only for properties both versions declare, so a
             // newly required name that the new version does not declare goes unseen, although
             // old data without it is now invalid.
-            for &name in &u_required {
-                let declared = u_properties.iter().any(|(n, _)| *n == name);
+            for &name in &u_required_in_order {
+                let declared = u_properties.contains_key(name);
                 if !declared && !o_required.contains(&name) {
                     ctx.record_at(name, RequiredAttributeAdded);
                 }
@@ -110,7 +115,7 @@ fn partial_schema<'a>(
     let (od, ud) = ctx.documents();
     let document = if original_side { od } else { ud };
     for (pattern, schema) in document.pattern_properties(map) {
-        if pattern_matches(pattern, name) {
+        if ctx.pattern_finds(pattern, name) {
             return Some(schema);
         }
     }
@@ -119,10 +124,22 @@ fn partial_schema<'a>(
         .filter(|schema| schema.is_object())
 }
 
-/// Whether an ECMA-262 style pattern finds a match in `name`. Supports the subset schemas
-/// use for property names: literals, `^`, `$`, `.`, classes `[..]`, and `*`, `+`, `?`.
-fn pattern_matches(pattern: &str, name: &str) -> bool {
-    super::pattern::find(pattern, name)
+/// What the original and the update hold under each name.
+type Sides<T> = (Option<T>, Option<T>);
+
+/// The entries of both sides by name, in name order: one pass, no search per name.
+fn by_name<'k, T>(
+    original: impl IntoIterator<Item = (&'k str, T)>,
+    update: impl IntoIterator<Item = (&'k str, T)>,
+) -> BTreeMap<&'k str, Sides<T>> {
+    let mut names: BTreeMap<&'k str, Sides<T>> = BTreeMap::new();
+    for (name, item) in original {
+        names.entry(name).or_insert((None, None)).0 = Some(item);
+    }
+    for (name, item) in update {
+        names.entry(name).or_insert((None, None)).1 = Some(item);
+    }
+    names
 }
 
 fn compare_properties<'a>(
@@ -131,26 +148,10 @@ fn compare_properties<'a>(
     update: &'a Map<String, Value>,
 ) -> Result<(), CompatError> {
     let (od, ud) = ctx.documents();
-    let o_properties = od.properties(original);
-    let u_properties = ud.properties(update);
-    let u_required = ud.required(update);
-    let mut names: Vec<&str> = o_properties.iter().map(|(n, _)| *n).collect();
-    for (name, _) in &u_properties {
-        if !names.contains(name) {
-            names.push(name);
-        }
-    }
-    names.sort_unstable();
+    let u_required: HashSet<&str> = ud.required(update).into_iter().collect();
+    let names = by_name(od.properties(original), ud.properties(update));
     ctx.enter(&["properties"], |ctx| {
-        for name in names {
-            let o_schema = o_properties
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, s)| *s);
-            let u_schema = u_properties
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, s)| *s);
+        for (name, (o_schema, u_schema)) in names {
             ctx.enter(&[name], |ctx| {
                 match (o_schema, u_schema) {
                     (Some(o), Some(u)) => super::diff::compare(
@@ -260,20 +261,20 @@ fn compare_dependencies<'a>(
         od.dependency_schemas(original),
         ud.dependency_schemas(update),
     );
-    ctx.enter(&["dependencies"], |ctx| {
-        let mut keys: Vec<&str> = o_arrays.iter().chain(&u_arrays).map(|(k, _)| *k).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            let o = o_arrays.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
-            let u = u_arrays.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
-            let kind = match (o, u) {
+    // A dependency's schema applies to the object itself: no step into the instance.
+    ctx.within_same_instance(&["dependencies"], |ctx| {
+        let arrays = by_name(
+            o_arrays.iter().map(|(key, names)| (*key, names)),
+            u_arrays.iter().map(|(key, names)| (*key, names)),
+        );
+        for (key, sides) in arrays {
+            let kind = match sides {
                 (_, None) => Some(DependencyArrayRemoved),
                 (None, Some(_)) => Some(DependencyArrayAdded),
                 (Some(o), Some(u)) => {
-                    let u_covers_o = o.iter().all(|n| u.contains(n));
-                    let o_covers_u = u.iter().all(|n| o.contains(n));
-                    match (u_covers_o, o_covers_u) {
+                    let (o, u): (HashSet<&str>, HashSet<&str>) =
+                        (o.iter().copied().collect(), u.iter().copied().collect());
+                    match (o.is_subset(&u), u.is_subset(&o)) {
                         (true, true) => None,
                         (true, false) => Some(DependencyArrayExtended),
                         (false, true) => Some(DependencyArrayNarrowed),
@@ -285,20 +286,11 @@ fn compare_dependencies<'a>(
                 ctx.record_at(key, kind);
             }
         }
-        let mut keys: Vec<&str> = o_schemas
-            .iter()
-            .chain(&u_schemas)
-            .map(|(k, _)| *k)
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            let o = o_schemas.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-            let u = u_schemas.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-            match (o, u) {
+        for (key, sides) in by_name(o_schemas, u_schemas) {
+            match sides {
                 (_, None) => ctx.record_at(key, DependencySchemaRemoved),
                 (None, Some(_)) => ctx.record_at(key, DependencySchemaAdded),
-                (Some(o), Some(u)) => ctx.enter(&[key], |ctx| {
+                (Some(o), Some(u)) => ctx.within_same_instance(&[key], |ctx| {
                     super::diff::compare(
                         ctx,
                         super::node::Handle::whole(o),

@@ -201,7 +201,8 @@ pub trait ArrayKeywords {
     label = "`unique_items` used on a field of type `{Self}`"
 )]
 pub trait UniqueItems {
-    /// Whether two items are equal.
+    /// Whether two items are equal: by `==` for arrays of up to 32 items, by canonical JSON
+    /// (JSON Schema's equality) in a hash set for longer ones, so the check costs linear time.
     fn has_duplicates(&self) -> bool;
 }
 
@@ -252,15 +253,6 @@ impl NumberKeywords for u128 {
     }
 }
 
-/// Whether two items are equal (O(n²): arrays with `unique_items` are short in events).
-fn duplicates<'a, T: PartialEq + 'a>(items: impl Iterator<Item = &'a T> + Clone) -> bool {
-    let mut rest = items.clone();
-    items.into_iter().any(|a| {
-        rest.next();
-        rest.clone().any(|b| a == b)
-    })
-}
-
 macro_rules! sequences {
     ($($ty:ty => [$($generics:tt)*]),* $(,)?) => {$(
         impl<$($generics)*> ArrayKeywords for $ty {
@@ -278,24 +270,24 @@ sequences!(
     std::collections::HashSet<T, S> => [T, S],
     std::collections::BTreeSet<T> => [T],
 );
-impl<T: PartialEq> UniqueItems for Vec<T> {
+impl<T: PartialEq + serde::Serialize> UniqueItems for Vec<T> {
     fn has_duplicates(&self) -> bool {
-        duplicates(self.iter())
+        super::unique::has_duplicates(self.iter())
     }
 }
-impl<T: PartialEq> UniqueItems for std::collections::VecDeque<T> {
+impl<T: PartialEq + serde::Serialize> UniqueItems for std::collections::VecDeque<T> {
     fn has_duplicates(&self) -> bool {
-        duplicates(self.iter())
+        super::unique::has_duplicates(self.iter())
     }
 }
-impl<T: PartialEq> UniqueItems for [T] {
+impl<T: PartialEq + serde::Serialize> UniqueItems for [T] {
     fn has_duplicates(&self) -> bool {
-        duplicates(self.iter())
+        super::unique::has_duplicates(self.iter())
     }
 }
-impl<T: PartialEq, const N: usize> UniqueItems for [T; N] {
+impl<T: PartialEq + serde::Serialize, const N: usize> UniqueItems for [T; N] {
     fn has_duplicates(&self) -> bool {
-        duplicates(self.iter())
+        super::unique::has_duplicates(self.iter())
     }
 }
 impl<T, S> UniqueItems for std::collections::HashSet<T, S> {

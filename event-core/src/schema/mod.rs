@@ -5,6 +5,7 @@ mod generator;
 mod impls;
 mod keywords;
 mod model;
+mod unique;
 
 pub use compose::{
     describe, document, enumeration, tuple, RecordSchema, Representation, Variant,
