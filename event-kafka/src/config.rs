@@ -93,7 +93,18 @@ impl KafkaConfig {
         Self::from_vars(std::env::vars())
     }
 
-    fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+    /// Settings from these variables, read as [`from_env`](Self::from_env) reads the
+    /// environment (for a process that keeps its variables elsewhere, and for tests).
+    ///
+    /// ```
+    /// use event_kafka::KafkaConfig;
+    /// let vars = [("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"), ("KAFKA_SECURITY_PROTOCOL", "SSL")];
+    /// let config = KafkaConfig::from_vars(vars.map(|(k, v)| (k.to_owned(), v.to_owned()))).unwrap();
+    /// assert_eq!(config.get("security.protocol"), Some("SSL"));
+    /// ```
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
         let mut properties = BTreeMap::new();
         for (name, value) in vars {
             if let Some(rest) = name.strip_prefix("KAFKA_").filter(|rest| !rest.is_empty()) {
