@@ -44,6 +44,10 @@ pub(crate) fn compare_array<'a>(
             MinItemsDecreased,
         ],
     );
+    if !ctx.confluent_quirks {
+        // Confluent's diff does not compare `contains` and its counts.
+        compare_contains(ctx, original, update)?;
+    }
     let unique = |m: &Map<String, Value>| m.get("uniqueItems") == Some(&Value::Bool(true));
     match (unique(original), unique(update)) {
         (true, false) => ctx.record_at("uniqueItems", UniqueItemsRemoved),
@@ -78,7 +82,7 @@ fn compare_tuples<'a>(
                     let rest = if is_open(u_additional) {
                         Rest::Open
                     } else {
-                        partial(u_additional).map_or(Rest::Closed, Rest::Partial)
+                        partial(u_additional).map_or(Rest::Closed, |rest| Rest::Partial(vec![rest]))
                     };
                     member_removed(ctx, o, rest, &ITEM_REMOVED)?;
                 }
@@ -141,3 +145,61 @@ const ITEM_REMOVED: RemovalKinds = RemovalKinds {
     false_removed: ItemWithFalseRemovedFromClosedContentModel,
     closed: ItemRemovedFromClosedContentModel,
 };
+
+/// `contains` with `minContains` (1 unless given) and `maxContains`.
+fn compare_contains<'a>(
+    ctx: &mut Context<'a>,
+    original: &'a Map<String, Value>,
+    update: &'a Map<String, Value>,
+) -> Result<(), CompatError> {
+    let counts = |map: &Map<String, Value>| {
+        (
+            number(map, "minContains").unwrap_or(1.0),
+            number(map, "maxContains"),
+        )
+    };
+    let ((o_min, o_max), (u_min, u_max)) = (counts(original), counts(update));
+    // `contains` that every array passes (none needed, no bound) constrains nothing.
+    let constraining = |map: &'a Map<String, Value>, min: f64, max: Option<f64>| {
+        map.get("contains").filter(|_| min > 0.0 || max.is_some())
+    };
+    match (
+        constraining(original, o_min, o_max),
+        constraining(update, u_min, u_max),
+    ) {
+        (_, None) => {
+            if original.contains_key("contains") && update.get("contains").is_none() {
+                ctx.record_at("contains", ContainsRemoved);
+            }
+        }
+        (None, Some(_)) => ctx.record_at("contains", ContainsAdded),
+        (Some(o), Some(u)) => {
+            if u_min > o_min {
+                ctx.record_at("minContains", MinContainsIncreased);
+            } else if u_min < o_min {
+                ctx.record_at("minContains", MinContainsDecreased);
+            }
+            compare_bound(
+                ctx,
+                "maxContains",
+                o_max,
+                u_max,
+                [
+                    MaxContainsAdded,
+                    MaxContainsRemoved,
+                    MaxContainsIncreased,
+                    MaxContainsDecreased,
+                ],
+            );
+            if u_max.is_some() && o != u {
+                // A wider schema counts more items, which a bound may then exceed.
+                ctx.record_at("contains", ContainsChanged);
+            } else {
+                ctx.enter(&["contains"], |ctx| {
+                    compare(ctx, Handle::whole(o), Handle::whole(u))
+                })?;
+            }
+        }
+    }
+    Ok(())
+}

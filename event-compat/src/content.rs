@@ -12,8 +12,8 @@ use super::CompatError;
 pub(crate) enum Rest<'a> {
     /// Anything goes.
     Open,
-    /// Must match this schema (partially open).
-    Partial(&'a Value),
+    /// Must match each of these schemas (partially open; at least one).
+    Partial(Vec<&'a Value>),
     /// Nothing else is allowed.
     Closed,
 }
@@ -37,8 +37,12 @@ pub(crate) fn member_removed<'a>(
 ) -> Result<(), CompatError> {
     let kind = match rest {
         Rest::Open => kinds.open,
-        Rest::Partial(schema) => {
-            if ctx.trial(original, schema)? {
+        Rest::Partial(schemas) => {
+            let mut covered = true;
+            for schema in schemas {
+                covered &= ctx.trial(original, schema)?;
+            }
+            if covered {
                 kinds.covered
             } else {
                 kinds.not_covered

@@ -356,6 +356,9 @@ fn compare_pair<'a>(
                     if sub.is_compatible() {
                         ctx.absorb(sub);
                         ctx.add(ChangeKind::SumTypeExtended);
+                        if *criterion == Criterion::One {
+                            check_one_of_exclusive(ctx, subschemas)?;
+                        }
                         return Ok(());
                     }
                 }
@@ -657,6 +660,11 @@ fn compare_combined<'a>(
             return Ok(());
         }
     }
+    // A oneOf whose subschemas were added (a repeat included: a value matching it matches
+    // twice), loosened or changed may now match a value twice.
+    let mut one_of_changed = update_criterion == Criterion::One
+        && (original_criterion != Criterion::One || original.len() < update.len());
+    let every_update = update.clone();
     let original = dedup(original);
     let update = dedup(update);
     let all = update_criterion == Criterion::All;
@@ -691,6 +699,7 @@ fn compare_combined<'a>(
     let matching = maximum_matching(original.len(), update.len(), &pairs);
     for (i, j) in &matching {
         if let Some((_, _, differences)) = edges.iter().find(|(a, b, _)| a == i && b == j) {
+            one_of_changed |= update_criterion == Criterion::One && !differences.is_empty();
             for difference in differences {
                 ctx.push(difference.clone());
             }
@@ -699,7 +708,64 @@ fn compare_combined<'a>(
     if matching.len() < original.len().min(update.len()) {
         ctx.add(ChangeKind::CombinedTypeSubschemasChanged);
     }
+    if one_of_changed {
+        check_one_of_exclusive(ctx, &every_update)?;
+    }
     Ok(())
+}
+
+/// A `oneOf` that gained subschemas (or was `anyOf`, or a plain schema, before) rejects a
+/// value that matches two of them: unless its subschemas are of pairwise distinct types, it
+/// is [`ChangeKind::OneOfExtended`]. Confluent calls such a change compatible, so only
+/// without its quirks.
+fn check_one_of_exclusive(
+    ctx: &mut Context<'_>,
+    subschemas: &[Handle<'_>],
+) -> Result<(), CompatError> {
+    if ctx.confluent_quirks {
+        return Ok(());
+    }
+    let pointer = ctx.pointer();
+    let mut seen: Vec<u8> = Vec::new();
+    for &subschema in subschemas {
+        let (node, _) = ctx.update.classify(subschema, &pointer)?;
+        let Some(classes) = value_classes(&node) else {
+            ctx.add(ChangeKind::OneOfExtended);
+            return Ok(());
+        };
+        if classes.iter().any(|class| seen.contains(class)) {
+            ctx.add(ChangeKind::OneOfExtended);
+            return Ok(());
+        }
+        seen.extend(classes);
+    }
+    Ok(())
+}
+
+/// The JSON types a schema accepts, as [`Node::class`] numbers with integers counted as
+/// numbers; `None` when that is not known without looking deeper (anything, `not`,
+/// combinations).
+fn value_classes(node: &Node<'_>) -> Option<Vec<u8>> {
+    let of_value = |value: &Value| match value {
+        Value::String(_) => 2,
+        Value::Number(_) => 3,
+        Value::Bool(_) => 4,
+        Value::Null => 5,
+        Value::Object(_) => 6,
+        Value::Array(_) => 7,
+    };
+    match node {
+        Node::False => Some(Vec::new()),
+        Node::String(_)
+        | Node::Number { .. }
+        | Node::Boolean
+        | Node::Null
+        | Node::Object(_)
+        | Node::Array(_) => Some(vec![node.class()]),
+        Node::Enum(values) => Some(values.iter().map(|value| of_value(value)).collect()),
+        Node::Const(value) => Some(vec![of_value(value)]),
+        Node::Empty | Node::Not(_) | Node::Combined { .. } => None,
+    }
 }
 
 /// `handles` without repeats (equal part and equal JSON), in order; linear in their size.

@@ -183,6 +183,23 @@ change_kinds! {
     CombinedTypeSubschemasChanged = "COMBINED_TYPE_SUBSCHEMAS_CHANGED", Breaking, "the subschemas of a combination changed so that old values may match none";
     NotTypeExtended = "NOT_TYPE_EXTENDED", Breaking, "`not` excludes more; values accepted before may now be excluded";
     NotTypeNarrowed = "NOT_TYPE_NARROWED", Compatible, "`not` excludes less; nothing accepted before is rejected";
+    // kafka-events' own kinds, for keywords Confluent's diff does not compare (reported
+    // unless `confluent_quirks` asks for Confluent's blind spots).
+    PropertyNamesAdded = "PROPERTY_NAMES_ADDED", Breaking, "property names are now constrained; objects with other names are rejected";
+    PropertyNamesRemoved = "PROPERTY_NAMES_REMOVED", Compatible, "property names are no longer constrained; nothing accepted before is rejected";
+    PatternPropertyAdded = "PATTERN_PROPERTY_ADDED", Breaking, "properties whose names match a new pattern must now match its schema; old data may not";
+    PatternPropertyRemovedFromOpenContentModel = "PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", Compatible, "a pattern was removed from an open content model, which accepts those properties as they are";
+    PatternPropertyRemovedFromClosedContentModel = "PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", Breaking, "a pattern was removed; properties it accepted now fall to a stricter rest and may be rejected";
+    OneOfExtended = "ONE_OF_EXTENDED", Breaking, "oneOf gained a subschema that may overlap the others; a value matching two of them is rejected";
+    ContainsAdded = "CONTAINS_ADDED", Breaking, "arrays must now contain a matching item; arrays without one are rejected";
+    ContainsRemoved = "CONTAINS_REMOVED", Compatible, "arrays need no longer contain a matching item; nothing accepted before is rejected";
+    ContainsChanged = "CONTAINS_CHANGED", Breaking, "the schema counted by maxContains changed; arrays may now hold too many matching items";
+    MinContainsIncreased = "MIN_CONTAINS_INCREASED", Breaking, "more matching items are needed; arrays accepted before may have too few";
+    MinContainsDecreased = "MIN_CONTAINS_DECREASED", Compatible, "fewer matching items are needed; nothing accepted before is rejected";
+    MaxContainsAdded = "MAX_CONTAINS_ADDED", Breaking, "fewer matching items are allowed; arrays accepted before may have too many";
+    MaxContainsRemoved = "MAX_CONTAINS_REMOVED", Compatible, "more matching items are allowed; nothing accepted before is rejected";
+    MaxContainsIncreased = "MAX_CONTAINS_INCREASED", Compatible, "more matching items are allowed; nothing accepted before is rejected";
+    MaxContainsDecreased = "MAX_CONTAINS_DECREASED", Breaking, "fewer matching items are allowed; arrays accepted before may have too many";
 }
 
 impl ChangeKind {

@@ -264,10 +264,14 @@ pub struct CheckOptions {
     /// Reproduce Confluent's known blind spots exactly (`true`, the default of [`check`] and
     /// [`check_history`]), or report them (`false`, what the snapshot gate uses).
     ///
-    /// The one known today: Confluent compares `required` only for properties that both
-    /// versions declare, so making a name required that the new version does not declare
-    /// (never declared, or removed in the same change) is not seen, although every old value
-    /// without it becomes invalid. With `false` it is reported as `REQUIRED_ATTRIBUTE_ADDED`.
+    /// Confluent compares `required` only for properties that both versions declare, so
+    /// making a name required that the new version does not declare (never declared, or
+    /// removed in the same change) is not seen, although every old value without it becomes
+    /// invalid. With `false` it is reported as `REQUIRED_ATTRIBUTE_ADDED`. Confluent's diff
+    /// does not compare `propertyNames`, `patternProperties` between versions, nor `contains`,
+    /// `minContains` and `maxContains`; with `false` their changes are reported with
+    /// kafka-events' own kinds (`PROPERTY_NAMES_ADDED` …), and a property name that matches
+    /// several patterns must be covered by all of them.
     pub confluent_quirks: bool,
 }
 
@@ -369,11 +373,22 @@ pub fn diff(
     update: &Value,
     policy: CompatPolicy,
 ) -> Result<Vec<(ChangeKind, String)>, CompatError> {
-    let (original, update) = (Document::new(original)?, Document::new(update)?);
     let options = CheckOptions {
         policy,
         ..CheckOptions::default()
     };
+    diff_with(original, update, options)
+}
+
+/// [`diff`] with every option: with `confluent_quirks: false` it also lists what Confluent's
+/// diff does not see (kafka-events' own kinds: `propertyNames`, `patternProperties`,
+/// `contains` and its counts, and `required` on undeclared names).
+pub fn diff_with(
+    original: &Value,
+    update: &Value,
+    options: CheckOptions,
+) -> Result<Vec<(ChangeKind, String)>, CompatError> {
+    let (original, update) = (Document::new(original)?, Document::new(update)?);
     Ok(differences(&original, &update, options)?
         .into_iter()
         .map(|d| (d.kind, d.pointer))

@@ -19,6 +19,11 @@ pub(crate) fn compare_object<'a>(
     compare_properties(ctx, original, update)?;
     compare_dependencies(ctx, original, update)?;
     compare_additional_properties(ctx, original, update)?;
+    if !ctx.confluent_quirks {
+        // Confluent's diff compares neither; a change to either can reject old data.
+        compare_pattern_properties(ctx, original, update)?;
+        compare_property_names(ctx, original, update)?;
+    }
     compare_bound(
         ctx,
         "maxProperties",
@@ -105,23 +110,117 @@ fn is_open(ctx: &Context<'_>, map: &Map<String, Value>, original_side: bool) -> 
         )
 }
 
-/// The schema that covers `name` in a partially open content model.
-fn partial_schema<'a>(
+/// What a name is held to in a content model that is not plainly open.
+enum Coverage<'a> {
+    /// Anything goes under it (no pattern matches it and the rest is open: a blind spot of
+    /// Confluent's reading, which calls it closed).
+    Open,
+    /// Every one of these schemas (at least one).
+    Schemas(Vec<&'a Value>),
+    /// Nothing may be under it.
+    Closed,
+}
+
+/// What covers `name` in a content model with patterns or a rest schema: every pattern it
+/// matches (a name must satisfy all of them; with Confluent's quirks only the first), else
+/// the `additionalProperties` schema, else open or closed as `additionalProperties` says
+/// (with Confluent's quirks: closed).
+fn coverage<'a>(
     ctx: &Context<'a>,
     map: &'a Map<String, Value>,
     name: &str,
     original_side: bool,
-) -> Option<&'a Value> {
+) -> Coverage<'a> {
     let (od, ud) = ctx.documents();
     let document = if original_side { od } else { ud };
-    for (pattern, schema) in document.pattern_properties(map) {
-        if ctx.pattern_finds(pattern, name) {
-            return Some(schema);
+    let mut matching: Vec<&'a Value> = document
+        .pattern_properties(map)
+        .into_iter()
+        .filter(|(pattern, _)| ctx.pattern_finds(pattern, name))
+        .map(|(_, schema)| schema)
+        .collect();
+    if !matching.is_empty() {
+        if ctx.confluent_quirks {
+            matching.truncate(1);
         }
+        return Coverage::Schemas(matching);
     }
-    document
-        .additional_properties(map)
-        .filter(|schema| schema.is_object())
+    match document.additional_properties(map) {
+        Some(schema @ Value::Object(_)) => Coverage::Schemas(vec![schema]),
+        None | Some(Value::Bool(true)) if !ctx.confluent_quirks => Coverage::Open,
+        _ => Coverage::Closed,
+    }
+}
+
+/// `patternProperties` by pattern: a pattern in both versions compares its schemas; a new one
+/// constrains names that were free; a removed one leaves its names to the rest.
+fn compare_pattern_properties<'a>(
+    ctx: &mut Context<'a>,
+    original: &'a Map<String, Value>,
+    update: &'a Map<String, Value>,
+) -> Result<(), CompatError> {
+    let (od, ud) = ctx.documents();
+    let patterns = by_name(
+        od.pattern_properties(original),
+        ud.pattern_properties(update),
+    );
+    // Names the pattern covered fall to the rest: safe only when nothing else constrains it.
+    let update_is_open = is_open(ctx, update, false);
+    ctx.enter(&["patternProperties"], |ctx| {
+        for (pattern, sides) in patterns {
+            match sides {
+                (Some(o), Some(u)) => ctx.enter(&[pattern], |ctx| {
+                    super::diff::compare(
+                        ctx,
+                        super::node::Handle::whole(o),
+                        super::node::Handle::whole(u),
+                    )
+                })?,
+                (None, Some(_)) => ctx.record_at(pattern, PatternPropertyAdded),
+                (Some(_), None) => ctx.record_at(
+                    pattern,
+                    if update_is_open {
+                        PatternPropertyRemovedFromOpenContentModel
+                    } else {
+                        PatternPropertyRemovedFromClosedContentModel
+                    },
+                ),
+                (None, None) => {}
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `propertyNames`: a schema every name must match, compared as the schema of the names.
+fn compare_property_names<'a>(
+    ctx: &mut Context<'a>,
+    original: &'a Map<String, Value>,
+    update: &'a Map<String, Value>,
+) -> Result<(), CompatError> {
+    let constrains = |schema: &Value| !is_empty_schema(schema);
+    let (o, u) = (
+        original.get("propertyNames").filter(|s| constrains(s)),
+        update.get("propertyNames").filter(|s| constrains(s)),
+    );
+    match (o, u) {
+        (None, None) => Ok(()),
+        (Some(_), None) => {
+            ctx.record_at("propertyNames", PropertyNamesRemoved);
+            Ok(())
+        }
+        (None, Some(_)) => {
+            ctx.record_at("propertyNames", PropertyNamesAdded);
+            Ok(())
+        }
+        (Some(o), Some(u)) => ctx.enter(&["propertyNames"], |ctx| {
+            super::diff::compare(
+                ctx,
+                super::node::Handle::whole(o),
+                super::node::Handle::whole(u),
+            )
+        }),
+    }
 }
 
 /// What the original and the update hold under each name.
@@ -179,7 +278,11 @@ fn removed<'a>(
     let rest = if is_open(ctx, update, false) {
         Rest::Open
     } else {
-        partial_schema(ctx, update, name, false).map_or(Rest::Closed, Rest::Partial)
+        match coverage(ctx, update, name, false) {
+            Coverage::Open => Rest::Open,
+            Coverage::Schemas(schemas) => Rest::Partial(schemas),
+            Coverage::Closed => Rest::Closed,
+        }
     };
     member_removed(ctx, original, rest, &PROPERTY_REMOVED)
 }
@@ -201,19 +304,19 @@ fn added<'a>(
 ) -> Result<(), CompatError> {
     let kind: ChangeKind;
     if is_open(ctx, original, true) {
-        kind = if is_empty_schema(update) {
-            PropertyWithEmptySchemaAddedToOpenContentModel
-        } else if required && has_default(update) {
-            RequiredPropertyWithDefaultAddedToOpenContentModel
-        } else if required {
-            RequiredPropertyAddedToOpenContentModel
-        } else {
-            OptionalPropertyAddedToOpenContentModel
-        };
-        ctx.record(kind);
-        return Ok(());
+        return added_to_open(ctx, update, required);
     }
-    if let Some(partial) = partial_schema(ctx, original, name, true) {
+    // Old data under this name matched every schema that covered it; being covered by one of
+    // them is enough (the first, as Confluent reads it).
+    let covered_by = match coverage(ctx, original, name, true) {
+        Coverage::Open => {
+            // Old data may carry the name with any value: as in an open model.
+            return added_to_open(ctx, update, required);
+        }
+        Coverage::Schemas(schemas) => schemas.first().copied(),
+        Coverage::Closed => None,
+    };
+    if let Some(partial) = covered_by {
         let kind = member_added_to_partial(
             ctx,
             partial,
@@ -233,6 +336,20 @@ fn added<'a>(
         OptionalPropertyAddedToUnopenContentModel
     };
     ctx.record(kind);
+    Ok(())
+}
+
+/// A property declared where old data could carry the name with any value.
+fn added_to_open(ctx: &mut Context<'_>, update: &Value, required: bool) -> Result<(), CompatError> {
+    ctx.record(if is_empty_schema(update) {
+        PropertyWithEmptySchemaAddedToOpenContentModel
+    } else if required && has_default(update) {
+        RequiredPropertyWithDefaultAddedToOpenContentModel
+    } else if required {
+        RequiredPropertyAddedToOpenContentModel
+    } else {
+        OptionalPropertyAddedToOpenContentModel
+    });
     Ok(())
 }
 

@@ -2,7 +2,8 @@
 //! drafts, recursion, bad input, and soundness against real data.
 
 use event_core::compat::{
-    check, check_history, diff, ChangeKind, CompatError, CompatMode, CompatPolicy, Direction,
+    check, check_history, check_history_with, diff, diff_with, ChangeKind, CheckOptions,
+    CompatError, CompatMode, CompatPolicy, Direction,
 };
 use serde_json::{json, Value};
 
@@ -230,18 +231,28 @@ fn every_change_kind_is_covered_in_both_directions() {
     let mut covered: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for pair in &pairs {
         let kind = pair["kind"].as_str().unwrap();
-        let found = diff(&pair["old"], &pair["new"], CompatPolicy::Strict).unwrap();
+        // kafka-events' own kinds show only without Confluent's blind spots.
+        let options = CheckOptions {
+            confluent_quirks: pair["confluent_quirks"].as_bool().unwrap_or(true),
+            ..CheckOptions::default()
+        };
+        let found = diff_with(&pair["old"], &pair["new"], options).unwrap();
         let expected = (
             ChangeKind::from_name(kind).unwrap(),
             pair["pointer"].as_str().unwrap().to_owned(),
         );
         assert!(found.contains(&expected), "{kind}: found {found:?}");
-        let verdict = check(&pair["old"], &pair["new"], CompatMode::Backward)
-            .unwrap()
-            .is_compatible();
+        let verdict = check_history_with(
+            std::slice::from_ref(&pair["old"]),
+            &pair["new"],
+            CompatMode::Backward,
+            options,
+        )
+        .unwrap()
+        .is_compatible();
         assert_eq!(verdict, pair["compatible"].as_bool().unwrap(), "{kind}");
         assert!(
-            !diff(&pair["new"], &pair["old"], CompatPolicy::Strict)
+            !diff_with(&pair["new"], &pair["old"], options)
                 .unwrap()
                 .is_empty(),
             "{kind} reversed"
@@ -269,4 +280,66 @@ fn every_change_kind_is_covered_in_both_directions() {
         .filter(|name| !covered.contains(*name) && *name != "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL")
         .collect();
     assert!(missing.is_empty(), "kinds without a test pair: {missing:?}");
+}
+
+/// Breaking changes the soundness oracle found called compatible (each was a false
+/// "compatible" that would have let a breaking change through the gate); with Confluent's
+/// quirks the checker still answers as the registry does.
+#[test]
+fn corners_the_oracle_found_are_breaking_without_confluents_blind_spots() {
+    let strict = CheckOptions {
+        confluent_quirks: false,
+        ..CheckOptions::default()
+    };
+    let verdict = |old: &Value, new: &Value, options: CheckOptions| {
+        check_history_with(
+            std::slice::from_ref(old),
+            new,
+            CompatMode::Backward,
+            options,
+        )
+        .unwrap()
+        .is_compatible()
+    };
+    let cases = [
+        // oneOf gained a branch that overlaps another: 4 now matches two.
+        (
+            json!({"oneOf": [{"type": "integer", "minimum": 4}, {"type": "string"}]}),
+            json!({"oneOf": [{"type": "integer", "minimum": 4}, {"type": "string"}, {"type": "integer"}]}),
+        ),
+        // A repeated branch: a boolean matches both copies.
+        (
+            json!({"oneOf": [{"type": "boolean"}, {"type": "string"}]}),
+            json!({"oneOf": [{"type": "boolean"}, {"type": "string"}, {"type": "boolean"}]}),
+        ),
+        // A branch of a oneOf loosened (oneOf to anyOf inside) until it overlaps its sibling.
+        (
+            json!({"oneOf": [{"oneOf": [{"type": "integer", "multipleOf": 2}, {"type": "integer", "minimum": -2}]}, {"type": "number", "maximum": 7}]}),
+            json!({"oneOf": [{"anyOf": [{"type": "integer", "multipleOf": 2}, {"type": "integer", "minimum": -2}]}, {"type": "number", "maximum": 7}]}),
+        ),
+        // A property declared where only patterns constrained names: old data may carry it
+        // with any value.
+        (
+            json!({"type": "object", "properties": {"a": {}}, "patternProperties": {"^a": {"type": "integer"}}}),
+            json!({"type": "object", "properties": {"a": {}, "e": {"type": "boolean"}}, "patternProperties": {"^a": {"type": "integer"}}}),
+        ),
+        // A removed property that two overlapping patterns now cover: it must satisfy both.
+        (
+            json!({"type": "object", "properties": {"ab": {"type": "string"}}, "patternProperties": {"^a": {"type": "string"}, "b$": {"type": "string", "maxLength": 2}}, "additionalProperties": false}),
+            json!({"type": "object", "patternProperties": {"^a": {"type": "string"}, "b$": {"type": "string", "maxLength": 2}}, "additionalProperties": false}),
+        ),
+    ];
+    for (old, new) in &cases {
+        assert!(!verdict(old, new, strict), "breaking: {old} -> {new}");
+    }
+    // A oneOf of distinct types may gain one more: no value can match two.
+    let nullable = (
+        json!({"oneOf": [{"type": "string"}]}),
+        json!({"oneOf": [{"type": "string"}, {"type": "null"}]}),
+    );
+    assert!(verdict(&nullable.0, &nullable.1, strict));
+    assert!(
+        verdict(&cases[0].0, &cases[0].1, CheckOptions::default()),
+        "Confluent calls it compatible"
+    );
 }

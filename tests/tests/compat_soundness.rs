@@ -334,3 +334,360 @@ fn the_generator_produces_both_verdicts() {
         "compatible {compatible}, breaking {breaking}"
     );
 }
+
+// The same property on a richer grammar: Draft 2020-12 documents with combinators, `$ref` to
+// `$defs`, `propertyNames`, overlapping `patternProperties`, `contains` with its counts and
+// `prefixItems`, edited by moves that switch a combinator's criterion, drop branches, and
+// change those keywords.
+
+const DRAFT_2020: &str = "https://json-schema.org/draft/2020-12/schema";
+const PATTERNS: [&str; 3] = ["^a", "^[ab]", "b$"];
+
+fn rich(rng: &mut Rng, depth: u32) -> Value {
+    if depth == 0 || rng.chance(30) {
+        return leaf(rng);
+    }
+    match rng.below(7) {
+        0 => {
+            let mut s = json!({"type": "array", "items": rich(rng, depth - 1)});
+            if rng.chance(40) {
+                s["prefixItems"] = json!([leaf(rng), leaf(rng)]);
+            }
+            if rng.chance(60) {
+                s["contains"] = leaf(rng);
+                if rng.chance(50) {
+                    s["minContains"] = json!(rng.below(3));
+                }
+                if rng.chance(50) {
+                    s["maxContains"] = json!(1 + rng.below(3));
+                }
+            }
+            s
+        }
+        1 | 2 => {
+            let mut s = schema_object(rng, depth);
+            if rng.chance(50) {
+                let mut patterns = Map::new();
+                for pattern in PATTERNS.iter().take(1 + rng.below(3) as usize) {
+                    patterns.insert((*pattern).to_owned(), leaf(rng));
+                }
+                s["patternProperties"] = Value::Object(patterns);
+            }
+            if rng.chance(40) {
+                s["propertyNames"] = if rng.chance(50) {
+                    json!({"maxLength": 1 + rng.below(2)})
+                } else {
+                    json!({"pattern": "^[a-d]"})
+                };
+            }
+            s
+        }
+        3 => json!({"anyOf": [rich(rng, depth - 1), rich(rng, depth - 1)]}),
+        4 => json!({"oneOf": [rich(rng, depth - 1), rich(rng, depth - 1)]}),
+        5 => json!({"allOf": [schema_object(rng, depth), schema_object(rng, depth)]}),
+        _ => json!({"$ref": "#/$defs/d0"}),
+    }
+}
+
+/// An object of the rich grammar's children.
+fn schema_object(rng: &mut Rng, depth: u32) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for name in NAMES.iter().take(1 + rng.below(3) as usize) {
+        properties.insert((*name).to_owned(), rich(rng, depth - 1));
+        if rng.chance(40) {
+            required.push(json!(name));
+        }
+    }
+    let mut s = json!({"type": "object", "properties": properties, "required": required});
+    if rng.chance(40) {
+        s["additionalProperties"] = json!(false);
+    }
+    s
+}
+
+/// A 2020-12 document: `rich` at the root, one definition `d0` for its references.
+fn rich_document(rng: &mut Rng) -> Value {
+    let mut root = rich(rng, 2);
+    root["$schema"] = json!(DRAFT_2020);
+    // A definition that is not itself a bare reference (that would be a loop, a typed error).
+    root["$defs"] = json!({"d0": schema_object(rng, 1)});
+    root
+}
+
+/// The sub-schemas of `schema` a rich edit may descend into.
+fn children(schema: &mut Value) -> Vec<&mut Value> {
+    let Some(map) = schema.as_object_mut() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (key, value) in map.iter_mut() {
+        match key.as_str() {
+            "properties" | "patternProperties" | "$defs" => found.extend(
+                value
+                    .as_object_mut()
+                    .into_iter()
+                    .flat_map(|m| m.values_mut()),
+            ),
+            "anyOf" | "oneOf" | "allOf" | "prefixItems" => {
+                found.extend(value.as_array_mut().into_iter().flatten())
+            }
+            "items" | "contains" | "propertyNames" => found.push(value),
+            _ => {}
+        }
+    }
+    found
+}
+
+fn mutate_rich(rng: &mut Rng, schema: &mut Value, depth: u32) {
+    if depth > 0 && rng.chance(55) {
+        let mut inner = children(schema);
+        if !inner.is_empty() {
+            let at = rng.below(inner.len() as u64) as usize;
+            return mutate_rich(rng, inner.swap_remove(at), depth - 1);
+        }
+    }
+    if !rich_edit(rng, schema) {
+        mutate(rng, schema, 0);
+    }
+}
+
+/// One edit of the rich grammar's keywords at `schema`; `false` when the chosen edit does not
+/// apply there.
+fn rich_edit(rng: &mut Rng, schema: &mut Value) -> bool {
+    let Some(map) = schema.as_object_mut() else {
+        return false;
+    };
+    match rng.below(7) {
+        0 => {
+            // Switch a combinator's criterion.
+            for from in ["allOf", "anyOf", "oneOf"] {
+                if let Some(branches) = map.remove(from) {
+                    let to = *rng.pick(&["allOf", "anyOf", "oneOf"]);
+                    map.insert(to.to_owned(), branches);
+                    return true;
+                }
+            }
+            false
+        }
+        1 => {
+            // Drop or add a branch.
+            for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+                if let Some(branches) = map.get_mut(key).and_then(Value::as_array_mut) {
+                    if branches.len() > 1 && rng.chance(60) {
+                        branches.pop();
+                    } else {
+                        branches.push(leaf(rng));
+                    }
+                    return true;
+                }
+            }
+            false
+        }
+        2 if map.contains_key("properties") => {
+            if map.remove("propertyNames").is_none() {
+                map.insert("propertyNames".to_owned(), json!({"maxLength": 1}));
+            }
+            true
+        }
+        3 if map.contains_key("contains") => {
+            let key = *rng.pick(&["minContains", "maxContains"]);
+            if map.remove(key).is_none() {
+                map.insert(key.to_owned(), json!(rng.below(3)));
+            }
+            true
+        }
+        4 if map.get("type") == Some(&json!("array")) => {
+            if map.remove("contains").is_none() {
+                map.insert("contains".to_owned(), json!({"type": "string"}));
+            }
+            true
+        }
+        5 if map.contains_key("properties") => {
+            let patterns = map.entry("patternProperties").or_insert_with(|| json!({}));
+            if let Some(patterns) = patterns.as_object_mut() {
+                let pattern = *rng.pick(&PATTERNS);
+                if patterns.remove(pattern).is_none() {
+                    patterns.insert(pattern.to_owned(), leaf(rng));
+                }
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A random instance meant to be valid under `schema` within `root` (checked by the caller).
+fn rich_instance(rng: &mut Rng, schema: &Value, root: &Value, depth: u32) -> Value {
+    if depth > 6 {
+        return Value::Null;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let target = reference
+            .strip_prefix("#/$defs/")
+            .and_then(|name| root["$defs"].get(name))
+            .cloned()
+            .unwrap_or(json!({}));
+        return rich_instance(rng, &target, root, depth + 1);
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(branches) = schema.get(key).and_then(Value::as_array) {
+            let branch = if key == "allOf" {
+                &branches[0]
+            } else {
+                rng.pick(branches)
+            };
+            let mut value = rich_instance(rng, branch, root, depth + 1);
+            if key == "allOf" {
+                // Fill in what the other branches require.
+                for other in &branches[1..] {
+                    if let (Some(object), Value::Object(more)) = (
+                        value.as_object_mut(),
+                        rich_instance(rng, other, root, depth + 1),
+                    ) {
+                        for (name, item) in more {
+                            object.entry(name).or_insert(item);
+                        }
+                    }
+                }
+            }
+            return value;
+        }
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => {
+            let items = schema.get("items").cloned().unwrap_or(json!({}));
+            let mut array: Vec<Value> = schema["prefixItems"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|item| rich_instance(rng, item, root, depth + 1))
+                .collect();
+            for _ in 0..rng.below(3) {
+                array.push(rich_instance(rng, &items, root, depth + 1));
+            }
+            if let Some(contains) = schema.get("contains") {
+                for _ in 0..rng.below(3) {
+                    array.push(rich_instance(rng, contains, root, depth + 1));
+                }
+            }
+            Value::Array(array)
+        }
+        Some("object") => {
+            let mut object = match instance(rng, &strip(schema)) {
+                Value::Object(object) => object,
+                _ => Map::new(),
+            };
+            for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+                if object.contains_key(name) {
+                    object.insert(name.clone(), rich_instance(rng, property, root, depth + 1));
+                }
+            }
+            for (pattern, property) in schema["patternProperties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                if rng.chance(50) {
+                    let name = match *pattern {
+                        ref p if p == "b$" => "ab",
+                        ref p if p == "^[ab]" => "b",
+                        _ => "a",
+                    };
+                    object.insert(
+                        name.to_owned(),
+                        rich_instance(rng, property, root, depth + 1),
+                    );
+                }
+            }
+            Value::Object(object)
+        }
+        _ => instance(rng, schema),
+    }
+}
+
+/// `schema` without the keywords the simple generator does not know.
+fn strip(schema: &Value) -> Value {
+    let mut copy = schema.clone();
+    if let Some(map) = copy.as_object_mut() {
+        for key in ["patternProperties", "propertyNames", "$defs", "$schema"] {
+            map.remove(key);
+        }
+    }
+    copy
+}
+
+fn rich_check(old: &Value, new: &Value) -> Option<CompatReport> {
+    let options = CheckOptions {
+        confluent_quirks: false,
+        ..CheckOptions::default()
+    };
+    check_history_with(
+        std::slice::from_ref(old),
+        new,
+        CompatMode::Backward,
+        options,
+    )
+    .ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("SOUNDNESS_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000), ..ProptestConfig::default() })]
+
+    #[test]
+    fn backward_compatible_means_old_data_stays_valid_for_combinators_refs_and_2020_keywords(
+        seed in 1u64..,
+        edits in 1u32..3,
+    ) {
+        let mut rng = Rng(seed);
+        let old = rich_document(&mut rng);
+        let mut new = old.clone();
+        for _ in 0..edits {
+            mutate_rich(&mut rng, &mut new, 3);
+        }
+        if let Some(report) = rich_check(&old, &new) {
+            if report.is_compatible() {
+                let old_validator = jsonschema::validator_for(&old).expect("old compiles");
+                let new_validator = jsonschema::validator_for(&new).expect("new compiles");
+                for _ in 0..30 {
+                    let value = rich_instance(&mut rng, &old, &old, 0);
+                    if old_validator.is_valid(&value) {
+                        prop_assert!(
+                            new_validator.is_valid(&value),
+                            "called compatible, but {value} valid under\n{old}\nis invalid under\n{new}\nchanges: {:?}",
+                            report.changes()
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The rich property must see both verdicts and valid instances often, or it proves little.
+#[test]
+fn the_rich_generator_produces_both_verdicts_and_valid_data() {
+    let (mut compatible, mut breaking, mut errors, mut valid) = (0, 0, 0, 0);
+    for seed in 1..400u64 {
+        let mut rng = Rng(seed);
+        let old = rich_document(&mut rng);
+        let mut new = old.clone();
+        mutate_rich(&mut rng, &mut new, 3);
+        match rich_check(&old, &new) {
+            Some(report) if report.is_compatible() => compatible += 1,
+            Some(_) => breaking += 1,
+            None => {
+                errors += 1;
+                eprintln!("not comparable: {old}\n{new}");
+            }
+        }
+        let validator = jsonschema::validator_for(&old).expect("compiles");
+        if (0..10).any(|_| validator.is_valid(&rich_instance(&mut rng, &old, &old, 0))) {
+            valid += 1;
+        }
+    }
+    assert!(
+        compatible > 50 && breaking > 50 && errors < 10 && valid > 250,
+        "compatible {compatible}, breaking {breaking}, errors {errors}, documents with valid data {valid}"
+    );
+}
