@@ -302,7 +302,6 @@ fn added<'a>(
     update: &'a Value,
     required: bool,
 ) -> Result<(), CompatError> {
-    let kind: ChangeKind;
     if is_open(ctx, original, true) {
         return added_to_open(ctx, update, required);
     }
@@ -328,7 +327,7 @@ fn added<'a>(
         )?;
         ctx.record(kind);
     }
-    kind = if required && has_default(update) {
+    let kind = if required && has_default(update) {
         RequiredPropertyWithDefaultAddedToUnopenContentModel
     } else if required {
         RequiredPropertyAddedToUnopenContentModel
