@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::content::{compare_rest, member_added_to_partial, member_removed, RemovalKinds, Rest};
 use super::diff::{compare_bound, number, Context};
-use super::kind::ChangeKind::{self, *};
+use super::kind::ChangeKind::*;
 use super::CompatError;
 
 pub(crate) fn compare_object<'a>(
