@@ -46,8 +46,6 @@ pub const MARKER_PROPERTY: &str = "kafka.events.test.broker";
 /// The JVM's settings: the flags of Kafka's own start scripts with a heap fit for a 2-core,
 /// 24 GiB machine that also runs the clients.
 const JVM_FLAGS: &[&str] = &[
-    "-Xms512m",
-    "-Xmx1g",
     "-server",
     "-XX:+UseG1GC",
     "-XX:MaxGCPauseMillis=20",
@@ -120,6 +118,21 @@ struct Ports {
     controller: u16,
 }
 
+impl Ports {
+    fn free() -> Result<Ports, BrokerError> {
+        Ok(Ports {
+            plaintext: free_port()?,
+            tls: free_port()?,
+            scram: free_port()?,
+            controller: free_port()?,
+        })
+    }
+}
+
+/// The heap of a single broker, and of each node of a cluster (three share the machine).
+const SINGLE_HEAP: [&str; 2] = ["-Xms512m", "-Xmx1g"];
+const CLUSTER_NODE_HEAP: [&str; 2] = ["-Xms256m", "-Xmx512m"];
+
 /// A running Apache Kafka broker, stopped (and its folder removed) when dropped.
 #[derive(Debug)]
 pub struct Broker {
@@ -127,6 +140,13 @@ pub struct Broker {
     watchdog: Option<Child>,
     folder: PathBuf,
     ports: Ports,
+    /// `node.id`.
+    node_id: u32,
+    /// `controller.quorum.voters` of its cluster.
+    voters: String,
+    /// The replication factor of the internal topics: the cluster's size, at most 3.
+    internal_replicas: usize,
+    heap: [&'static str; 2],
 }
 
 fn free_port() -> Result<u16, BrokerError> {
@@ -163,21 +183,64 @@ impl Broker {
     /// Formats a fresh storage folder and starts a broker of the caller's own on free ports;
     /// returns once it answers a metadata request.
     pub fn start() -> Result<Broker, BrokerError> {
-        let mut broker = Broker {
+        let ports = Ports::free()?;
+        let voters = format!("1@127.0.0.1:{}", ports.controller);
+        let mut broker = Broker::prepare(1, ports, voters, 1, SINGLE_HEAP)?;
+        broker.launch()?;
+        Ok(broker)
+    }
+
+    /// A KRaft cluster of `size` combined broker+controller nodes (node ids 1 to `size`, every
+    /// node a voter), internal topics replicated `min(size, 3)` times, brokers fenced 3 s after
+    /// their last heartbeat; returns once every node answers metadata.
+    pub fn start_cluster(size: u32) -> Result<Vec<Broker>, BrokerError> {
+        let ports: Vec<Ports> = (0..size).map(|_| Ports::free()).collect::<Result<_, _>>()?;
+        let voters = ports
+            .iter()
+            .zip(1..)
+            .map(|(ports, id)| format!("{id}@127.0.0.1:{}", ports.controller))
+            .collect::<Vec<_>>()
+            .join(",");
+        let replicas = (size as usize).min(3);
+        let mut nodes: Vec<Broker> = ports
+            .into_iter()
+            .zip(1..)
+            .map(|(ports, id)| {
+                Broker::prepare(id, ports, voters.clone(), replicas, CLUSTER_NODE_HEAP)
+            })
+            .collect::<Result<_, _>>()?;
+        // A quorum forms only when a majority runs: start every JVM, then wait for each.
+        let started = Instant::now();
+        for node in &mut nodes {
+            node.spawn()?;
+        }
+        for node in &mut nodes {
+            node.wait_until_ready(started)?;
+        }
+        Ok(nodes)
+    }
+
+    /// A formatted node, not started.
+    fn prepare(
+        node_id: u32,
+        ports: Ports,
+        voters: String,
+        internal_replicas: usize,
+        heap: [&'static str; 2],
+    ) -> Result<Broker, BrokerError> {
+        let broker = Broker {
             java: None,
             watchdog: None,
             folder: unique_folder()?,
-            ports: Ports {
-                plaintext: free_port()?,
-                tls: free_port()?,
-                scram: free_port()?,
-                controller: free_port()?,
-            },
+            ports,
+            node_id,
+            voters,
+            internal_replicas,
+            heap,
         };
         certificates::make_broker_certificates(&broker.folder)?;
         fs::write(broker.properties_file(), broker.server_properties())?;
         broker.format_storage()?;
-        broker.launch()?;
         Ok(broker)
     }
 
@@ -268,27 +331,32 @@ impl Broker {
             scram,
             controller,
         } = self.ports;
+        let (node_id, voters, replicas) = (self.node_id, &self.voters, self.internal_replicas);
+        let min_isr = replicas.min(2);
         let data = self.data_folder();
         let keystore = self.folder.join(certificates::BROKER_KEYSTORE);
         format!(
-            "# A single-node KRaft cluster for kafka-events' tests (tests/src/broker/mod.rs).
+            "# A KRaft node (broker and controller) for kafka-events' tests (tests/src/broker/mod.rs).
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:{controller}
+node.id={node_id}
+controller.quorum.voters={voters}
+# A dead node is fenced, and its partitions move, 3 s after its last heartbeat.
+broker.heartbeat.interval.ms=500
+broker.session.timeout.ms=3000
 controller.listener.names=CONTROLLER
 listeners=PLAINTEXT://127.0.0.1:{plaintext},SSL://127.0.0.1:{tls},SASL_PLAINTEXT://127.0.0.1:{scram},CONTROLLER://127.0.0.1:{controller}
 advertised.listeners=PLAINTEXT://127.0.0.1:{plaintext},SSL://127.0.0.1:{tls},SASL_PLAINTEXT://127.0.0.1:{scram}
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs={data}
-# One node: every internal topic with one replica, few partitions (they are created on first use).
-offsets.topic.replication.factor=1
+# Internal topics on every node (at most 3), few partitions (created on first use).
+offsets.topic.replication.factor={replicas}
 offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor={replicas}
+transaction.state.log.min.isr={min_isr}
 transaction.state.log.num.partitions=4
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.replication.factor={replicas}
+share.coordinator.state.topic.min.isr={min_isr}
 group.initial.rebalance.delay.ms=0
 # Topics exist because provisioning created them, never by accident.
 auto.create.topics.enable=false
@@ -309,7 +377,8 @@ listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.com
     fn java(&self) -> Result<Command, BrokerError> {
         let jars = broker_jars()?;
         let mut java = Command::new("java");
-        java.args(JVM_FLAGS)
+        java.args(self.heap)
+            .args(JVM_FLAGS)
             .arg(format!(
                 "-Dlog4j2.configurationFile={}",
                 jars::kafka_folder().join("log4j2.yaml").display()
@@ -341,6 +410,12 @@ listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.com
 
     fn launch(&mut self) -> Result<(), BrokerError> {
         let started = Instant::now();
+        self.spawn()?;
+        self.wait_until_ready(started)
+    }
+
+    /// Starts the JVM (and its watchdog) without waiting for it.
+    fn spawn(&mut self) -> Result<(), BrokerError> {
         let log = fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -368,14 +443,6 @@ listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.com
             .spawn()?;
         self.java = Some(java);
         self.watchdog = Some(watchdog);
-        self.wait_until_ready(started)?;
-        eprintln!(
-            "Apache Kafka broker (pid {}) ready in {:.1} s at {} (folder {})",
-            self.pid().unwrap_or_default(),
-            started.elapsed().as_secs_f64(),
-            self.bootstrap(),
-            self.folder.display()
-        );
         Ok(())
     }
 
@@ -411,6 +478,14 @@ listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.com
                 if let Some(client) = &client {
                     if let Ok(metadata) = client.fetch_metadata(None, Duration::from_secs(2)) {
                         if !metadata.brokers().is_empty() {
+                            eprintln!(
+                                "Apache Kafka node {} (pid {}) ready in {:.1} s at {} (folder {})",
+                                self.node_id,
+                                self.pid().unwrap_or_default(),
+                                started.elapsed().as_secs_f64(),
+                                self.bootstrap(),
+                                self.folder.display()
+                            );
                             return Ok(());
                         }
                     }
