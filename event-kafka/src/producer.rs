@@ -341,13 +341,7 @@ impl EventProducer {
         &self,
         envelope: &Envelope<T>,
     ) -> Result<PendingDelivery, ProduceError> {
-        let record = envelope
-            .to_record()
-            .map_err(|source| ProduceError::Invalid {
-                event_type: T::EVENT_TYPE,
-                source,
-            })?;
-        self.enqueue_record(&record)
+        self.enqueue_record(&validated_record(envelope)?)
     }
 
     /// [`enqueue`](Self::enqueue) for an event of a domain enum (`CombatEvent` …).
@@ -369,12 +363,7 @@ impl EventProducer {
         &self,
         envelope: &Envelope<T>,
     ) -> Result<Delivery, ProduceError> {
-        let record = envelope
-            .to_record()
-            .map_err(|source| ProduceError::Invalid {
-                event_type: T::EVENT_TYPE,
-                source,
-            })?;
+        let record = validated_record(envelope)?;
         let topic = self.topic_of(&record);
         let mut future = self.future_record(&topic, &record);
         let started = Instant::now();
@@ -539,6 +528,16 @@ impl Drop for EventProducer {
         // The outcome reaches each record's PendingDelivery; nothing more to report here.
         let _ = self.producer.flush(self.close_timeout);
     }
+}
+
+/// The envelope's record, validated: [`ProduceError::Invalid`] when it breaks its schema.
+fn validated_record<T: KafkaEvent>(envelope: &Envelope<T>) -> Result<KafkaRecord, ProduceError> {
+    envelope
+        .to_record()
+        .map_err(|source| ProduceError::Invalid {
+            event_type: T::EVENT_TYPE,
+            source,
+        })
 }
 
 /// Kafka headers from name/value pairs, in order.

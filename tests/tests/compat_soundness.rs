@@ -300,18 +300,30 @@ proptest! {
         let report = sound_check(&old, &new);
         if report.is_compatible() {
             let (old_validator, new_validator) = (draft7_validator(&old), draft7_validator(&new));
-            for _ in 0..20 {
-                let value = instance(&mut rng, &old);
-                if old_validator.is_valid(&value) {
-                    prop_assert!(
-                        new_validator.is_valid(&value),
-                        "called compatible, but {value} valid under\n{old}\nis invalid under\n{new}\nchanges: {:?}",
-                        report.changes()
-                    );
-                }
-            }
+            let values: Vec<Value> = (0..20).map(|_| instance(&mut rng, &old)).collect();
+            assert_old_data_stays_valid(&old, &new, &report, (&old_validator, &new_validator), values)?;
         }
     }
+}
+
+/// Each of `values` valid under `old` is valid under `new` (which `report` calls compatible).
+fn assert_old_data_stays_valid(
+    old: &Value,
+    new: &Value,
+    report: &CompatReport,
+    (old_validator, new_validator): (&jsonschema::Validator, &jsonschema::Validator),
+    values: Vec<Value>,
+) -> Result<(), TestCaseError> {
+    for value in values {
+        if old_validator.is_valid(&value) {
+            prop_assert!(
+                new_validator.is_valid(&value),
+                "called compatible, but {value} valid under\n{old}\nis invalid under\n{new}\nchanges: {:?}",
+                report.changes()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The property above must see both verdicts often, or it proves little.
@@ -649,16 +661,9 @@ proptest! {
             if report.is_compatible() {
                 let old_validator = jsonschema::validator_for(&old).expect("old compiles");
                 let new_validator = jsonschema::validator_for(&new).expect("new compiles");
-                for _ in 0..30 {
-                    let value = rich_instance(&mut rng, &old, &old, 0);
-                    if old_validator.is_valid(&value) {
-                        prop_assert!(
-                            new_validator.is_valid(&value),
-                            "called compatible, but {value} valid under\n{old}\nis invalid under\n{new}\nchanges: {:?}",
-                            report.changes()
-                        );
-                    }
-                }
+                let values: Vec<Value> =
+                    (0..30).map(|_| rich_instance(&mut rng, &old, &old, 0)).collect();
+                assert_old_data_stays_valid(&old, &new, &report, (&old_validator, &new_validator), values)?;
             }
         }
     }

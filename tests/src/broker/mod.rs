@@ -6,6 +6,8 @@
 //!   themselves by topic names (a topic suffix of their own) and consumer groups.
 //! - [`Broker::start`] is a broker of the caller's own, for a test that kills, restarts or
 //!   reconfigures it.
+//! - [`Broker::start_cluster`] is a cluster of combined nodes of the caller's own (three for
+//!   the catalog's replication settings), each a [`Broker`] to kill and restart.
 //!
 //! Every broker listens for clients three ways at once: `PLAINTEXT`
 //! ([`bootstrap`](Broker::bootstrap)), `SSL` with TLS 1.3 only ([`tls_bootstrap`](Broker::tls_bootstrap),
