@@ -439,14 +439,14 @@ impl<E: DomainEvents> EventConsumer<E> {
                     position,
                 });
             }
-            Ok(Err(source)) => Err(source),
-            Err(panic) => Ok(panic_message(panic.as_ref())),
+            Ok(Err(source)) => HandlerFailure::Error(source),
+            Err(panic) => HandlerFailure::Panic(panic_message(panic.as_ref())),
         };
         let attempt = self.retries().failures(&position) + 1;
         if self.retry.gives_up_after(attempt) {
             let last_error = match &failure {
-                Err(source) => source.to_string(),
-                Ok(panic) => format!("panic: {panic}"),
+                HandlerFailure::Error(source) => source.to_string(),
+                HandlerFailure::Panic(message) => format!("panic: {message}"),
             };
             let reason = DeadLetterReason::HandlerGaveUp {
                 attempts: attempt,
@@ -455,12 +455,12 @@ impl<E: DomainEvents> EventConsumer<E> {
             return self.dead_letter_and_store(message, position, reason);
         }
         let error = match failure {
-            Err(source) => ConsumeError::Handler {
+            HandlerFailure::Error(source) => ConsumeError::Handler {
                 position: position.clone(),
                 source,
                 attempt,
             },
-            Ok(message) => ConsumeError::HandlerPanicked {
+            HandlerFailure::Panic(message) => ConsumeError::HandlerPanicked {
                 position: position.clone(),
                 message,
                 attempt,
@@ -686,6 +686,14 @@ fn renew_if_fatal(producer: &mut EventProducer, error: &ProduceError, config: &K
             // The old producer was dropped above; the records it held were reported failed.
         }
     }
+}
+
+/// How a handler failed on a record.
+enum HandlerFailure<H> {
+    /// It returned this error.
+    Error(H),
+    /// It panicked with this message.
+    Panic(String),
 }
 
 /// The text of a caught panic.
