@@ -160,3 +160,33 @@ fn many_pattern_properties_are_compiled_once_and_huge_patterns_refused() {
         "a pattern too large to compile matches nothing: {result:?}"
     );
 }
+
+#[test]
+fn a_definition_compared_once_is_reported_at_every_place_that_uses_it() {
+    let document = |max: u64| {
+        json!({
+            "definitions": {"name": {"type": "string", "maxLength": max}},
+            "type": "object",
+            "properties": {"a": {"$ref": "#/definitions/name"}, "b": {"$ref": "#/definitions/name"}}
+        })
+    };
+    let found = event_core::compat::diff(
+        &document(10),
+        &document(5),
+        event_core::compat::CompatPolicy::Strict,
+    )
+    .expect("checked");
+    assert_eq!(
+        found,
+        [
+            (
+                ChangeKind::MaxLengthDecreased,
+                "#/properties/a/maxLength".to_owned()
+            ),
+            (
+                ChangeKind::MaxLengthDecreased,
+                "#/properties/b/maxLength".to_owned()
+            ),
+        ]
+    );
+}
