@@ -161,6 +161,12 @@ fn child_consumer() {
     }
 }
 
+/// An attack envelope (for a warm-up send).
+fn example_attack() -> event_core::Envelope<PlayerAttack> {
+    event_core::catalog::example_envelope(<PlayerAttack as event_core::catalog::Example>::example())
+        .with_event_id(Uuid::new_v4())
+}
+
 fn handled_in(log: &std::path::Path) -> Vec<Uuid> {
     std::fs::read_to_string(log)
         .unwrap_or_default()
@@ -337,6 +343,15 @@ fn a_broker_stopped_past_the_producer_timeout_loses_no_acknowledged_send() {
             std::thread::sleep(Duration::from_millis(5));
         }
     };
+    // Connected first: a fresh producer on a loaded machine may take longer than the short
+    // timeout to reach the broker.
+    let started = Instant::now();
+    while producer.send_blocking(&example_attack()).is_err() {
+        assert!(
+            started.elapsed() < LIMIT,
+            "the producer never reached the broker"
+        );
+    }
     let mut sent = Vec::new();
     let mut results: Vec<(Uuid, bool)> = Vec::new();
     // Connected and delivering: half of the first records confirmed, the rest in flight.
