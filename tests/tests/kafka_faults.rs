@@ -308,13 +308,27 @@ fn a_missing_dead_letter_topic_is_reported_at_once_and_a_custom_suffix_is_provis
     let corner = Isolated::new("missing-dead-letters");
     let suffix = ".errors";
     let raw = RawProducer::new(&corner.config);
-    let poisoned = key_of(&fresh_attack()).expect("key");
+    let producer = corner.producer();
+    let partition_of = |event: &CombatEvent| {
+        producer
+            .enqueue_event(event)
+            .and_then(|pending| pending.wait())
+            .expect("delivered")
+            .partition
+    };
+    // An attack on the key the poison record will have, before it: its partition.
+    let probe = fresh_attack();
+    let poisoned_partition = partition_of(&probe);
     let topic = corner.topic(PlayerAttack::TOPIC);
-    raw.send(&topic, &poisoned, b"not json", &[]);
-    // Valid attacks on other sessions: most land on other partitions, which go on while the
-    // poisoned one waits for its dead-letter topic.
+    raw.send(&topic, &key_of(&probe).expect("key"), b"not json", &[]);
+    // Attacks on other sessions: those on other partitions go on while the poisoned one waits
+    // for its dead-letter topic; those behind the poison record wait with it.
     let others: Vec<CombatEvent> = (0..8).map(|_| attack_in_new_session()).collect();
-    send_all(&corner.producer(), &others);
+    let elsewhere = others
+        .iter()
+        .filter(|event| partition_of(event) != poisoned_partition)
+        .count();
+    let before_the_poison_or_elsewhere = 1 + elsewhere;
 
     let options = corner
         .consumer_options("missing")
@@ -328,7 +342,7 @@ fn a_missing_dead_letter_topic_is_reported_at_once_and_a_custom_suffix_is_provis
     let mut handled = 0;
     let mut missing = 0;
     let started = Instant::now();
-    while (handled < others.len() || missing < 2) && started.elapsed() < LIMIT {
+    while (handled < before_the_poison_or_elsewhere || missing < 2) && started.elapsed() < LIMIT {
         match consumer.poll(Duration::from_millis(100), |_| Ok::<(), Busy>(())) {
             Ok(Polled::Handled { .. }) => handled += 1,
             Ok(Polled::Idle) => {}
@@ -342,7 +356,10 @@ fn a_missing_dead_letter_topic_is_reported_at_once_and_a_custom_suffix_is_provis
             other => panic!("{other:?}"),
         }
     }
-    assert_eq!(handled, others.len(), "the other records went on");
+    assert_eq!(
+        handled, before_the_poison_or_elsewhere,
+        "the other partitions went on, the poisoned one waited"
+    );
     assert!(missing >= 2, "reported at once and retried with a backoff");
 
     // Provisioned with the consumer's suffix, the dead-letter topic takes the record.
@@ -356,16 +373,22 @@ fn a_missing_dead_letter_topic_is_reported_at_once_and_a_custom_suffix_is_provis
     provision(&corner.config, &topics, &single_broker()).expect("provision");
     let started = Instant::now();
     let mut written = None;
-    while written.is_none() && started.elapsed() < LIMIT {
+    while (written.is_none() || handled < 1 + others.len()) && started.elapsed() < LIMIT {
         match consumer.poll(Duration::from_millis(100), |_| Ok::<(), Busy>(())) {
             Ok(Polled::DeadLettered {
                 dead_letter_topic, ..
             }) => written = Some(dead_letter_topic),
-            Ok(_) | Err(ConsumeError::DeadLetter { .. }) => {}
+            Ok(Polled::Handled { .. }) => handled += 1,
+            Ok(Polled::Idle) | Err(ConsumeError::DeadLetter { .. }) => {}
             Err(other) => panic!("{other}"),
         }
     }
     assert_eq!(written, Some(format!("{topic}{suffix}")));
+    assert_eq!(
+        handled,
+        1 + others.len(),
+        "the poisoned partition went on after it"
+    );
 }
 
 #[test]
