@@ -99,19 +99,7 @@ fn schema(rng: &mut Rng, depth: u32) -> Value {
         }
         return s;
     }
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for name in NAMES.iter().take(1 + rng.below(4) as usize) {
-        properties.insert((*name).to_owned(), schema(rng, depth - 1));
-        if rng.chance(50) {
-            required.push(json!(name));
-        }
-    }
-    let mut s = json!({"type": "object", "properties": properties, "required": required});
-    if rng.chance(60) {
-        s["additionalProperties"] = json!(false);
-    }
-    s
+    object_of(rng, (4, 50, 60), |rng| schema(rng, depth - 1))
 }
 
 /// A random edit of one position of `schema`.
@@ -403,16 +391,26 @@ fn rich(rng: &mut Rng, depth: u32) -> Value {
 
 /// An object of the rich grammar's children.
 fn schema_object(rng: &mut Rng, depth: u32) -> Value {
+    object_of(rng, (3, 40, 40), |rng| rich(rng, depth - 1))
+}
+
+/// An object of 1 to `most` properties made by `child`, each required with `required` percent
+/// chance, closed (`additionalProperties: false`) with `closed` percent chance.
+fn object_of(
+    rng: &mut Rng,
+    (most, required_percent, closed_percent): (u64, u64, u64),
+    mut child: impl FnMut(&mut Rng) -> Value,
+) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
-    for name in NAMES.iter().take(1 + rng.below(3) as usize) {
-        properties.insert((*name).to_owned(), rich(rng, depth - 1));
-        if rng.chance(40) {
+    for name in NAMES.iter().take(1 + rng.below(most) as usize) {
+        properties.insert((*name).to_owned(), child(rng));
+        if rng.chance(required_percent) {
             required.push(json!(name));
         }
     }
     let mut s = json!({"type": "object", "properties": properties, "required": required});
-    if rng.chance(40) {
+    if rng.chance(closed_percent) {
         s["additionalProperties"] = json!(false);
     }
     s
