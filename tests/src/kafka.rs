@@ -315,3 +315,13 @@ pub fn assert_round_trip<E: DomainEvents + PartialEq>(sent: &[E], seen: &Seen<E>
         }
     }
 }
+
+/// A handler's error in the tests: the scoreboard cannot take the event now.
+#[derive(Debug)]
+pub struct Busy;
+
+impl std::fmt::Display for Busy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("scoreboard busy")
+    }
+}

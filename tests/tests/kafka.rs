@@ -22,7 +22,8 @@ use event_tools::export::topic_configs;
 use kafka_events_tests::broker::{Broker, SCRAM_PASSWORD, SCRAM_USER};
 use kafka_events_tests::kafka::{
     assert_round_trip, attack_in_new_session, catalog_topics, consume, expected, fresh,
-    fresh_attack, handled_ids, own_examples, send_all, single_broker, wait_all, Isolated, LIMIT,
+    fresh_attack, handled_ids, own_examples, send_all, single_broker, wait_all, Busy, Isolated,
+    LIMIT,
 };
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message, OwnedHeaders};
@@ -414,14 +415,6 @@ fn offsets_are_committed_only_after_the_handler_succeeded() {
         send_all(&producer, std::slice::from_ref(event));
     }
     let ids: Vec<Uuid> = events.iter().map(DomainEvents::event_id).collect();
-
-    #[derive(Debug)]
-    struct Busy;
-    impl std::fmt::Display for Busy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("scoreboard busy")
-        }
-    }
 
     let first = corner.consumer::<CombatEvent>("scoreboard");
     let mut handled = Vec::new();

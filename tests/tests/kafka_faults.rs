@@ -20,7 +20,7 @@ use kafka_events_tests::broker::Broker;
 use kafka_events_tests::hostile::RawProducer;
 use kafka_events_tests::kafka::{
     attack_in_new_session, consume, fresh_attack, handled_ids, key_of, send_all, set_topic_setting,
-    single_broker, Isolated, LIMIT,
+    single_broker, Busy, Isolated, LIMIT,
 };
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
@@ -219,15 +219,6 @@ fn a_dead_letter_too_large_for_its_topic_becomes_a_reference_record() {
     );
     let left_out = header(letter, LEFT_OUT_HEADER).expect("says why");
     assert!(left_out.contains("refused"), "{left_out}");
-}
-
-#[derive(Debug)]
-struct Busy;
-
-impl std::fmt::Display for Busy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("scoreboard busy")
-    }
 }
 
 #[test]
