@@ -225,6 +225,38 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest an enqueue waits between two tries while the local queue is full.
 const MAX_QUEUE_PAUSE: Duration = Duration::from_millis(50);
 
+/// Waiting for room in a full local queue: pauses that double from 1 ms to
+/// [`MAX_QUEUE_PAUSE`], and [`ProduceError::QueueFull`] once the enqueue timeout is spent.
+struct RoomWait {
+    started: Instant,
+    timeout: Duration,
+    pause: Duration,
+}
+
+impl RoomWait {
+    fn new(timeout: Duration) -> Self {
+        RoomWait {
+            started: Instant::now(),
+            timeout,
+            pause: Duration::from_millis(1),
+        }
+    }
+
+    /// The next pause before trying `topic` again, or the error when the time is up.
+    fn next_pause(&mut self, topic: &str) -> Result<Duration, ProduceError> {
+        let waited = self.started.elapsed();
+        if waited >= self.timeout {
+            return Err(ProduceError::QueueFull {
+                topic: Cow::Owned(topic.to_owned()),
+                waited,
+            });
+        }
+        let pause = self.pause;
+        self.pause = (pause * 2).min(MAX_QUEUE_PAUSE);
+        Ok(pause)
+    }
+}
+
 /// What one try to hand a record to librdkafka did.
 enum Enqueued<'a> {
     /// Handed over.
@@ -366,15 +398,12 @@ impl EventProducer {
         let record = validated_record(envelope)?;
         let topic = self.topic_of(&record);
         let mut future = self.future_record(&topic, &record);
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(1);
+        let mut room = RoomWait::new(self.enqueue_timeout);
         loop {
             match self.try_enqueue(&topic, future)? {
                 Enqueued::Sent(pending) => return pending.await,
                 Enqueued::QueueFull(returned) => {
-                    self.check_queue_wait(&topic, started)?;
-                    futures_timer::Delay::new(pause).await;
-                    pause = (pause * 2).min(MAX_QUEUE_PAUSE);
+                    futures_timer::Delay::new(room.next_pause(&topic)?).await;
                     future = returned;
                 }
             }
@@ -455,15 +484,12 @@ impl EventProducer {
         topic: &Cow<'static, str>,
         mut future: FutureRecord<'_, [u8], [u8]>,
     ) -> Result<PendingDelivery, ProduceError> {
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(1);
+        let mut room = RoomWait::new(self.enqueue_timeout);
         loop {
             match self.try_enqueue(topic, future)? {
                 Enqueued::Sent(pending) => return Ok(pending),
                 Enqueued::QueueFull(returned) => {
-                    self.check_queue_wait(topic, started)?;
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(MAX_QUEUE_PAUSE);
+                    std::thread::sleep(room.next_pause(topic)?);
                     future = returned;
                 }
             }
@@ -489,18 +515,6 @@ impl EventProducer {
             }
             Err((source, _)) => Err(self.enqueue_error(topic, source)),
         }
-    }
-
-    /// [`ProduceError::QueueFull`] once the queue has been full for the enqueue timeout.
-    fn check_queue_wait(&self, topic: &str, started: Instant) -> Result<(), ProduceError> {
-        let waited = started.elapsed();
-        if waited >= self.enqueue_timeout {
-            return Err(ProduceError::QueueFull {
-                topic: Cow::Owned(topic.to_owned()),
-                waited,
-            });
-        }
-        Ok(())
     }
 
     /// The error of a refused enqueue: [`ProduceError::Fatal`] with librdkafka's underlying
