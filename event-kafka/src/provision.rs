@@ -173,10 +173,11 @@ pub enum ProvisionError {
         /// The cluster's error.
         code: RDKafkaErrorCode,
     },
-    /// Topics the cluster created (or said already existed) did not show in its metadata with
-    /// a leader for every partition within the timeout.
-    #[error("{} did not become visible in the cluster's metadata within {waited:?}", topics.join(", "))]
-    NotVisible {
+    /// Topics the cluster created (or said already existed) did not become ready within the
+    /// timeout: shown in its metadata with a leader for every partition, and each partition's
+    /// leader answering for it.
+    #[error("{} did not become ready to take records (every partition led, its leader answering) within {waited:?}", topics.join(", "))]
+    NotReady {
         /// The topics.
         topics: Vec<String>,
         /// How long provisioning waited.
@@ -204,9 +205,13 @@ struct Existing {
 /// that exist, every setting that differs (partitions, replication factor, each config key).
 /// Running it twice changes nothing the second time.
 ///
-/// It returns once every topic shows in the cluster's metadata with a leader for each
-/// partition (a broker learns of new topics from the controller a moment after they are
-/// created), so producers and consumers started next find them.
+/// It returns once every created topic shows in the cluster's metadata with a leader for each
+/// partition, and each leader answers for its partition (a broker learns of new topics from
+/// the controller a moment after they are created, and takes up leadership a moment after
+/// its metadata names it), so producers and consumers started next find them ready. Writing
+/// to a partition whose leader is not ready yet is not only slower: an idempotent producer's
+/// first batches to it, refused and retried, can be answered out of order, and a refused one
+/// then reported delivered without being written (see `docs/kafka.md`).
 pub fn provision(
     config: &KafkaConfig,
     topics: &[TopicConfig],
@@ -265,7 +270,14 @@ pub fn provision(
     let existing = if missing.is_empty() {
         existing
     } else {
-        wait_until_visible(&admin, &missing, options.timeout)?
+        let started = Instant::now();
+        let existing = wait_until_visible(&admin, &missing, options.timeout)?;
+        wait_until_led(
+            &admin,
+            &missing,
+            options.timeout.saturating_sub(started.elapsed()),
+        )?;
+        existing
     };
 
     let was_created =
@@ -335,10 +347,49 @@ fn wait_until_visible(
         }
         let waited = started.elapsed();
         if waited >= timeout {
-            return Err(ProvisionError::NotVisible {
+            return Err(ProvisionError::NotReady {
                 topics: invisible,
                 waited,
             });
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Asks each partition's leader for the partition's offsets until every one of `topics`
+/// answers: a leader named in the metadata refuses requests until it has taken up the
+/// partition.
+fn wait_until_led(
+    admin: &AdminClient<DefaultClientContext>,
+    topics: &[&TopicConfig],
+    timeout: Duration,
+) -> Result<(), ProvisionError> {
+    let started = Instant::now();
+    let mut waiting: Vec<(&str, i32)> = topics
+        .iter()
+        .flat_map(|topic| {
+            (0..topic.partitions as i32).map(|partition| (topic.topic.as_str(), partition))
+        })
+        .collect();
+    loop {
+        let remaining = timeout.saturating_sub(started.elapsed());
+        waiting.retain(|(topic, partition)| {
+            admin
+                .inner()
+                .fetch_watermarks(topic, *partition, remaining.min(Duration::from_secs(1)))
+                .is_err()
+        });
+        if waiting.is_empty() {
+            return Ok(());
+        }
+        let waited = started.elapsed();
+        if waited >= timeout {
+            let mut topics: Vec<String> = waiting
+                .iter()
+                .map(|(topic, _)| (*topic).to_owned())
+                .collect();
+            topics.dedup();
+            return Err(ProvisionError::NotReady { topics, waited });
         }
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -7,7 +7,7 @@
 //!
 //! Each test prints one line `FAULT | …` with its figures (the README's table).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -354,10 +354,16 @@ fn a_broker_stopped_past_the_producer_timeout_loses_no_acknowledged_send() {
     }
     let mut sent = Vec::new();
     let mut results: Vec<(Uuid, bool)> = Vec::new();
+    // Where each acknowledged record was written, as the broker reported it.
+    let mut written_at: HashMap<Uuid, (i32, i64)> = HashMap::new();
     // Connected and delivering: half of the first records confirmed, the rest in flight.
     send(200, &mut sent);
     for (id, pending) in sent.drain(..100) {
-        results.push((id, pending.wait().is_ok()));
+        let outcome = pending.wait();
+        if let Ok(delivery) = &outcome {
+            written_at.insert(id, (delivery.partition, delivery.offset));
+        }
+        results.push((id, outcome.is_ok()));
     }
     broker.kill();
     // Sends while the broker is down, then nothing for longer than the delivery timeout.
@@ -366,7 +372,11 @@ fn a_broker_stopped_past_the_producer_timeout_loses_no_acknowledged_send() {
     broker.restart().expect("broker back");
     send(200, &mut sent);
     for (id, pending) in sent {
-        results.push((id, pending.wait().is_ok()));
+        let outcome = pending.wait();
+        if let Ok(delivery) = &outcome {
+            written_at.insert(id, (delivery.partition, delivery.offset));
+        }
+        results.push((id, outcome.is_ok()));
     }
     let mut phases = [[0usize; 2]; 3];
     for (index, (_, ok)) in results.iter().enumerate() {
@@ -392,7 +402,14 @@ fn a_broker_stopped_past_the_producer_timeout_loses_no_acknowledged_send() {
             break;
         }
     }
-    let vanished: Vec<&Uuid> = delivered.difference(&consumed).collect();
+    // (send index, event id, partition and offset the broker reported; offset -1001: none, as
+    // for a batch answered DUPLICATE_SEQUENCE_NUMBER)
+    let vanished: Vec<(usize, &Uuid, Option<&(i32, i64)>)> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, (id, ok))| *ok && !consumed.contains(id))
+        .map(|(index, (id, _))| (index, id, written_at.get(id)))
+        .collect();
     let failed_but_written = failed.intersection(&consumed).count();
     eprintln!(
         "FAULT | broker killed, down {} s (producer timeout {} s), restarted | runs 1 | events 600 | lost {} | acknowledged {} | failed for the caller {} (written anyway {failed_but_written}) | dead-lettered 0",
@@ -405,7 +422,7 @@ fn a_broker_stopped_past_the_producer_timeout_loses_no_acknowledged_send() {
     assert_eq!(delivered.len() + failed.len(), 600, "every send resolved");
     assert!(
         vanished.is_empty(),
-        "acknowledged but not in the topic: {vanished:?}"
+        "acknowledged but not in the topic (send index, event id, reported position): {vanished:?}"
     );
     assert!(phases[0][0] >= 100, "delivered before the kill");
     assert!(
