@@ -110,11 +110,17 @@ pub trait Domain: 'static {
     /// The fields that key an event of this domain when it names no `key`, by preference:
     /// the first one the event has (with a key type) is its partition key.
     const KEY_FIELDS: &'static [&'static str] = &[];
+    /// The services that may write and read the domain's topics (none declared: the
+    /// cluster's own policy governs them); see [`access`](crate::access).
+    const ACCESS: crate::access::Access = crate::access::Access::NONE;
 }
 
 /// Declares a domain: a unit struct implementing [`Domain`], checked at compile time.
 ///
-/// `key_fields: [a, b]` is optional (see [partition keys](crate::domain#partition-keys)).
+/// `key_fields: [a, b]` is optional (see [partition keys](crate::domain#partition-keys)), and
+/// so are the roles, in this order: `producers: ["svc", ..]`, `consumers: [..]`,
+/// `dead_letter_readers: [..]` (see [`access`](crate::access); each name is checked at
+/// compile time, and none may appear twice in a role).
 /// See the [module documentation](crate::domain) for an example.
 #[macro_export]
 macro_rules! domain {
@@ -124,7 +130,10 @@ macro_rules! domain {
         partitions: $partitions:literal,
         retention_days: $retention:literal,
         priority: $priority:ident
-        $(, key_fields: [$($key:ident),* $(,)?])? $(,)?
+        $(, key_fields: [$($key:ident),* $(,)?])?
+        $(, producers: [$($producer:literal),* $(,)?])?
+        $(, consumers: [$($consumer:literal),* $(,)?])?
+        $(, dead_letter_readers: [$($reader:literal),* $(,)?])? $(,)?
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -137,9 +146,17 @@ macro_rules! domain {
             const RETENTION_DAYS: u32 = $retention;
             const PRIORITY: $crate::Priority = $crate::Priority::$priority;
             const KEY_FIELDS: &'static [&'static str] = &[$($(::core::stringify!($key)),*)?];
+            const ACCESS: $crate::access::Access = $crate::access::Access {
+                producers: &[$($($producer),*)?],
+                consumers: &[$($($consumer),*)?],
+                dead_letter_readers: &[$($($reader),*)?],
+            };
         }
 
         const _: () = $crate::__private::check_declaration($name, $topic, $partitions, $retention);
+        const _: () = $crate::access::check_services(&[$($($producer),*)?]);
+        const _: () = $crate::access::check_services(&[$($($consumer),*)?]);
+        const _: () = $crate::access::check_services(&[$($($reader),*)?]);
     };
 }
 

@@ -50,6 +50,7 @@
 // Lets the derives' absolute `::event_core::…` paths work inside this crate too.
 extern crate self as event_core;
 
+pub mod access;
 pub mod binary;
 pub mod catalog;
 pub mod codec;

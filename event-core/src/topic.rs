@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::access::Access;
 use crate::domain::{Domain, Priority};
 
 /// The settings of a domain's topic, as declared with the domain.
@@ -15,6 +16,8 @@ pub struct TopicSettings {
     pub retention_days: u32,
     /// Priority of the domain's events.
     pub priority: Priority,
+    /// Who may write and read the topic.
+    pub access: Access,
 }
 
 impl TopicSettings {
@@ -25,6 +28,7 @@ impl TopicSettings {
             partitions: D::PARTITIONS,
             retention_days: D::RETENTION_DAYS,
             priority: D::PRIORITY,
+            access: D::ACCESS,
         }
     }
 }
@@ -36,6 +40,10 @@ pub const REPLICATION_FACTOR: u16 = 3;
 pub const MIN_INSYNC_REPLICAS: u16 = 2;
 /// `max.message.bytes`: 1 MiB, Kafka's default, far above any event of the catalog.
 pub const MAX_MESSAGE_BYTES: u32 = 1_048_576;
+
+/// The suffix of a topic's dead-letter topic: `game.combat.events` → `game.combat.events.dlq`
+/// (the consumers of `event-kafka` write there; the exported access rules name it).
+pub const DEAD_LETTER_SUFFIX: &str = ".dlq";
 
 const MS_PER_DAY: u64 = 86_400_000;
 

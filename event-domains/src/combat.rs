@@ -19,6 +19,9 @@ event_core::domain! {
         retention_days: 7,
         priority: High,
         key_fields: [session_id, player_id],
+        producers: ["combat-service"],
+        consumers: ["analytics", "anticheat", "scoreboard"],
+        dead_letter_readers: ["operations"],
     }
 }
 

@@ -19,6 +19,9 @@ event_core::domain! {
         retention_days: 30,
         priority: Normal,
         key_fields: [session_id, player_id],
+        producers: ["economy-service"],
+        consumers: ["analytics", "fraud-detection", "ledger"],
+        dead_letter_readers: ["operations"],
     }
 }
 

@@ -21,6 +21,9 @@ event_core::domain! {
         retention_days: 90,
         priority: High,
         key_fields: [player_id],
+        producers: ["account-service"],
+        consumers: ["analytics", "combat-service", "economy-service", "social-service"],
+        dead_letter_readers: ["operations"],
     }
 }
 

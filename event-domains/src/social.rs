@@ -18,6 +18,9 @@ event_core::domain! {
         retention_days: 30,
         priority: Normal,
         key_fields: [session_id, player_id],
+        producers: ["social-service"],
+        consumers: ["analytics", "moderation"],
+        dead_letter_readers: ["operations"],
     }
 }
 

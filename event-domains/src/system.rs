@@ -21,6 +21,9 @@ event_core::domain! {
         retention_days: 90,
         priority: Low,
         key_fields: [session_id, player_id],
+        producers: ["system-monitor"],
+        consumers: ["analytics", "operations"],
+        dead_letter_readers: ["operations"],
     }
 }
 

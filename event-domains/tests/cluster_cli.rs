@@ -202,3 +202,47 @@ fn publish_examples_to_topics_that_do_not_exist_fails_and_says_so() {
         "{stderr}"
     );
 }
+
+#[test]
+fn apply_acls_grants_the_declared_services_then_reports_unchanged() {
+    let bootstrap = Broker::shared().bootstrap();
+    let declared = event_tools::export::declared_bindings(event_domains::catalog().events(), "");
+    let suffix = ".t.cli-acls";
+    let args = [
+        "--apply-topics",
+        "--apply-acls",
+        "--bootstrap",
+        &bootstrap,
+        "--replication-factor",
+        "1",
+        "--topic-suffix",
+        suffix,
+    ];
+    let (code, stdout, stderr) = export_schemas(&args, &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert_eq!(
+        stdout.matches("acl created").count(),
+        declared.len(),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "acl created    TOPIC game.combat.events{suffix} LITERAL User:combat-service@* WRITE ALLOW"
+        )),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) = export_schemas(&args, &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert_eq!(
+        stdout.matches("acl unchanged").count(),
+        declared.len(),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "{} ACL bindings match the catalog",
+            declared.len()
+        )),
+        "{stdout}"
+    );
+}

@@ -14,7 +14,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
-use crate::config::KafkaConfig;
+use crate::config::{create_client, KafkaConfig};
 use crate::dead_letter::{
     dead_letter_headers, dead_letter_topic, reference_headers, DeadLetterReason, RecordPosition,
 };
@@ -197,6 +197,17 @@ pub enum ConsumeError<H> {
     /// Reading from the cluster failed (often transient: the next poll retries).
     #[error("poll: {0}")]
     Poll(KafkaError),
+    /// The cluster's ACLs do not let this consumer's principal read a topic of the domain
+    /// (`TOPIC_AUTHORIZATION_FAILED`) or use its consumer group (`GROUP_AUTHORIZATION_FAILED`):
+    /// nothing is read until they do. Grant it in the domain's declaration (`consumers: [..]`,
+    /// with a group named after the service) and apply the ACLs.
+    #[error("this consumer's principal may not {what} (the cluster's ACLs refused it): {source}")]
+    Unauthorized {
+        /// `read the topic` or `use the consumer group`.
+        what: &'static str,
+        /// librdkafka's error, which names the resource.
+        source: KafkaError,
+    },
     /// The offset of a processed record could not be stored for commit.
     #[error("{position}: cannot store the offset: {source}")]
     StoreOffset {
@@ -236,6 +247,22 @@ pub enum ConsumeError<H> {
         /// The record it could not rewind to.
         position: RecordPosition,
     },
+}
+
+/// A failed poll as the caller should see it: [`ConsumeError::Unauthorized`] when the
+/// cluster's ACLs refused the topic or the group, else [`ConsumeError::Poll`].
+fn poll_error<H>(error: KafkaError) -> ConsumeError<H> {
+    match error.rdkafka_error_code() {
+        Some(RDKafkaErrorCode::TopicAuthorizationFailed) => ConsumeError::Unauthorized {
+            what: "read the topic",
+            source: error,
+        },
+        Some(RDKafkaErrorCode::GroupAuthorizationFailed) => ConsumeError::Unauthorized {
+            what: "use the consumer group",
+            source: error,
+        },
+        _ => ConsumeError::Poll(error),
+    }
 }
 
 /// Reads a domain's topics ([`DomainEvents::topics`]) as a member of a consumer group and
@@ -334,10 +361,7 @@ impl<E: DomainEvents> EventConsumer<E> {
         if options.offsets == OffsetCommits::Transaction {
             client.set("enable.auto.commit", "false");
         }
-        let consumer: BaseConsumer = client.create().map_err(|source| ClientError::Create {
-            role: "consumer",
-            source,
-        })?;
+        let consumer: BaseConsumer = create_client(&client, "consumer")?;
         let topics: Vec<String> = E::topics()
             .into_iter()
             .map(|topic| format!("{topic}{}", options.topic_suffix))
@@ -390,7 +414,7 @@ impl<E: DomainEvents> EventConsumer<E> {
                 .map_or(deadline, |due| due.min(deadline));
             match self.consumer.poll(until.saturating_duration_since(now)) {
                 Some(Ok(message)) => return self.process(&message, handler),
-                Some(Err(error)) => return Err(ConsumeError::Poll(error)),
+                Some(Err(error)) => return Err(poll_error(error)),
                 None if Instant::now() >= deadline => return Ok(Polled::Idle),
                 None => {}
             }

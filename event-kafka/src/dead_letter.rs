@@ -7,8 +7,7 @@ use rdkafka::message::{BorrowedHeaders, Header, OwnedHeaders};
 
 use crate::headers::HeaderError;
 
-/// The suffix of a topic's dead-letter topic: `game.combat.events` → `game.combat.events.dlq`.
-pub const DEAD_LETTER_SUFFIX: &str = ".dlq";
+pub use event_core::topic::DEAD_LETTER_SUFFIX;
 
 /// Dead letters are kept at least this long (30 days), so someone can look at them.
 pub const DEAD_LETTER_MIN_RETENTION_MS: u64 = 30 * 86_400_000;

@@ -8,7 +8,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::{Offset, TopicPartitionList};
 
-use crate::config::KafkaConfig;
+use crate::config::{create_client, KafkaConfig};
 use crate::ClientError;
 
 /// One partition's lag for a consumer group.
@@ -77,10 +77,7 @@ pub fn consumer_group_lag(
 ) -> Result<Vec<PartitionLag>, LagError> {
     let mut client = config.rdkafka_config();
     client.set("group.id", group_id);
-    let consumer: BaseConsumer = client.create().map_err(|source| ClientError::Create {
-        role: "consumer",
-        source,
-    })?;
+    let consumer: BaseConsumer = create_client(&client, "consumer")?;
     let mut partitions = TopicPartitionList::new();
     for topic in topics {
         let metadata = consumer.fetch_metadata(Some(topic), timeout)?;

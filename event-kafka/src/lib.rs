@@ -29,18 +29,22 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+mod acls;
 mod config;
 mod consumer;
 mod dead_letter;
 mod headers;
 mod lag;
 mod native;
+mod native_acls;
 mod producer;
 mod provision;
 mod retry;
+mod secrets;
 mod transaction;
 
-pub use config::{ConfigError, KafkaConfig};
+pub use acls::{apply_acls, AclEntry, AclError, AclOptions, AclReport};
+pub use config::{ConfigError, KafkaConfig, Pem};
 pub use consumer::{
     ConsumeError, ConsumerOptions, EventConsumer, OffsetCommits, Polled, Received,
     CONSUMER_DEFAULTS,
@@ -60,6 +64,7 @@ pub use provision::{
     TopicReport, TopicStatus,
 };
 pub use retry::RetryPolicy;
+pub use secrets::is_secret_property;
 pub use transaction::{TransactionError, TransactionalProducer};
 
 /// Re-exported so users name librdkafka's errors without depending on `rdkafka` themselves.
@@ -69,7 +74,8 @@ pub use rdkafka::error::KafkaError;
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     /// librdkafka refused the configuration (an unknown property, a security protocol this
-    /// build lacks …); its message names the property.
+    /// build lacks …); its message names the property, and shows its value only when that is
+    /// a known property holding no secret.
     #[error("cannot create the {role}: {source}")]
     Create {
         /// `producer`, `consumer` or `admin client`.
@@ -86,6 +92,25 @@ pub enum ClientError {
         value: String,
         /// Why not.
         reason: &'static str,
+    },
+    /// A producer's settings weaken what its acknowledgement means (`acks` other than `all`,
+    /// `enable.idempotence=false`) and the caller did not accept that with
+    /// [`KafkaConfig::accept_weaker_delivery`].
+    #[error("`{property}={value}` lets an acknowledged event be lost or written twice; use the producer defaults (acks=all, idempotence on), or accept it with KafkaConfig::accept_weaker_delivery()")]
+    WeakDelivery {
+        /// The property.
+        property: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// librdkafka could not set up TLS with the configured material: a CA, certificate or key
+    /// file it cannot read or parse, or a key that does not belong to the certificate.
+    #[error("cannot create the {role}: its TLS certificate or key is not usable: {message}")]
+    Tls {
+        /// `producer`, `consumer` or `admin client`.
+        role: &'static str,
+        /// librdkafka's reason (without secret values).
+        message: String,
     },
     /// The consumer could not subscribe.
     #[error("cannot subscribe to {topics}: {source}")]

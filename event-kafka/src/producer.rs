@@ -12,7 +12,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 
-use crate::config::KafkaConfig;
+use crate::config::{create_client, KafkaConfig};
 use crate::ClientError;
 
 /// The producer's settings before the user's own ([`KafkaConfig::set`] wins):
@@ -79,6 +79,16 @@ pub enum ProduceError {
     /// would otherwise wait out its delivery timeout).
     #[error("{topic}: the topic does not exist")]
     MissingTopic {
+        /// The topic.
+        topic: String,
+    },
+    /// The cluster's ACLs do not let this client's principal write the topic
+    /// (`TOPIC_AUTHORIZATION_FAILED`): nothing was written. Grant it in the domain's
+    /// declaration (`producers: [..]`) and apply the ACLs.
+    #[error(
+        "{topic}: this client's principal may not write the topic (the cluster's ACLs refused it)"
+    )]
+    Unauthorized {
         /// The topic.
         topic: String,
     },
@@ -178,9 +188,20 @@ impl Future for PendingDelivery {
                     partition: delivery.partition,
                     offset: delivery.offset,
                 }),
-                Ok(Err((source, _message))) => Err(ProduceError::Delivery { topic, source }),
+                Ok(Err((source, _message))) => Err(delivery_error(topic, source)),
                 Err(_canceled) => Err(ProduceError::Canceled { topic }),
             })
+    }
+}
+
+/// A failed delivery as the caller should see it: [`ProduceError::Unauthorized`] when the
+/// cluster's ACLs refused the write, else [`ProduceError::Delivery`].
+fn delivery_error(topic: Cow<'static, str>, source: KafkaError) -> ProduceError {
+    match source.rdkafka_error_code() {
+        Some(RDKafkaErrorCode::TopicAuthorizationFailed) => ProduceError::Unauthorized {
+            topic: topic.into_owned(),
+        },
+        _ => ProduceError::Delivery { topic, source },
     }
 }
 
@@ -276,13 +297,11 @@ impl EventProducer {
         config: &KafkaConfig,
         defaults: &[(&str, &str)],
     ) -> Result<Self, ClientError> {
-        let producer = config
-            .client_config(PRODUCER_DEFAULTS.iter().chain(defaults))
-            .create()
-            .map_err(|source| ClientError::Create {
-                role: "producer",
-                source,
-            })?;
+        config.check_delivery_guarantees()?;
+        let producer = create_client(
+            &config.client_config(PRODUCER_DEFAULTS.iter().chain(defaults)),
+            "producer",
+        )?;
         Ok(EventProducer {
             producer,
             enqueue_timeout: Duration::from_secs(30),
@@ -353,6 +372,13 @@ impl EventProducer {
         let found = metadata.topics().iter().find(|found| found.name() == topic);
         match found.map(|found| found.error()) {
             Some(None) => Ok(()),
+            Some(Some(code))
+                if RDKafkaErrorCode::from(code) == RDKafkaErrorCode::TopicAuthorizationFailed =>
+            {
+                Err(ProduceError::Unauthorized {
+                    topic: topic.to_owned(),
+                })
+            }
             Some(Some(code))
                 if RDKafkaErrorCode::from(code) != RDKafkaErrorCode::UnknownTopicOrPartition =>
             {

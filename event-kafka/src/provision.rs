@@ -15,7 +15,7 @@ use rdkafka::admin::{
 use rdkafka::client::DefaultClientContext;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 
-use crate::config::KafkaConfig;
+use crate::config::{create_client, KafkaConfig};
 use crate::ClientError;
 
 /// How topics are provisioned.
@@ -218,13 +218,7 @@ pub fn provision(
     options: &ProvisionOptions,
 ) -> Result<ProvisionReport, ProvisionError> {
     let admin: AdminClient<DefaultClientContext> =
-        config
-            .rdkafka_config()
-            .create()
-            .map_err(|source| ClientError::Create {
-                role: "admin client",
-                source,
-            })?;
+        create_client(&config.rdkafka_config(), "admin client")?;
     let admin_options = AdminOptions::new()
         .operation_timeout(Some(options.timeout))
         .request_timeout(Some(options.timeout));

@@ -7,6 +7,7 @@
 //! export-schemas --accept        write snapshots of new events and compatible changes
 //! export-schemas --layout        print every event's layout and write layout.json
 //! export-schemas --apply-topics  create the catalog's topics on a cluster (feature `kafka`)
+//! export-schemas --apply-acls    grant the services each domain declares (feature `kafka`)
 //! export-schemas --publish-examples   send every example through the validating producer
 //! ```
 
@@ -18,7 +19,9 @@ use clap::{ArgGroup, Parser, ValueEnum};
 
 use crate::catalog::Catalog;
 use crate::codegen::{self, Language};
-use crate::export::{export_files, topic_configs, write_files, write_sources, ExportFile};
+use crate::export::{
+    export_files, topic_access, topic_configs, write_files, write_sources, ExportFile,
+};
 use crate::layout_report;
 use crate::modular::CORE_FOLDER;
 use crate::snapshot::{self, catalog_store, check_catalog, current_events};
@@ -31,6 +34,7 @@ WRITES (under the output folder):
     self-contained/{folder}/{event}.json   each event's schema with every definition inside
     examples/{folder}/{event}.json   a realistic example of each event, valid against its schema
     topics/{topic}.json              each topic's Kafka configuration and its events
+    acls/{topic}.json                who may write and read it: the domain's services, Kafka ACL bindings
     kafka-events-schema.json         one bundle accepting any event of the catalog
     go/                              Go module `kafkaevents`: structs, a round-trip test, cmd/sizes
     typescript/                      kafka-events.ts (types) and examples.test.ts
@@ -51,7 +55,7 @@ enum LanguageArg {
     about = "Write the JSON Schemas, bundle, topic configurations, examples and generated code of the catalog",
     after_help = WRITES,
     group(ArgGroup::new("mode").args(["check", "accept", "layout", "apply_topics"])),
-    group(ArgGroup::new("cluster").args(["apply_topics", "publish_examples"]).multiple(true)),
+    group(ArgGroup::new("cluster").args(["apply_topics", "apply_acls", "publish_examples"]).multiple(true)),
 )]
 struct Args {
     /// Output folder (default: out/ beside the catalog); created if its parent exists.
@@ -79,6 +83,15 @@ struct Args {
     /// variables (KAFKA_SECURITY_PROTOCOL → security.protocol).
     #[arg(long)]
     apply_topics: bool,
+    /// Create the ACL bindings that let each domain's declared services write, read and
+    /// dead-letter its topics (acls/*.json) if missing; report (and exit 1 on) bindings on
+    /// those topics and groups that the catalog does not declare. Needs a cluster with an
+    /// authorizer and an admin principal. Connects like --apply-topics; runs after it.
+    #[arg(long, conflicts_with_all = ["check", "accept", "layout"])]
+    apply_acls: bool,
+    /// With --apply-acls: delete the undeclared bindings instead of only reporting them.
+    #[arg(long, requires = "apply_acls")]
+    prune_acls: bool,
     /// Send every example (fresh event ids and timestamps) through the validating producer and
     /// report what the cluster acknowledged; exit 1 if any was not. Connects like
     /// --apply-topics; both may be given (topics first).
@@ -111,6 +124,19 @@ fn topic_suffix(suffix: &str) -> Result<String, String> {
     } else {
         Err("expected 1 to 100 topic-name characters (a-z A-Z 0-9 . _ -), e.g. .staging".to_owned())
     }
+}
+
+/// What the cluster commands do, in this order: topics, ACLs, examples.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterSteps {
+    /// `--apply-topics`.
+    pub apply_topics: bool,
+    /// `--apply-acls`.
+    pub apply_acls: bool,
+    /// `--prune-acls`.
+    pub prune_acls: bool,
+    /// `--publish-examples`.
+    pub publish_examples: bool,
 }
 
 /// How `--apply-topics` and `--publish-examples` reach the cluster, and which topics they use.
@@ -151,14 +177,12 @@ pub enum Command {
         /// The output folder.
         out: PathBuf,
     },
-    /// `--apply-topics` and/or `--publish-examples`.
+    /// `--apply-topics`, `--apply-acls` and/or `--publish-examples`.
     Cluster {
         /// How to reach the cluster.
         connection: Connection,
-        /// `--apply-topics`.
-        apply_topics: bool,
-        /// `--publish-examples`.
-        publish_examples: bool,
+        /// What to do there.
+        steps: ClusterSteps,
     },
 }
 
@@ -168,7 +192,13 @@ impl Args {
         let schemas = self
             .schemas
             .unwrap_or_else(|| catalog.snapshot_folder().to_owned());
-        if self.apply_topics || self.publish_examples {
+        let steps = ClusterSteps {
+            apply_topics: self.apply_topics,
+            apply_acls: self.apply_acls,
+            prune_acls: self.prune_acls,
+            publish_examples: self.publish_examples,
+        };
+        if steps != ClusterSteps::default() {
             return Command::Cluster {
                 connection: Connection {
                     bootstrap: self.bootstrap,
@@ -176,8 +206,7 @@ impl Args {
                     replication_factor: self.replication_factor,
                     topic_suffix: self.topic_suffix,
                 },
-                apply_topics: self.apply_topics,
-                publish_examples: self.publish_examples,
+                steps,
             };
         }
         if self.check {
@@ -242,11 +271,9 @@ pub fn run(catalog: &Catalog, command: &Command) -> ExitCode {
             Command::Check { schemas } => check(&with_schemas(catalog, schemas)),
             Command::Accept { schemas } => accept(&with_schemas(catalog, schemas)),
             Command::Layout { out } => layout(catalog, out),
-            Command::Cluster {
-                connection,
-                apply_topics,
-                publish_examples,
-            } => crate::cluster::run(catalog, connection, *apply_topics, *publish_examples),
+            Command::Cluster { connection, steps } => {
+                crate::cluster::run(catalog, connection, steps)
+            }
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -355,11 +382,12 @@ fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), S
         .count();
     println!(
         "  files: {} written, {} unchanged ({} events: a schema, a self-contained schema and an example each; \
-         {core} core schemas, {} topics, 1 bundle, {generated} generated for {languages})",
+         {core} core schemas, {} topics, {} access rules, 1 bundle, {generated} generated for {languages})",
         summary.written,
         summary.unchanged,
         events.len(),
         topic_configs(events).len(),
+        topic_access(events).len(),
     );
     Ok(())
 }
@@ -441,8 +469,10 @@ mod tests {
                     replication_factor: Some(1),
                     ..Connection::default()
                 },
-                apply_topics: true,
-                publish_examples: false,
+                steps: ClusterSteps {
+                    apply_topics: true,
+                    ..ClusterSteps::default()
+                },
             }
         );
         assert_eq!(
@@ -458,10 +488,26 @@ mod tests {
                     topic_suffix: Some(".staging".into()),
                     ..Connection::default()
                 },
-                apply_topics: true,
-                publish_examples: true,
+                steps: ClusterSteps {
+                    apply_topics: true,
+                    publish_examples: true,
+                    ..ClusterSteps::default()
+                },
             }
         );
+        assert_eq!(
+            parse_list(&["--apply-acls", "--prune-acls"]).unwrap(),
+            Command::Cluster {
+                connection: Connection::default(),
+                steps: ClusterSteps {
+                    apply_acls: true,
+                    prune_acls: true,
+                    ..ClusterSteps::default()
+                },
+            }
+        );
+        assert!(error_of(&["--prune-acls"]).contains("--apply-acls"));
+        assert!(error_of(&["--apply-acls", "--check"]).contains("--check"));
     }
 
     #[test]

@@ -1,22 +1,20 @@
-//! `--apply-topics` and `--publish-examples`: the catalog on a Kafka cluster.
+//! `--apply-topics`, `--apply-acls` and `--publish-examples`: the catalog on a Kafka cluster.
 
 use crate::catalog::Catalog;
-use crate::cli::Connection;
+use crate::cli::{ClusterSteps, Connection};
 
-/// Provisions the topics (`apply_topics`), then publishes the examples (`publish`).
+/// Provisions the topics, then the ACLs, then publishes the examples, as `steps` asks.
 #[cfg(feature = "kafka")]
-pub fn run(
-    catalog: &Catalog,
-    connection: &Connection,
-    apply_topics: bool,
-    publish: bool,
-) -> Result<(), String> {
+pub fn run(catalog: &Catalog, connection: &Connection, steps: &ClusterSteps) -> Result<(), String> {
     let config = kafka::config(connection)?;
     let suffix = connection.topic_suffix.as_deref().unwrap_or("");
-    if apply_topics {
+    if steps.apply_topics {
         kafka::apply_topics(catalog, &config, suffix, connection.replication_factor)?;
     }
-    if publish {
+    if steps.apply_acls {
+        kafka::apply_access(catalog, &config, suffix, steps.prune_acls)?;
+    }
+    if steps.publish_examples {
         kafka::publish_examples(catalog, &config, suffix)?;
     }
     Ok(())
@@ -24,20 +22,20 @@ pub fn run(
 
 /// Without the `kafka` feature, the cluster commands explain what is missing.
 #[cfg(not(feature = "kafka"))]
-pub fn run(_: &Catalog, _: &Connection, _: bool, _: bool) -> Result<(), String> {
+pub fn run(_: &Catalog, _: &Connection, _: &ClusterSteps) -> Result<(), String> {
     Err("error: this binary was built without event-tools' `kafka` feature".to_owned())
 }
 
 #[cfg(feature = "kafka")]
 mod kafka {
     use event_kafka::{
-        provision, with_dead_letter_topics, with_topic_suffix, EventProducer, KafkaConfig,
-        ProvisionOptions,
+        apply_acls, provision, with_dead_letter_topics, with_topic_suffix, AclOptions,
+        EventProducer, KafkaConfig, ProvisionOptions,
     };
 
     use crate::catalog::Catalog;
     use crate::cli::Connection;
-    use crate::export::topic_configs;
+    use crate::export::{declared_bindings, topic_configs};
 
     /// `--kafka-config`, else `--bootstrap`, else the `KAFKA_*` environment; `--bootstrap`
     /// wins over the file's servers.
@@ -83,6 +81,38 @@ mod kafka {
             "kafka-events: {} topics match their configuration on {}",
             report.topics.len(),
             config.bootstrap_servers()
+        );
+        Ok(())
+    }
+
+    /// The bindings of `acls/*.json`, for the topics with `suffix`.
+    pub fn apply_access(
+        catalog: &Catalog,
+        config: &KafkaConfig,
+        suffix: &str,
+        prune: bool,
+    ) -> Result<(), String> {
+        let declared = declared_bindings(catalog.events(), suffix);
+        if declared.is_empty() {
+            println!("kafka-events: no domain declares its services; no ACL to apply");
+            return Ok(());
+        }
+        let options = AclOptions {
+            prune,
+            ..AclOptions::default()
+        };
+        let report = apply_acls(config, &declared, &options)
+            .map_err(|e| format!("error: {}: {e}", config.bootstrap_servers()))?;
+        print!("{report}");
+        if report.has_drift() {
+            return Err("error: the cluster grants more on the catalog's topics and groups than the catalog declares (UNDECLARED above); nothing was deleted (--prune-acls deletes them)".to_owned());
+        }
+        println!(
+            "kafka-events: {} ACL bindings match the catalog on {} ({} created, {} pruned)",
+            declared.len(),
+            config.bootstrap_servers(),
+            report.created.len(),
+            report.pruned.len()
         );
         Ok(())
     }

@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::fs::{to_json_bytes, write_atomic, FileError, WriteOutcome};
+use event_core::access::{acl_bindings, Access, AclBinding};
 use event_core::document::{bundle, BundleError};
-use event_core::topic::TopicConfig;
+use event_core::topic::{TopicConfig, DEAD_LETTER_SUFFIX};
 use serde_json::{json, Value};
 
 use crate::catalog::{Catalog, CatalogEvent};
@@ -108,6 +109,7 @@ pub fn export_files(catalog: &Catalog) -> Result<Vec<ExportFile>, ExportError> {
         contents: bundled,
     });
     files.extend(topic_files(events));
+    files.extend(acl_files(events));
     Ok(files)
 }
 
@@ -158,6 +160,83 @@ fn topic_files(events: &[CatalogEvent]) -> Vec<ExportFile> {
                     "events": entries,
                 }),
             })
+        })
+        .collect()
+}
+
+/// Who may use one topic, from its domain's declaration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicAccess {
+    /// The topic.
+    pub topic: String,
+    /// Its dead-letter topic (`<topic>.dlq`).
+    pub dead_letter_topic: String,
+    /// The services of each role.
+    pub access: Access,
+    /// The ACL bindings that grant exactly that.
+    pub bindings: Vec<AclBinding>,
+}
+
+/// The access rules of every topic whose domain declares its services, sorted by topic: what
+/// `acls/*.json` holds.
+pub fn topic_access(events: &[CatalogEvent]) -> Vec<TopicAccess> {
+    topic_configs(events)
+        .into_iter()
+        .filter_map(|config| {
+            let access = events
+                .iter()
+                .find(|event| event.descriptor.topic == config.topic)?
+                .descriptor
+                .topic_settings
+                .access;
+            if access.is_open() {
+                return None;
+            }
+            let dead_letter_topic = format!("{}{DEAD_LETTER_SUFFIX}", config.topic);
+            let bindings = acl_bindings(&config.topic, &dead_letter_topic, &access);
+            Some(TopicAccess {
+                topic: config.topic,
+                dead_letter_topic,
+                access,
+                bindings,
+            })
+        })
+        .collect()
+}
+
+/// Every binding of [`topic_access`], for the topics named `<topic><suffix>` (staging topics,
+/// a test's own), sorted, each once (a service's group binding serves all its topics): what
+/// `export-schemas --apply-acls --topic-suffix S` applies.
+pub fn declared_bindings(events: &[CatalogEvent], suffix: &str) -> Vec<AclBinding> {
+    let mut bindings: Vec<AclBinding> = topic_access(events)
+        .iter()
+        .flat_map(|rules| {
+            let topic = format!("{}{suffix}", rules.topic);
+            let dead_letters = format!("{topic}{DEAD_LETTER_SUFFIX}");
+            acl_bindings(&topic, &dead_letters, &rules.access)
+        })
+        .collect();
+    bindings.sort();
+    bindings.dedup();
+    bindings
+}
+
+/// One file per topic whose domain declares its services: the topic, its dead-letter topic,
+/// the services of each role and the ACL bindings that grant exactly that, with the names
+/// and values of Kafka's Admin API.
+fn acl_files(events: &[CatalogEvent]) -> Vec<ExportFile> {
+    topic_access(events)
+        .into_iter()
+        .map(|rules| ExportFile {
+            path: Path::new("acls").join(format!("{}.json", rules.topic)),
+            contents: json!({
+                "topic": rules.topic,
+                "dead_letter_topic": rules.dead_letter_topic,
+                "producers": rules.access.producers,
+                "consumers": rules.access.consumers,
+                "dead_letter_readers": rules.access.dead_letter_readers,
+                "bindings": rules.bindings,
+            }),
         })
         .collect()
 }

@@ -1,9 +1,15 @@
 //! An AsyncAPI 3.0 document of the whole catalog: a channel per topic with its Kafka bindings,
 //! a message per event whose payload is the event's Draft 7 schema and whose headers are the
 //! record headers of `event_core::codec`, and a send and a receive operation per channel.
+//! Where a domain declares its services, the channel names them (`x-producers`,
+//! `x-consumers`, `x-dead-letter-readers`), the send operation's Kafka binding names the
+//! client ids that may send and the receive operation's the consumer groups that may
+//! receive (a group name starts with its service's name), and both require the `mtls`
+//! security scheme (X.509 client certificates, the common name being the service).
 
 use serde_json::{json, Map, Value};
 
+use event_core::access::Access;
 use event_core::topic::TopicConfig;
 
 use super::model::{pascal, CodeModel};
@@ -68,6 +74,7 @@ pub fn document(catalog: &CodeModel, events: &[CatalogEvent]) -> Value {
     let mut messages = Map::new();
     let mut channels = Map::new();
     let mut operations = Map::new();
+    let mut access_of: Map<String, Value> = Map::new();
     for (event, (_, document)) in events.iter().zip(&catalog.documents) {
         let descriptor = &event.descriptor;
         messages.insert(
@@ -102,6 +109,13 @@ pub fn document(catalog: &CodeModel, events: &[CatalogEvent]) -> Value {
                 }}
             })
         });
+        let access = descriptor.topic_settings.access;
+        if !access.is_open() {
+            channel["x-producers"] = json!(access.producers);
+            channel["x-consumers"] = json!(access.consumers);
+            channel["x-dead-letter-readers"] = json!(access.dead_letter_readers);
+            access_of.insert(config.topic.clone(), operation_access(&access));
+        }
         channel["messages"][descriptor.event_type] =
             json!({"$ref": format!("#/components/messages/{}", descriptor.event_type)});
     }
@@ -116,10 +130,12 @@ pub fn document(catalog: &CodeModel, events: &[CatalogEvent]) -> Value {
             .unwrap_or_default();
         let id = pascal(topic);
         for (action, verb) in [("send", "publish"), ("receive", "consume")] {
-            operations.insert(
-                format!("{verb}{id}"),
-                json!({"action": action, "channel": {"$ref": format!("#/channels/{topic}")}, "messages": refs}),
-            );
+            let mut operation = json!({"action": action, "channel": {"$ref": format!("#/channels/{topic}")}, "messages": refs});
+            if let Some(access) = access_of.get(topic) {
+                operation["security"] = json!([{"$ref": "#/components/securitySchemes/mtls"}]);
+                operation["bindings"] = access[action].clone();
+            }
+            operations.insert(format!("{verb}{id}"), operation);
         }
     }
     json!({
@@ -132,6 +148,45 @@ pub fn document(catalog: &CodeModel, events: &[CatalogEvent]) -> Value {
         "defaultContentType": "application/json",
         "channels": channels,
         "operations": operations,
-        "components": {"schemas": schemas, "messages": messages}
+        "components": {
+            "schemas": schemas,
+            "messages": messages,
+            "securitySchemes": {"mtls": {
+                "type": "X509",
+                "description": "Mutual TLS: each service presents a client certificate whose common name is its service name, the principal `User:<service>` the topics' ACLs name."
+            }}
+        }
     })
+}
+
+/// The Kafka operation bindings of a declared domain: who may send (client ids) and receive
+/// (consumer groups, named after their service).
+fn operation_access(access: &Access) -> Value {
+    let alternatives = |services: &[&str]| {
+        services
+            .iter()
+            .map(|service| regex_escape(service))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    // No service in a role: no value is allowed.
+    let client_id = if access.producers.is_empty() {
+        json!({"not": {}})
+    } else {
+        json!({"type": "string", "enum": access.producers})
+    };
+    let group_id = if access.consumers.is_empty() {
+        json!({"not": {}})
+    } else {
+        json!({"type": "string", "pattern": format!("^({})", alternatives(access.consumers))})
+    };
+    json!({
+        "send": {"kafka": {"bindingVersion": "0.5.0", "clientId": client_id}},
+        "receive": {"kafka": {"bindingVersion": "0.5.0", "groupId": group_id}},
+    })
+}
+
+/// `text` with the regular-expression metacharacters a service name can hold escaped.
+fn regex_escape(text: &str) -> String {
+    text.replace('.', "\\.")
 }

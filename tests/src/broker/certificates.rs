@@ -1,7 +1,7 @@
 //! A throw-away certificate authority and the broker's TLS certificate for 127.0.0.1, made with
 //! the `openssl` command (EC P-256 keys: generated in milliseconds).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::BrokerError;
@@ -10,6 +10,11 @@ use super::BrokerError;
 pub const CA_CERTIFICATE: &str = "ca.pem";
 /// The broker's key and certificate chain in one PEM file (`ssl.keystore.type=PEM`).
 pub const BROKER_KEYSTORE: &str = "broker.keystore.pem";
+/// The file stem of the CA the broker trusts (`ca.pem`, `ca.key`).
+pub const CA_NAME: &str = "ca";
+
+/// EC P-256 keys: generated in milliseconds.
+const EC_P256: [&str; 4] = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"];
 
 fn openssl(folder: &Path, args: &[&str]) -> Result<(), BrokerError> {
     super::run(
@@ -22,7 +27,6 @@ fn openssl(folder: &Path, args: &[&str]) -> Result<(), BrokerError> {
 /// Writes [`CA_CERTIFICATE`] and [`BROKER_KEYSTORE`] (a certificate for `CN=localhost`,
 /// subject alternative names `127.0.0.1` and `localhost`, signed by the CA) into `folder`.
 pub fn make_broker_certificates(folder: &Path) -> Result<(), BrokerError> {
-    const EC_P256: [&str; 4] = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"];
     let ca = [
         "req",
         "-x509",
@@ -66,4 +70,69 @@ pub fn make_broker_certificates(folder: &Path) -> Result<(), BrokerError> {
     let certificate = std::fs::read_to_string(folder.join("broker.pem"))?;
     std::fs::write(folder.join(BROKER_KEYSTORE), key + &certificate)?;
     Ok(())
+}
+
+/// A certificate for `CN=<common_name>` signed by the CA `<ca>.pem`/`<ca>.key` in `folder`:
+/// `client-<common_name>.pem` and its key `client-<common_name>.key` (unencrypted PKCS#8).
+pub fn make_client_certificate(
+    folder: &Path,
+    common_name: &str,
+    ca: &str,
+) -> Result<(PathBuf, PathBuf), BrokerError> {
+    let stem = format!("client-{ca}-{common_name}");
+    let (key, request, certificate) = (
+        format!("{stem}.key"),
+        format!("{stem}.csr"),
+        format!("{stem}.pem"),
+    );
+    let subject = format!("/CN={common_name}");
+    let request_args = ["req", "-nodes", "-subj", &subject];
+    let request_files = ["-keyout", &key, "-out", &request];
+    openssl(
+        folder,
+        &[&request_args[..], &EC_P256, &request_files].concat(),
+    )?;
+    let (ca_certificate, ca_key) = (format!("{ca}.pem"), format!("{ca}.key"));
+    openssl(
+        folder,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &request,
+            "-CA",
+            &ca_certificate,
+            "-CAkey",
+            &ca_key,
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            &certificate,
+        ],
+    )?;
+    Ok((folder.join(certificate), folder.join(key)))
+}
+
+/// A certificate for `CN=<common_name>` signed by a CA of its own (`foreign-ca`), made on
+/// first use, that the broker does not trust.
+pub fn make_foreign_client_certificate(
+    folder: &Path,
+    common_name: &str,
+) -> Result<(PathBuf, PathBuf), BrokerError> {
+    const FOREIGN: &str = "foreign-ca";
+    if !folder.join(format!("{FOREIGN}.pem")).exists() {
+        let ca = [
+            "req",
+            "-x509",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=kafka-events-foreign-ca",
+        ];
+        let files = ["-keyout", "foreign-ca.key", "-out", "foreign-ca.pem"];
+        openssl(folder, &[&ca[..], &EC_P256, &files].concat())?;
+    }
+    make_client_certificate(folder, common_name, FOREIGN)
 }

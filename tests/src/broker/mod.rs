@@ -39,7 +39,7 @@ pub use certificates::CA_CERTIFICATE;
 pub use jars::{broker_jars, pom};
 
 /// The SCRAM-SHA-512 user every broker knows.
-pub const SCRAM_USER: &str = "combat-service";
+pub const SCRAM_USER: &str = "kafka-events-scram";
 /// Its password.
 pub const SCRAM_PASSWORD: &str = "s3cret";
 /// A system property on every test broker's command line, for finding leftovers.
@@ -116,6 +116,7 @@ impl From<io::Error> for BrokerError {
 struct Ports {
     plaintext: u16,
     tls: u16,
+    mtls: u16,
     scram: u16,
     controller: u16,
 }
@@ -125,6 +126,7 @@ impl Ports {
         Ok(Ports {
             plaintext: free_port()?,
             tls: free_port()?,
+            mtls: free_port()?,
             scram: free_port()?,
             controller: free_port()?,
         })
@@ -256,6 +258,29 @@ impl Broker {
         format!("127.0.0.1:{}", self.ports.tls)
     }
 
+    /// `host:port` of the `MTLS` listener: TLS 1.3 with a client certificate required (signed
+    /// by [`ca_certificate`](Self::ca_certificate)'s CA, see
+    /// [`client_certificate`](Self::client_certificate)), whose common name is the client's
+    /// principal (`User:<CN>`), and ACLs enforced.
+    pub fn mtls_bootstrap(&self) -> String {
+        format!("127.0.0.1:{}", self.ports.mtls)
+    }
+
+    /// A client certificate for the service `common_name`, signed by the broker's CA: the
+    /// certificate and its key (PEM files in the broker's folder).
+    pub fn client_certificate(&self, common_name: &str) -> Result<(PathBuf, PathBuf), BrokerError> {
+        certificates::make_client_certificate(&self.folder, common_name, certificates::CA_NAME)
+    }
+
+    /// A client certificate for `common_name` signed by a CA of its own, which the broker
+    /// does not trust.
+    pub fn foreign_client_certificate(
+        &self,
+        common_name: &str,
+    ) -> Result<(PathBuf, PathBuf), BrokerError> {
+        certificates::make_foreign_client_certificate(&self.folder, common_name)
+    }
+
     /// `host:port` of the `SASL_PLAINTEXT` listener (SCRAM-SHA-512, [`SCRAM_USER`]).
     pub fn scram_bootstrap(&self) -> String {
         format!("127.0.0.1:{}", self.ports.scram)
@@ -330,6 +355,7 @@ impl Broker {
         let Ports {
             plaintext,
             tls,
+            mtls,
             scram,
             controller,
         } = self.ports;
@@ -337,6 +363,7 @@ impl Broker {
         let min_isr = replicas.min(2);
         let data = self.data_folder();
         let keystore = self.folder.join(certificates::BROKER_KEYSTORE);
+        let ca = self.folder.join(CA_CERTIFICATE);
         format!(
             "# A KRaft node (broker and controller) for kafka-events' tests (tests/src/broker/mod.rs).
 process.roles=broker,controller
@@ -346,9 +373,9 @@ controller.quorum.voters={voters}
 broker.heartbeat.interval.ms=500
 broker.session.timeout.ms=3000
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://127.0.0.1:{plaintext},SSL://127.0.0.1:{tls},SASL_PLAINTEXT://127.0.0.1:{scram},CONTROLLER://127.0.0.1:{controller}
-advertised.listeners=PLAINTEXT://127.0.0.1:{plaintext},SSL://127.0.0.1:{tls},SASL_PLAINTEXT://127.0.0.1:{scram}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:{plaintext},SSL://127.0.0.1:{tls},MTLS://127.0.0.1:{mtls},SASL_PLAINTEXT://127.0.0.1:{scram},CONTROLLER://127.0.0.1:{controller}
+advertised.listeners=PLAINTEXT://127.0.0.1:{plaintext},SSL://127.0.0.1:{tls},MTLS://127.0.0.1:{mtls},SASL_PLAINTEXT://127.0.0.1:{scram}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,MTLS:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs={data}
 # Internal topics on every node (at most 3), few partitions (created on first use).
@@ -367,12 +394,27 @@ ssl.keystore.type=PEM
 ssl.keystore.location={keystore}
 ssl.protocol=TLSv1.3
 ssl.enabled.protocols=TLSv1.3
+# The MTLS listener: a client certificate from the test CA is required, and its common name
+# is the principal (CN=combat-service -> User:combat-service).
+listener.name.mtls.ssl.client.auth=required
+listener.name.mtls.ssl.truststore.type=PEM
+listener.name.mtls.ssl.truststore.location={ca}
+ssl.principal.mapping.rules=RULE:^CN=([^,]+)$/$1/,DEFAULT
+# ACLs (KRaft's StandardAuthorizer), strict: what is not granted is denied. The listeners
+# without client identities (PLAINTEXT: the tests' own admin and clients, the controller; SSL
+# without a client certificate) are User:ANONYMOUS, and the SCRAM test user is
+# User:{scram_user}: both super users, so only MTLS clients meet the ACLs.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:{scram_user}
+allow.everyone.if.no.acl.found=false
 # SCRAM-SHA-512 on the SASL listener; the user is added when the storage is formatted.
 sasl.enabled.mechanisms=SCRAM-SHA-512
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 ",
             data = data.display(),
             keystore = keystore.display(),
+            ca = ca.display(),
+            scram_user = SCRAM_USER,
         )
     }
 
