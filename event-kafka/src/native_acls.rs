@@ -286,7 +286,7 @@ impl Request {
         let options = unsafe {
             rdsys::rd_kafka_AdminOptions_new(rk, rdsys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_ANY)
         };
-        let mut request = Request {
+        let request = Request {
             queue,
             options,
             event: ptr::null_mut(),
@@ -307,9 +307,7 @@ impl Request {
             )
         };
         if code != rdsys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR {
-            request.options = ptr::null_mut();
-            // SAFETY: `options` is still live (only the field was cleared); destroyed once.
-            unsafe { rdsys::rd_kafka_AdminOptions_destroy(options) };
+            // `request` destroys the options and the queue when it is dropped here.
             // SAFETY: as in `NativeBinding::new`.
             return Err(AclCallError::Binding(unsafe { copied(errstr.as_ptr()) }));
         }

@@ -90,7 +90,7 @@ struct Args {
     #[arg(long, conflicts_with_all = ["check", "accept", "layout"])]
     apply_acls: bool,
     /// With --apply-acls: delete the undeclared bindings instead of only reporting them.
-    #[arg(long, requires = "apply_acls")]
+    #[arg(long, visible_alias = "prune", requires = "apply_acls")]
     prune_acls: bool,
     /// Send every example (fresh event ids and timestamps) through the validating producer and
     /// report what the cluster acknowledged; exit 1 if any was not. Connects like
@@ -507,6 +507,10 @@ mod tests {
             }
         );
         assert!(error_of(&["--prune-acls"]).contains("--apply-acls"));
+        assert_eq!(
+            parse_list(&["--apply-acls", "--prune"]).unwrap(),
+            parse_list(&["--apply-acls", "--prune-acls"]).unwrap()
+        );
         assert!(error_of(&["--apply-acls", "--check"]).contains("--check"));
     }
 
