@@ -170,40 +170,36 @@ pub fn principal(service: &str) -> String {
 ///   groups its name prefixes.
 pub fn acl_bindings(topic: &str, dead_letter_topic: &str, access: &Access) -> Vec<AclBinding> {
     use AclOperation::{Describe, Read, Write};
-    use PatternType::{Literal, Prefixed};
-    use ResourceType::{Group, Topic};
     let mut bindings = Vec::new();
-    for service in access.producers {
-        for operation in [Write, Describe] {
-            bindings.push(AclBinding::allow(Topic, topic, Literal, service, operation));
+    let mut grant = |services: &[&str], resource: &str, operations: &[AclOperation]| {
+        for service in services {
+            for operation in operations {
+                bindings.push(AclBinding::allow(
+                    ResourceType::Topic,
+                    resource,
+                    PatternType::Literal,
+                    service,
+                    *operation,
+                ));
+            }
         }
-    }
-    for service in access.consumers {
-        for operation in [Read, Describe] {
-            bindings.push(AclBinding::allow(Topic, topic, Literal, service, operation));
-        }
-        for operation in [Write, Describe] {
-            bindings.push(AclBinding::allow(
-                Topic,
-                dead_letter_topic,
-                Literal,
-                service,
-                operation,
-            ));
-        }
-        bindings.push(AclBinding::allow(Group, service, Prefixed, service, Read));
-    }
-    for service in access.dead_letter_readers {
-        for operation in [Read, Describe] {
-            bindings.push(AclBinding::allow(
-                Topic,
-                dead_letter_topic,
-                Literal,
-                service,
-                operation,
-            ));
-        }
-        bindings.push(AclBinding::allow(Group, service, Prefixed, service, Read));
+    };
+    grant(access.producers, topic, &[Write, Describe]);
+    grant(access.consumers, topic, &[Read, Describe]);
+    grant(access.consumers, dead_letter_topic, &[Write, Describe]);
+    grant(
+        access.dead_letter_readers,
+        dead_letter_topic,
+        &[Read, Describe],
+    );
+    for service in access.consumers.iter().chain(access.dead_letter_readers) {
+        bindings.push(AclBinding::allow(
+            ResourceType::Group,
+            service,
+            PatternType::Prefixed,
+            service,
+            Read,
+        ));
     }
     bindings.sort();
     bindings.dedup();
@@ -229,21 +225,6 @@ pub const fn is_valid_service(service: &str) -> bool {
     true
 }
 
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
 /// Checks one role list of a domain declaration at compile time: every name well formed, none
 /// twice.
 #[doc(hidden)]
@@ -255,7 +236,7 @@ pub const fn check_services(services: &[&str]) {
         }
         let mut j = i + 1;
         while j < services.len() {
-            if same(services[i], services[j]) {
+            if crate::__private::same_name(services[i], services[j]) {
                 panic!("a service is named twice in the same role of a domain declaration");
             }
             j += 1;

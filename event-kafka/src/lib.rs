@@ -64,7 +64,7 @@ pub use provision::{
     TopicReport, TopicStatus,
 };
 pub use retry::RetryPolicy;
-pub use secrets::is_secret_property;
+pub use secrets::{is_secret_property, LIBRDKAFKA_SENSITIVE_PROPERTIES};
 pub use transaction::{TransactionError, TransactionalProducer};
 
 /// Re-exported so users name librdkafka's errors without depending on `rdkafka` themselves.

@@ -334,6 +334,47 @@ impl Request {
     }
 }
 
+/// librdkafka's `rd_kafka_CreateAcls` and `rd_kafka_DeleteAcls`, which take the same
+/// arguments: the client, an array of bindings (or filters), the options and the queue.
+type BatchCall = unsafe extern "C" fn(
+    *mut rdsys::rd_kafka_t,
+    *mut *mut rdsys::rd_kafka_AclBinding_t,
+    usize,
+    *const rdsys::rd_kafka_AdminOptions_t,
+    *mut rdsys::rd_kafka_queue_t,
+);
+
+/// Starts `call` on `entries` (made into bindings or filters as `kind` says) and waits for
+/// its result event.
+fn batch_request<C: ClientContext>(
+    client: &Client<C>,
+    entries: &[AclEntry],
+    kind: Kind,
+    call: BatchCall,
+    timeout: Duration,
+) -> Result<Request, AclCallError> {
+    let natives = entries
+        .iter()
+        .map(|entry| NativeBinding::new(entry, kind))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut pointers: Vec<*mut rdsys::rd_kafka_AclBinding_t> =
+        natives.iter().map(|native| native.0).collect();
+    let mut request = Request::new(client, timeout)?;
+    // SAFETY: the client, the bindings, the options and the queue are live; `call` is
+    // rd_kafka_CreateAcls or rd_kafka_DeleteAcls, which copy the bindings before returning.
+    unsafe {
+        call(
+            client.native_ptr(),
+            pointers.as_mut_ptr(),
+            pointers.len(),
+            request.options,
+            request.queue,
+        )
+    };
+    request.wait(timeout)?;
+    Ok(request)
+}
+
 /// Creates `entries`; one outcome per entry, in order.
 pub(crate) fn create_acls<C: ClientContext>(
     client: &Client<C>,
@@ -343,25 +384,13 @@ pub(crate) fn create_acls<C: ClientContext>(
     if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let bindings = entries
-        .iter()
-        .map(|entry| NativeBinding::new(entry, Kind::Binding))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut pointers: Vec<*mut rdsys::rd_kafka_AclBinding_t> =
-        bindings.iter().map(|binding| binding.0).collect();
-    let mut request = Request::new(client, timeout)?;
-    // SAFETY: the client, the bindings, the options and the queue are live; librdkafka
-    // copies the bindings before returning.
-    unsafe {
-        rdsys::rd_kafka_CreateAcls(
-            client.native_ptr(),
-            pointers.as_mut_ptr(),
-            pointers.len(),
-            request.options,
-            request.queue,
-        )
-    };
-    request.wait(timeout)?;
+    let request = batch_request(
+        client,
+        entries,
+        Kind::Binding,
+        rdsys::rd_kafka_CreateAcls,
+        timeout,
+    )?;
     // SAFETY: `event` is a live result event; a CreateAcls result is what a CreateAcls
     // request answers (checked: a null result means another event).
     let result = unsafe { rdsys::rd_kafka_event_CreateAcls_result(request.event) };
@@ -423,24 +452,13 @@ pub(crate) fn delete_acls<C: ClientContext>(
     if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let filters = entries
-        .iter()
-        .map(|entry| NativeBinding::new(entry, Kind::Filter))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut pointers: Vec<*mut rdsys::rd_kafka_AclBinding_t> =
-        filters.iter().map(|filter| filter.0).collect();
-    let mut request = Request::new(client, timeout)?;
-    // SAFETY: as in `create_acls`; librdkafka copies the filters.
-    unsafe {
-        rdsys::rd_kafka_DeleteAcls(
-            client.native_ptr(),
-            pointers.as_mut_ptr(),
-            pointers.len(),
-            request.options,
-            request.queue,
-        )
-    };
-    request.wait(timeout)?;
+    let request = batch_request(
+        client,
+        entries,
+        Kind::Filter,
+        rdsys::rd_kafka_DeleteAcls,
+        timeout,
+    )?;
     // SAFETY: as in `create_acls`.
     let result = unsafe { rdsys::rd_kafka_event_DeleteAcls_result(request.event) };
     if result.is_null() {

@@ -9,6 +9,24 @@ use rdkafka::bindings::rd_kafka_conf_res_t as RDKafkaConfRes;
 use rdkafka::config::ClientConfig;
 use rdkafka::error::KafkaError;
 
+/// The properties librdkafka (2.12) flags as sensitive, each a secret to
+/// [`is_secret_property`] (which also knows other spellings and other clients' names).
+pub const LIBRDKAFKA_SENSITIVE_PROPERTIES: &[&str] = &[
+    "ssl.key.location",
+    "ssl.key.password",
+    "ssl.key.pem",
+    "ssl_key",
+    "ssl.ca.pem",
+    "ssl.keystore.password",
+    "sasl.username",
+    "sasl.password",
+    "sasl.oauthbearer.config",
+    "sasl.oauthbearer.client.secret",
+    "sasl.oauthbearer.assertion.private.key.file",
+    "sasl.oauthbearer.assertion.private.key.passphrase",
+    "sasl.oauthbearer.assertion.private.key.pem",
+];
+
 /// What a secret value shows as.
 pub(crate) const REDACTED: &str = "<redacted>";
 
@@ -97,23 +115,8 @@ mod tests {
 
     #[test]
     fn librdkafka_sensitive_properties_are_secret() {
-        for key in [
-            "ssl.key.location",
-            "ssl.key.password",
-            "ssl.key.pem",
-            "ssl_key",
-            "ssl.ca.pem",
-            "ssl.keystore.password",
-            "sasl.username",
-            "sasl.password",
-            "sasl.oauthbearer.config",
-            "sasl.oauthbearer.client.secret",
-            "sasl.oauthbearer.assertion.private.key.file",
-            "sasl.oauthbearer.assertion.private.key.passphrase",
-            "sasl.oauthbearer.assertion.private.key.pem",
-            "sasl.jaas.config",
-            "SASL.PASSWORD",
-        ] {
+        let others = ["sasl.jaas.config", "SASL.PASSWORD", "Ssl.Key.Pem"];
+        for key in LIBRDKAFKA_SENSITIVE_PROPERTIES.iter().chain(&others) {
             assert!(is_secret_property(key), "{key}");
         }
         for key in [

@@ -2,32 +2,26 @@
 //! knows, in other letter cases and misspelt, with a random value, through the settings'
 //! `Debug`, every way of reading settings, and the errors of every client the crate creates.
 
-use event_kafka::{provision, EventProducer, KafkaConfig, ProvisionOptions};
+use event_kafka::{
+    provision, EventProducer, KafkaConfig, ProvisionOptions, LIBRDKAFKA_SENSITIVE_PROPERTIES,
+};
 use proptest::prelude::*;
 
 /// librdkafka's sensitive properties and the Java client's `sasl.jaas.config`.
-const SENSITIVE: &[&str] = &[
-    "ssl.key.location",
-    "ssl.key.password",
-    "ssl.key.pem",
-    "ssl_key",
-    "ssl.ca.pem",
-    "ssl.keystore.password",
-    "sasl.username",
-    "sasl.password",
-    "sasl.oauthbearer.config",
-    "sasl.oauthbearer.client.secret",
-    "sasl.oauthbearer.assertion.private.key.file",
-    "sasl.oauthbearer.assertion.private.key.passphrase",
-    "sasl.oauthbearer.assertion.private.key.pem",
-    "sasl.jaas.config",
-];
+fn sensitive() -> Vec<&'static str> {
+    LIBRDKAFKA_SENSITIVE_PROPERTIES
+        .iter()
+        .copied()
+        .chain(["sasl.jaas.config"])
+        .collect()
+}
 
 /// A sensitive name as written, upper-cased, or with one letter dropped (a typo librdkafka
 /// refuses, quoting the value).
 fn key_spelling() -> impl Strategy<Value = String> {
-    (0..SENSITIVE.len(), 0..3u8, any::<prop::sample::Index>()).prop_map(|(name, form, at)| {
-        let name = SENSITIVE[name];
+    let names = sensitive();
+    (0..names.len(), 0..3u8, any::<prop::sample::Index>()).prop_map(move |(name, form, at)| {
+        let name = names[name];
         match form {
             0 => name.to_owned(),
             1 => name.to_ascii_uppercase(),

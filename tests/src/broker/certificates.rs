@@ -24,20 +24,23 @@ fn openssl(folder: &Path, args: &[&str]) -> Result<(), BrokerError> {
     )
 }
 
+/// A self-signed CA named `common_name`: `<name>.pem` and its key `<name>.key` in `folder`.
+fn make_certificate_authority(
+    folder: &Path,
+    name: &str,
+    common_name: &str,
+) -> Result<(), BrokerError> {
+    let subject = format!("/CN={common_name}");
+    let (key, certificate) = (format!("{name}.key"), format!("{name}.pem"));
+    let ca = ["req", "-x509", "-nodes", "-days", "2", "-subj", &subject];
+    let files = ["-keyout", &key, "-out", &certificate];
+    openssl(folder, &[&ca[..], &EC_P256, &files].concat())
+}
+
 /// Writes [`CA_CERTIFICATE`] and [`BROKER_KEYSTORE`] (a certificate for `CN=localhost`,
 /// subject alternative names `127.0.0.1` and `localhost`, signed by the CA) into `folder`.
 pub fn make_broker_certificates(folder: &Path) -> Result<(), BrokerError> {
-    let ca = [
-        "req",
-        "-x509",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=kafka-events-test-ca",
-    ];
-    let ca_files = ["-keyout", "ca.key", "-out", CA_CERTIFICATE];
-    openssl(folder, &[&ca[..], &EC_P256, &ca_files].concat())?;
+    make_certificate_authority(folder, CA_NAME, "kafka-events-test-ca")?;
     let request = ["req", "-nodes", "-subj", "/CN=localhost"];
     let names = ["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"];
     let request_files = ["-keyout", "broker.key", "-out", "broker.csr"];
@@ -122,17 +125,7 @@ pub fn make_foreign_client_certificate(
 ) -> Result<(PathBuf, PathBuf), BrokerError> {
     const FOREIGN: &str = "foreign-ca";
     if !folder.join(format!("{FOREIGN}.pem")).exists() {
-        let ca = [
-            "req",
-            "-x509",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=kafka-events-foreign-ca",
-        ];
-        let files = ["-keyout", "foreign-ca.key", "-out", "foreign-ca.pem"];
-        openssl(folder, &[&ca[..], &EC_P256, &files].concat())?;
+        make_certificate_authority(folder, FOREIGN, "kafka-events-foreign-ca")?;
     }
     make_client_certificate(folder, common_name, FOREIGN)
 }
