@@ -3,16 +3,17 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use event_core::access::AclBinding;
 use rdkafka::admin::AdminClient;
-use rdkafka::client::DefaultClientContext;
+use rdkafka::client::{Client, DefaultClientContext};
 use rdkafka::types::RDKafkaErrorCode;
 
 use crate::config::{create_client, KafkaConfig};
 pub use crate::native_acls::AclEntry;
 use crate::native_acls::{create_acls, delete_acls, describe_acls, AclCallError};
+use crate::wait::{self, Look};
 use crate::ClientError;
 
 impl From<&AclBinding> for AclEntry {
@@ -195,10 +196,7 @@ pub fn apply_acls(
             )
         })
         .collect();
-    let present: BTreeSet<AclEntry> = describe_acls(client, timeout)
-        .map_err(call_error("describe", timeout))?
-        .into_iter()
-        .collect();
+    let present = present_acls(client, timeout)?;
 
     let mut report = AclReport {
         unchanged: declared.intersection(&present).cloned().collect(),
@@ -234,19 +232,15 @@ pub fn apply_acls(
 /// started right after `apply_acls` returned would otherwise be refused what was just
 /// granted.
 fn wait_until_in_effect(
-    client: &rdkafka::client::Client<DefaultClientContext>,
+    client: &Client<DefaultClientContext>,
     report: &AclReport,
     timeout: Duration,
 ) -> Result<(), AclError> {
     if report.created.is_empty() && report.pruned.is_empty() {
         return Ok(());
     }
-    let started = Instant::now();
-    loop {
-        let present: BTreeSet<AclEntry> = describe_acls(client, timeout)
-            .map_err(call_error("describe", timeout))?
-            .into_iter()
-            .collect();
+    wait::until(timeout, |_| {
+        let present = present_acls(client, timeout)?;
         let pending = report
             .created
             .iter()
@@ -258,17 +252,24 @@ fn wait_until_in_effect(
                     .filter(|entry| present.contains(*entry)),
             )
             .count();
-        if pending == 0 {
-            return Ok(());
-        }
-        if started.elapsed() >= timeout {
-            return Err(AclError::NotInEffect {
-                pending,
-                waited: started.elapsed(),
-            });
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        Ok::<_, AclError>(if pending == 0 {
+            Look::Done(())
+        } else {
+            Look::Pending(pending)
+        })
+    })?
+    .map_err(|(pending, waited)| AclError::NotInEffect { pending, waited })
+}
+
+/// Every binding the cluster holds.
+fn present_acls(
+    client: &Client<DefaultClientContext>,
+    timeout: Duration,
+) -> Result<BTreeSet<AclEntry>, AclError> {
+    Ok(describe_acls(client, timeout)
+        .map_err(call_error("describe", timeout))?
+        .into_iter()
+        .collect())
 }
 
 /// The first binding the cluster refused, as an error.

@@ -42,6 +42,7 @@ mod provision;
 mod retry;
 mod secrets;
 mod transaction;
+mod wait;
 
 pub use acls::{apply_acls, AclEntry, AclError, AclOptions, AclReport};
 pub use config::{ConfigError, KafkaConfig, Pem};

@@ -16,6 +16,7 @@ use rdkafka::client::DefaultClientContext;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 
 use crate::config::{create_client, KafkaConfig};
+use crate::wait::{self, Look};
 use crate::ClientError;
 
 /// How topics are provisioned.
@@ -328,26 +329,20 @@ fn wait_until_visible(
     topics: &[&TopicConfig],
     timeout: Duration,
 ) -> Result<HashMap<String, Existing>, ProvisionError> {
-    let started = Instant::now();
-    loop {
+    wait::until(timeout, |_| {
         let existing = existing_topics(admin, timeout)?;
         let invisible: Vec<String> = topics
             .iter()
             .filter(|topic| !existing.get(&topic.topic).is_some_and(|found| found.led))
             .map(|topic| topic.topic.clone())
             .collect();
-        if invisible.is_empty() {
-            return Ok(existing);
-        }
-        let waited = started.elapsed();
-        if waited >= timeout {
-            return Err(ProvisionError::NotReady {
-                topics: invisible,
-                waited,
-            });
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        Ok::<_, ProvisionError>(if invisible.is_empty() {
+            Look::Done(existing)
+        } else {
+            Look::Pending(invisible)
+        })
+    })?
+    .map_err(|(topics, waited)| ProvisionError::NotReady { topics, waited })
 }
 
 /// Asks each partition's leader for the partition's offsets until every one of `topics`
@@ -358,35 +353,31 @@ fn wait_until_led(
     topics: &[&TopicConfig],
     timeout: Duration,
 ) -> Result<(), ProvisionError> {
-    let started = Instant::now();
     let mut waiting: Vec<(&str, i32)> = topics
         .iter()
         .flat_map(|topic| {
             (0..topic.partitions as i32).map(|partition| (topic.topic.as_str(), partition))
         })
         .collect();
-    loop {
-        let remaining = timeout.saturating_sub(started.elapsed());
+    wait::until(timeout, |remaining| {
         waiting.retain(|(topic, partition)| {
             admin
                 .inner()
                 .fetch_watermarks(topic, *partition, remaining.min(Duration::from_secs(1)))
                 .is_err()
         });
-        if waiting.is_empty() {
-            return Ok(());
-        }
-        let waited = started.elapsed();
-        if waited >= timeout {
-            let mut topics: Vec<String> = waiting
-                .iter()
-                .map(|(topic, _)| (*topic).to_owned())
-                .collect();
-            topics.dedup();
-            return Err(ProvisionError::NotReady { topics, waited });
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        let mut topics: Vec<String> = waiting
+            .iter()
+            .map(|(topic, _)| (*topic).to_owned())
+            .collect();
+        topics.dedup();
+        Ok::<_, ProvisionError>(if topics.is_empty() {
+            Look::Done(())
+        } else {
+            Look::Pending(topics)
+        })
+    })?
+    .map_err(|(topics, waited)| ProvisionError::NotReady { topics, waited })
 }
 
 fn existing_topics(
