@@ -387,7 +387,7 @@ fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), S
         summary.unchanged,
         events.len(),
         topic_configs(events).len(),
-        topic_access(events).len(),
+        topic_access(events, "").len(),
     );
     Ok(())
 }

@@ -177,9 +177,10 @@ pub struct TopicAccess {
     pub bindings: Vec<AclBinding>,
 }
 
-/// The access rules of every topic whose domain declares its services, sorted by topic: what
-/// `acls/*.json` holds.
-pub fn topic_access(events: &[CatalogEvent]) -> Vec<TopicAccess> {
+/// The access rules of every topic whose domain declares its services, sorted by topic, for
+/// the topics named `<topic><suffix>` (`""`: what `acls/*.json` holds; `.staging`, a test's
+/// own …).
+pub fn topic_access(events: &[CatalogEvent], suffix: &str) -> Vec<TopicAccess> {
     topic_configs(events)
         .into_iter()
         .filter_map(|config| {
@@ -192,10 +193,11 @@ pub fn topic_access(events: &[CatalogEvent]) -> Vec<TopicAccess> {
             if access.is_open() {
                 return None;
             }
-            let dead_letter_topic = format!("{}{DEAD_LETTER_SUFFIX}", config.topic);
-            let bindings = acl_bindings(&config.topic, &dead_letter_topic, &access);
+            let topic = format!("{}{suffix}", config.topic);
+            let dead_letter_topic = format!("{topic}{DEAD_LETTER_SUFFIX}");
+            let bindings = acl_bindings(&topic, &dead_letter_topic, &access);
             Some(TopicAccess {
-                topic: config.topic,
+                topic,
                 dead_letter_topic,
                 access,
                 bindings,
@@ -208,13 +210,9 @@ pub fn topic_access(events: &[CatalogEvent]) -> Vec<TopicAccess> {
 /// a test's own), sorted, each once (a service's group binding serves all its topics): what
 /// `export-schemas --apply-acls --topic-suffix S` applies.
 pub fn declared_bindings(events: &[CatalogEvent], suffix: &str) -> Vec<AclBinding> {
-    let mut bindings: Vec<AclBinding> = topic_access(events)
-        .iter()
-        .flat_map(|rules| {
-            let topic = format!("{}{suffix}", rules.topic);
-            let dead_letters = format!("{topic}{DEAD_LETTER_SUFFIX}");
-            acl_bindings(&topic, &dead_letters, &rules.access)
-        })
+    let mut bindings: Vec<AclBinding> = topic_access(events, suffix)
+        .into_iter()
+        .flat_map(|rules| rules.bindings)
         .collect();
     bindings.sort();
     bindings.dedup();
@@ -225,7 +223,7 @@ pub fn declared_bindings(events: &[CatalogEvent], suffix: &str) -> Vec<AclBindin
 /// the services of each role and the ACL bindings that grant exactly that, with the names
 /// and values of Kafka's Admin API.
 fn acl_files(events: &[CatalogEvent]) -> Vec<ExportFile> {
-    topic_access(events)
+    topic_access(events, "")
         .into_iter()
         .map(|rules| ExportFile {
             path: Path::new("acls").join(format!("{}.json", rules.topic)),
