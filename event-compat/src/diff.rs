@@ -403,6 +403,23 @@ fn compare_pair<'a>(
     compare_same_class(ctx, original, update, original_node, update_node)
 }
 
+/// The `PII` tag of `confluent:tags` (kafka-events' own kinds: Confluent's diff does not
+/// compare tags). Adding it is compatible for a reader of the new schema (old values are in
+/// clear); removing it is not (old values may be ciphertext); `FORWARD` sees the reverse.
+fn compare_pii_tag(ctx: &mut Context<'_>, original: &Value, update: &Value) {
+    let tagged = |value: &Value| {
+        value
+            .get("confluent:tags")
+            .and_then(Value::as_array)
+            .is_some_and(|tags| tags.iter().any(|tag| tag == "PII"))
+    };
+    match (tagged(original), tagged(update)) {
+        (false, true) => ctx.add(ChangeKind::PiiTagAdded),
+        (true, false) => ctx.add(ChangeKind::PiiTagRemoved),
+        _ => {}
+    }
+}
+
 fn compare_same_class<'a>(
     ctx: &mut Context<'a>,
     original: Handle<'a>,
@@ -424,6 +441,9 @@ fn compare_same_class<'a>(
             if a != b {
                 ctx.add(kind);
             }
+        }
+        if !ctx.confluent_quirks {
+            compare_pii_tag(ctx, original.value, update.value);
         }
     }
     match (original_node, update_node) {

@@ -200,6 +200,8 @@ change_kinds! {
     MaxContainsRemoved = "MAX_CONTAINS_REMOVED", Compatible, "more matching items are allowed; nothing accepted before is rejected";
     MaxContainsIncreased = "MAX_CONTAINS_INCREASED", Compatible, "more matching items are allowed; nothing accepted before is rejected";
     MaxContainsDecreased = "MAX_CONTAINS_DECREASED", Breaking, "fewer matching items are allowed; arrays accepted before may have too many";
+    PiiTagAdded = "PII_TAG_ADDED", Compatible, "a field became personal data (`confluent:tags: [PII]`); a reader of the new schema reads old clear values as they are";
+    PiiTagRemoved = "PII_TAG_REMOVED", Breaking, "a field is no longer personal data; a reader of the new schema would take old encrypted values for clear text";
 }
 
 impl ChangeKind {

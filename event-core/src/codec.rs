@@ -36,7 +36,8 @@ pub enum CodecError {
         /// The limit.
         limit: usize,
     },
-    /// Not JSON, truncated, or not the shape of the envelope.
+    /// Not JSON, truncated, or not the shape of the envelope. The message never quotes the
+    /// value ([`without_values`](crate::personal::without_values)).
     #[error("{}: {message}", if pointer.is_empty() { "/" } else { pointer.as_str() })]
     Malformed {
         /// Where the parser stopped, as a JSON pointer.
@@ -175,7 +176,7 @@ fn malformed<T: KafkaEvent>(bytes: &[u8], error: serde_json::Error) -> CodecErro
     };
     CodecError::Malformed {
         pointer,
-        message: error.to_string(),
+        message: crate::personal::without_values(&error.to_string()),
     }
 }
 

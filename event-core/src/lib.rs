@@ -61,6 +61,7 @@ pub mod document;
 pub mod domain;
 pub mod envelope;
 pub mod layout;
+pub mod personal;
 pub mod schema;
 pub mod topic;
 mod traits;

@@ -95,6 +95,11 @@ pub trait KafkaEvent:
     /// How the snapshot gate checks a new schema against the committed history of this major
     /// version (`#[event(.., compat = "..")]`); `BackwardTransitive` by default.
     const COMPAT: crate::compat::CompatMode = crate::compat::CompatMode::BackwardTransitive;
+    /// Whose personal data this event carries: the wire name of the field named by
+    /// `#[event(data_subject = field)]`, else of its `player_id` field, else `None` (the
+    /// envelope's `player_id` is used then). That subject's data key encrypts the event's
+    /// [`pii`](crate::personal) fields.
+    const DATA_SUBJECT: Option<&'static str> = None;
 
     /// The partition key of this event: the field named by `#[event(key = field)]`, else the
     /// first of its domain's [`KEY_FIELDS`](Domain::KEY_FIELDS) it has, else none (the producer

@@ -1,5 +1,6 @@
 //! Social: guilds, parties, chat and reputation.
 
+use event_core::personal::Personal;
 use event_core::{EventSchema, KafkaEvent};
 use serde::{Deserialize, Serialize};
 use uuid::{uuid, Uuid};
@@ -234,7 +235,7 @@ pub enum ModerationResult {
 
 /// A chat message passed the filter and was sent.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("social.chat.message_sent", version = "1.0.0")]
+#[event("social.chat.message_sent", version = "1.1.0", data_subject = sender_id)]
 pub struct ChatMessageSent {
     /// The message.
     pub message_id: Uuid,
@@ -242,9 +243,9 @@ pub struct ChatMessageSent {
     pub sender_id: Uuid,
     /// Where it was sent.
     pub channel: ChatChannel,
-    /// The text after filtering.
-    #[event(min_length = 1, max_length = 500)]
-    pub text: String,
+    /// The text after filtering: personal data, encrypted with the sender's key.
+    #[event(pii, min_length = 1, max_length = 500)]
+    pub text: Personal,
     /// The filter's decision.
     pub moderation: ModerationResult,
 }
@@ -255,7 +256,7 @@ impl Example for ChatMessageSent {
             message_id: uuid!("a8d4f2b6-5c1e-4a9d-b7e3-6f2c8a4d1e95"),
             sender_id: PLAYER_A,
             channel: ChatChannel::Guild { guild_id: GUILD },
-            text: "gg, raid at 21:00 — bring ***** potions".to_owned(),
+            text: "gg, raid at 21:00 — bring ***** potions".into(),
             moderation: ModerationResult::Masked { masked_words: 1 },
         }
     }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use event_core::personal::Personal;
 use event_core::{EventSchema, KafkaEvent};
 use serde::{Deserialize, Serialize};
 use uuid::{uuid, Uuid};
@@ -139,7 +140,7 @@ pub enum LegalBasis {
 
 /// Someone accessed personal data: the audit trail for GDPR/CCPA.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("system.audit.recorded", version = "1.0.0")]
+#[event("system.audit.recorded", version = "1.1.0", data_subject = actor_id)]
 pub struct AuditRecorded {
     /// The audit record.
     pub audit_id: Uuid,
@@ -160,9 +161,9 @@ pub struct AuditRecorded {
     /// Ticket or request that justified the access.
     #[event(max_length = 64)]
     pub justification: Option<String>,
-    /// Client IP address of the actor.
-    #[event(format = "ipv4")]
-    pub client_ip: Option<String>,
+    /// Client IP address of the actor: personal data, encrypted with the actor's key.
+    #[event(pii, format = "ipv4")]
+    pub client_ip: Option<Personal>,
     /// Whether access was granted.
     pub granted: bool,
 }
@@ -178,7 +179,7 @@ impl Example for AuditRecorded {
             subject_player_id: Some(uuid!("0b9e7a52-3c1d-4f8e-a6b2-9d4c8e1f7a30")),
             legal_basis: LegalBasis::LegalObligation,
             justification: Some("DSAR-2026-11-0042".to_owned()),
-            client_ip: Some("10.20.30.41".to_owned()),
+            client_ip: Some("10.20.30.41".into()),
             granted: true,
         }
     }

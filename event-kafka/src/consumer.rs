@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use event_core::codec::DomainEvents;
@@ -18,8 +18,11 @@ use crate::config::{create_client, KafkaConfig};
 use crate::dead_letter::{
     dead_letter_headers, dead_letter_topic, reference_headers, DeadLetterReason, RecordPosition,
 };
-use crate::headers::{event_type_header, record_headers};
+use crate::headers::{event_type_header, record_headers, RecordHeader};
 use crate::lag::{lag_of, PartitionLag};
+use crate::personal::{
+    open_without_keys, PersonalData, PersonalDataError, ENCRYPTED_FIELDS_HEADER,
+};
 use crate::producer::{EventProducer, ProduceError};
 use crate::retry::{Retries, RetryPolicy};
 use crate::ClientError;
@@ -169,6 +172,17 @@ pub enum ConsumeError<H> {
         position: RecordPosition,
         /// The handler's error.
         source: H,
+        /// Failures in a row on this record, this one included.
+        attempt: u32,
+    },
+    /// The record's personal data cannot be decrypted now: the key provider or the data-key
+    /// store failed (the record is tried again after the backoff).
+    #[error("{position}: cannot read the data keys (attempt {attempt}): {source}")]
+    PersonalData {
+        /// The record.
+        position: RecordPosition,
+        /// Why.
+        source: Box<PersonalDataError>,
         /// Failures in a row on this record, this one included.
         attempt: u32,
     },
@@ -324,6 +338,7 @@ pub struct EventConsumer<E> {
     retries: Mutex<Retries>,
     dead_letter_topics_seen: Mutex<HashSet<String>>,
     stopped_at: OnceLock<RecordPosition>,
+    personal: Option<Arc<PersonalData>>,
     events: PhantomData<fn() -> E>,
 }
 
@@ -384,8 +399,53 @@ impl<E: DomainEvents> EventConsumer<E> {
             retries: Mutex::default(),
             dead_letter_topics_seen: Mutex::default(),
             stopped_at: OnceLock::new(),
+            personal: None,
             events: PhantomData,
         })
+    }
+
+    /// Decrypts the personal fields of records with `personal`'s keys. Without it (or for a
+    /// subject whose key was erased) they reach the handler as [`Personal::Sealed`](event_core::personal::Personal::Sealed).
+    pub fn with_personal_data(mut self, personal: Arc<PersonalData>) -> Self {
+        self.personal = Some(personal);
+        self
+    }
+
+    /// The record's value with its encrypted fields opened (or marked sealed), when its
+    /// headers say it has any.
+    fn opened<'v, H: std::fmt::Display>(
+        &self,
+        headers: &[RecordHeader<'_>],
+        value: &'v [u8],
+        position: &RecordPosition,
+    ) -> Result<Result<Cow<'v, [u8]>, DeadLetterReason>, ConsumeError<H>> {
+        let listed = headers
+            .iter()
+            .find(|header| header.name == ENCRYPTED_FIELDS_HEADER.as_bytes());
+        let Some(header) = listed else {
+            return Ok(Ok(Cow::Borrowed(value)));
+        };
+        let header = header.value.unwrap_or_default();
+        let opened = match &self.personal {
+            Some(personal) => personal.open(value, header),
+            None => open_without_keys(value, header),
+        };
+        match opened {
+            Ok(opened) => Ok(Ok(Cow::Owned(opened.value))),
+            // The keys are out of reach for now: try the record again later.
+            Err(source @ (PersonalDataError::Provider(_) | PersonalDataError::Store(_))) => {
+                let attempt = self.retries().failures(position) + 1;
+                let error = ConsumeError::PersonalData {
+                    position: position.clone(),
+                    source: Box::new(source),
+                    attempt,
+                };
+                Err(self.back_off(position, error))
+            }
+            Err(source) => Ok(Err(DeadLetterReason::PersonalData {
+                message: source.to_string(),
+            })),
+        }
     }
 
     /// Waits up to `timeout` for one record. A readable record is handed to `handler`; its
@@ -436,13 +496,18 @@ impl<E: DomainEvents> EventConsumer<E> {
             partition: message.partition(),
             offset: message.offset(),
         };
-        let decoded = record_headers(message)
-            .and_then(|headers| event_type_header(&headers))
-            .map_err(DeadLetterReason::from)
-            .and_then(|event_type| {
-                E::decode(event_type, message.payload().unwrap_or_default())
+        let payload = message.payload().unwrap_or_default();
+        let decoded = match record_headers(message) {
+            Ok(headers) => match self.opened(&headers, payload, &position)? {
+                Ok(value) => event_type_header(&headers)
                     .map_err(DeadLetterReason::from)
-            });
+                    .and_then(|event_type| {
+                        E::decode(event_type, &value).map_err(DeadLetterReason::from)
+                    }),
+                Err(reason) => Err(reason),
+            },
+            Err(error) => Err(DeadLetterReason::from(error)),
+        };
         let event = match decoded {
             Ok(event) => event,
             Err(reason) => return self.dead_letter_and_store(message, position, reason),

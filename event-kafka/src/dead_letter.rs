@@ -2,6 +2,7 @@
 //! reference record written when even the original does not fit.
 
 use event_core::codec::DispatchError;
+use event_core::personal::without_values;
 use event_core::topic::TopicConfig;
 use rdkafka::message::{BorrowedHeaders, Header, OwnedHeaders};
 
@@ -14,7 +15,8 @@ pub const DEAD_LETTER_MIN_RETENTION_MS: u64 = 30 * 86_400_000;
 
 /// Header: the [`DispatchError::kind`] (`malformed`, `invalid`, `unknown_event_type` …).
 pub const ERROR_KIND_HEADER: &str = "dlq.error.kind";
-/// Header: the error's message.
+/// Header: the error's message, capped at [`MAX_ERROR_TEXT_BYTES`], without the values it
+/// quotes ([`without_values`]): never a field's value.
 pub const ERROR_MESSAGE_HEADER: &str = "dlq.error.message";
 /// Header: the JSON pointer the error concerns, when it has one.
 pub const ERROR_POINTER_HEADER: &str = "dlq.error.pointer";
@@ -48,6 +50,13 @@ pub enum DeadLetterReason {
     /// It is not an event of the domain, or not a valid one.
     #[error(transparent)]
     Event(#[from] DispatchError),
+    /// Its encrypted personal data cannot be read: the header or a field is malformed, or a
+    /// field was altered (it does not decrypt with its key).
+    #[error("personal data: {message}")]
+    PersonalData {
+        /// What is wrong (never a value).
+        message: String,
+    },
     /// The handler failed on it as many times as the
     /// [`RetryPolicy`](crate::RetryPolicy) allows.
     #[error("the handler failed {attempts} times, last: {last_error}")]
@@ -68,6 +77,7 @@ impl DeadLetterReason {
             DeadLetterReason::Headers(_) => "unreadable_headers",
             DeadLetterReason::Event(error) => error.kind(),
             DeadLetterReason::HandlerGaveUp { .. } => "handler_failed",
+            DeadLetterReason::PersonalData { .. } => "personal_data",
         }
     }
 
@@ -75,7 +85,9 @@ impl DeadLetterReason {
     pub fn pointer(&self) -> Option<&str> {
         match self {
             DeadLetterReason::Event(error) => error.pointer(),
-            DeadLetterReason::Headers(_) | DeadLetterReason::HandlerGaveUp { .. } => None,
+            DeadLetterReason::Headers(_)
+            | DeadLetterReason::HandlerGaveUp { .. }
+            | DeadLetterReason::PersonalData { .. } => None,
         }
     }
 }
@@ -215,7 +227,7 @@ fn reason_headers(
         (ERROR_KIND_HEADER, reason.kind().into()),
         (
             ERROR_MESSAGE_HEADER,
-            capped_error_text(&reason.to_string()).into_bytes(),
+            capped_error_text(&without_values(&reason.to_string())).into_bytes(),
         ),
     ];
     if let Some(pointer) = reason.pointer() {

@@ -37,6 +37,7 @@ mod headers;
 mod lag;
 mod native;
 mod native_acls;
+pub mod personal;
 mod producer;
 mod provision;
 mod retry;

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,7 @@ use rdkafka::message::OwnedHeaders;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 
 use crate::config::{create_client, KafkaConfig};
+use crate::personal::{fields_of, fields_of_domain, EventFields, PersonalData};
 use crate::ClientError;
 
 /// The producer's settings before the user's own ([`KafkaConfig::set`] wins):
@@ -33,6 +35,23 @@ pub const PRODUCER_DEFAULTS: &[(&str, &str)] = &[
 /// Why an event was not published.
 #[derive(Debug, thiserror::Error)]
 pub enum ProduceError {
+    /// The event carries personal data and the producer has no key provider
+    /// ([`EventProducer::with_personal_data`]); it was not sent in clear. Examples and tests
+    /// may allow it: [`EventProducer::allow_clear_personal_data`].
+    #[error("{event_type}: not sent: it carries personal data and the producer has no key provider to encrypt it")]
+    PersonalDataInClear {
+        /// The event.
+        event_type: &'static str,
+    },
+    /// Its personal data could not be encrypted (key provider or key store failed, no data
+    /// subject): it was not sent.
+    #[error("{event_type}: not sent: {source}")]
+    PersonalData {
+        /// The event.
+        event_type: &'static str,
+        /// Why.
+        source: crate::personal::PersonalDataError,
+    },
     /// The event breaks its schema (or cannot be written): it was not sent.
     #[error("{event_type}: not sent: {source}")]
     Invalid {
@@ -238,6 +257,19 @@ pub struct EventProducer {
     enqueue_timeout: Duration,
     close_timeout: Duration,
     topic_suffix: String,
+    personal: PersonalFields,
+}
+
+/// What the producer does with personal data.
+#[derive(Debug, Clone, Default)]
+enum PersonalFields {
+    /// Refuses events that carry any.
+    #[default]
+    Refused,
+    /// Sends it in clear (examples, tests).
+    Clear,
+    /// Encrypts it.
+    Encrypted(Arc<PersonalData>),
 }
 
 /// How long a dropped producer waits for its records in flight by default.
@@ -307,7 +339,44 @@ impl EventProducer {
             enqueue_timeout: Duration::from_secs(30),
             close_timeout: CLOSE_TIMEOUT,
             topic_suffix: String::new(),
+            personal: PersonalFields::default(),
         })
+    }
+
+    /// Encrypts the `#[event(pii)]` fields of every event before it leaves the process, each
+    /// with its data subject's key (see [`personal`](crate::personal)). Without it, an event
+    /// with personal data is refused ([`ProduceError::PersonalDataInClear`]).
+    pub fn with_personal_data(mut self, personal: Arc<PersonalData>) -> Self {
+        self.personal = PersonalFields::Encrypted(personal);
+        self
+    }
+
+    /// Sends personal data in clear: for fictitious data only (catalog examples, tests).
+    pub fn allow_clear_personal_data(mut self) -> Self {
+        self.personal = PersonalFields::Clear;
+        self
+    }
+
+    /// `record` with its personal fields (`fields`) encrypted, or refused.
+    fn sealed(
+        &self,
+        fields: Option<&EventFields>,
+        mut record: KafkaRecord,
+        event_type: &'static str,
+    ) -> Result<KafkaRecord, ProduceError> {
+        let Some(fields) = fields.filter(|fields| !fields.paths.is_empty()) else {
+            return Ok(record);
+        };
+        match &self.personal {
+            PersonalFields::Clear => Ok(record),
+            PersonalFields::Refused => Err(ProduceError::PersonalDataInClear { event_type }),
+            PersonalFields::Encrypted(personal) => {
+                personal
+                    .seal_record(fields, &mut record)
+                    .map_err(|source| ProduceError::PersonalData { event_type, source })?;
+                Ok(record)
+            }
+        }
     }
 
     /// Writes every event to `<its topic><suffix>` instead of its topic: staging topics
@@ -399,7 +468,9 @@ impl EventProducer {
         &self,
         envelope: &Envelope<T>,
     ) -> Result<PendingDelivery, ProduceError> {
-        self.enqueue_record(&validated_record(envelope)?)
+        let record = validated_record(envelope)?;
+        let record = self.sealed(Some(&fields_of::<T>()), record, T::EVENT_TYPE)?;
+        self.enqueue_record(&record)
     }
 
     /// [`enqueue`](Self::enqueue) for an event of a domain enum (`CombatEvent` …).
@@ -407,10 +478,12 @@ impl EventProducer {
         &self,
         event: &E,
     ) -> Result<PendingDelivery, ProduceError> {
-        let record = event.to_record().map_err(|source| ProduceError::Invalid {
-            event_type: event.event_type(),
-            source,
-        })?;
+        let event_type = event.event_type();
+        let record = event
+            .to_record()
+            .map_err(|source| ProduceError::Invalid { event_type, source })?;
+        let fields = fields_of_domain::<E>(event_type);
+        let record = self.sealed(fields.as_deref(), record, event_type)?;
         self.enqueue_record(&record)
     }
 
@@ -422,6 +495,7 @@ impl EventProducer {
         envelope: &Envelope<T>,
     ) -> Result<Delivery, ProduceError> {
         let record = validated_record(envelope)?;
+        let record = self.sealed(Some(&fields_of::<T>()), record, T::EVENT_TYPE)?;
         let topic = self.topic_of(&record);
         let mut future = self.future_record(&topic, &record);
         let mut room = RoomWait::new(self.enqueue_timeout);

@@ -52,6 +52,8 @@ pub enum Applies {
     UniqueArrays,
     /// Any value (an annotation).
     Any,
+    /// Personal data (`PersonalKeywords`): `pii` writes `"confluent:tags": ["PII"]`.
+    Personal,
 }
 
 /// What checks a keyword at run time.
@@ -102,6 +104,7 @@ macro_rules! with_field_keywords {
             default, "default", Json, Any, Annotation;
             deprecated, "deprecated", Flag, Any, Annotation;
             example, "examples", Json, Any, Annotation;
+            pii, "confluent:tags", Flag, Personal, Custom;
         }
     };
 }

@@ -50,6 +50,9 @@ pub struct EventAttr {
     pub domain: Option<syn::Path>,
     pub compat: Option<LitStr>,
     pub key: Option<Ident>,
+    /// `data_subject = field`: whose personal data the event carries (its key encrypts the
+    /// `pii` fields); a `player_id` field by default.
+    pub data_subject: Option<Ident>,
     /// `binary = false`: no binary (rkyv) form.
     pub binary: Option<bool>,
     /// `bound = "T: Trait"`: the where-clause of the generated impls instead of the inferred
@@ -64,7 +67,7 @@ pub struct EventAttr {
 
 /// Keys accepted by `#[event(..)]` on a type, listed in errors.
 pub const CONTAINER_KEYS: &str = "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, \
-    `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`, `binary = false`, \
+    `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`, `data_subject = field`, `binary = false`, \
     `bound = \"T: Trait\"`, `validate_with = path::to_fn`";
 
 /// Keys accepted by `#[event(..)]` on a field, listed in errors (from the keyword table).
@@ -260,6 +263,10 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
                 "key" => {
                     let field: Ident = input.call(Ident::parse_any)?;
                     set_once(cx, &key, &mut out.key, field);
+                }
+                "data_subject" => {
+                    let field: Ident = input.call(Ident::parse_any)?;
+                    set_once(cx, &key, &mut out.data_subject, field);
                 }
                 "validate_with" => {
                     let path: syn::Path = input.parse()?;

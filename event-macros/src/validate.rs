@@ -46,6 +46,47 @@ pub struct EventSpec {
     pub compat: Option<&'static str>,
     /// Where the partition key comes from.
     pub key: KeyChoice,
+    /// The wire name of the field naming the data subject: `data_subject = field`, else a
+    /// `player_id` field.
+    pub data_subject: Option<String>,
+}
+
+/// The data subject: the field named by `data_subject = ..` (which must be serialised), else a
+/// serialised `player_id` field, else none. `Err` means an error was recorded.
+fn data_subject(
+    cx: &mut Ctxt,
+    container: &Container,
+    named: Option<&syn::Ident>,
+) -> Result<Option<String>, ()> {
+    let fields: Vec<(&syn::Ident, &str)> = match &container.data {
+        Data::Struct(Style::Named, fields) => fields
+            .iter()
+            .filter(|f| f.in_schema())
+            .filter_map(|f| Some((f.original.ident.as_ref()?, f.name.as_str())))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let wire_name = |wanted: &syn::Ident| {
+        fields
+            .iter()
+            .find(|(ident, _)| *ident == wanted)
+            .map(|(_, name)| (*name).to_owned())
+    };
+    match named {
+        Some(field) if wire_name(field).is_some() => Ok(wire_name(field)),
+        Some(field) => {
+            let names: Vec<String> = fields.iter().map(|(ident, _)| ident.to_string()).collect();
+            cx.error_spanned_by(
+                field,
+                format!("`data_subject = {field}` names no serialised field of this event; its serialised fields are {}", names.join(", ")),
+            );
+            Err(())
+        }
+        None => Ok(fields
+            .iter()
+            .find(|(ident, _)| *ident == "player_id")
+            .map(|(_, name)| (*name).to_owned())),
+    }
 }
 
 /// The partition key: the field named by `key = ..`, else the domain's default among the
@@ -229,13 +270,16 @@ pub fn event(cx: &mut Ctxt, container: &Container) -> Option<EventSpec> {
         Some(lit) => Some(compat_mode(cx, lit)?),
         None => None,
     };
+    let key = partition_key(cx, container, attr.key.as_ref());
+    let subject = data_subject(cx, container, attr.data_subject.as_ref());
     Some(EventSpec {
         name: name?,
         version: version?,
         domain_path: attr.domain.clone(),
         name_span: name_lit.span(),
         compat,
-        key: partition_key(cx, container, attr.key.as_ref())?,
+        key: key?,
+        data_subject: subject.ok()?,
     })
 }
 

@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use event_core::catalog::{CatalogError, EventDescriptor};
-use event_core::compat::{check_history_with, CheckOptions, CompatError, CompatMode, CompatPolicy};
+use event_core::compat::{
+    check_history_with, diff_with, CheckOptions, CompatError, CompatMode, CompatPolicy,
+};
 
 use crate::catalog::Catalog;
 use crate::fs::{read_regular_file, to_json_bytes, write_atomic, FileError};
@@ -462,14 +464,31 @@ fn judge(store: &SnapshotStore, event: &CurrentEvent, ci: bool, report: &mut Gat
                     pointer: None,
                     kind: "NOT_ACCEPTED".to_owned(),
                     sentence: format!(
-                        "`{}` {} is compatible with {} but not accepted yet",
-                        event.event_type, event.version, latest.version
+                        "`{}` {} is compatible with {} ({}) but not accepted yet",
+                        event.event_type,
+                        event.version,
+                        latest.version,
+                        change_list(&latest.schema, &event.schema)
                     ),
                     blocking: true,
                 });
                 report.pending.push(pending);
             }
         }
+    }
+}
+
+/// The changes from `latest` to `current`, as `KIND at /pointer` joined by `, ` (the gate's
+/// options: kafka-events' own kinds such as `PII_TAG_ADDED` included).
+fn change_list(latest: &Value, current: &Value) -> String {
+    match diff_with(latest, current, GATE_OPTIONS) {
+        Ok(changes) if changes.is_empty() => "no change in validation".to_owned(),
+        Ok(changes) => changes
+            .iter()
+            .map(|(kind, pointer)| format!("{kind} at {pointer}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Err(error) => format!("changes not listed: {error}"),
     }
 }
 

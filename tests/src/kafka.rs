@@ -108,11 +108,13 @@ impl Isolated {
         self.producer_with(&self.config)
     }
 
-    /// A producer with `config` that writes to this test's topics.
+    /// A producer with `config` that writes to this test's topics (the examples' fictitious
+    /// personal data in clear).
     pub fn producer_with(&self, config: &KafkaConfig) -> EventProducer {
         EventProducer::new(config)
             .unwrap_or_else(|error| panic!("producer: {error}"))
             .with_topic_suffix(&self.suffix)
+            .allow_clear_personal_data()
     }
 
     /// Options of a consumer of this test's topics in `group`.

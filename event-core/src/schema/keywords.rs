@@ -27,6 +27,8 @@ pub struct Constraints {
     pub default: Option<Value>,
     pub deprecated: bool,
     pub example: Option<Value>,
+    /// `pii`: the field is personal data, tagged `"confluent:tags": ["PII"]`.
+    pub pii: bool,
 }
 
 impl Constraints {
@@ -44,11 +46,12 @@ impl Constraints {
     /// ```
     pub fn apply(self, schema: &mut Schema) {
         let annotations = (self.default.clone(), self.example.clone(), self.deprecated);
+        let pii = self.pii;
         if self.has_value_keywords() {
             self.apply_value_keywords(value_branch(schema));
         }
         let (default, example, deprecated) = annotations;
-        if default.is_none() && example.is_none() && !deprecated {
+        if default.is_none() && example.is_none() && !deprecated && !pii {
             return;
         }
         let object = extensible(schema);
@@ -57,6 +60,12 @@ impl Constraints {
         }
         object.examples.extend(example);
         object.deprecated |= deprecated;
+        if pii {
+            let tags = Value::Array(vec![Value::from(crate::personal::PII_TAG)]);
+            object
+                .extensions
+                .push((crate::personal::TAGS_KEYWORD.to_owned(), tags));
+        }
     }
 
     fn has_value_keywords(&self) -> bool {
@@ -76,6 +85,7 @@ impl Constraints {
             default: _,
             deprecated: _,
             example: _,
+            pii: _,
         } = self;
         minimum.is_some()
             || maximum.is_some()

@@ -1,5 +1,6 @@
 //! The checks generated code calls, one per keyword: small, inlined, allocation-free unless a
-//! violation is found. Lengths count Unicode code points, as JSON Schema does.
+//! violation is found. Lengths count Unicode code points, as JSON Schema does. A violation names
+//! the rule and its limit, never the value (which may be personal data).
 
 use super::{Location, Violation};
 use crate::schema::{NumberValue, UniqueItems};
@@ -36,7 +37,7 @@ pub fn check_max_length(
                 errors,
                 at,
                 "maxLength",
-                format!("{} characters, at most {limit} allowed", code_points(text)),
+                format!("more than {limit} characters"),
             );
         }
     }
@@ -56,7 +57,7 @@ pub fn check_min_length(
                 errors,
                 at,
                 "minLength",
-                format!("{} characters, at least {limit} needed", code_points(text)),
+                format!("fewer than {limit} characters"),
             );
         }
     }
@@ -240,7 +241,6 @@ fn show(number: NumberValue) -> String {
 
 #[cold]
 fn out_of_bound(
-    number: NumberValue,
     keyword: &'static str,
     limit: NumberValue,
     at: &Location<'_>,
@@ -250,7 +250,7 @@ fn out_of_bound(
         errors,
         at,
         keyword,
-        format!("{} is outside the {keyword} {}", show(number), show(limit)),
+        format!("outside the {keyword} {}", show(limit)),
     );
 }
 
@@ -263,7 +263,7 @@ macro_rules! bound_check {
             use std::cmp::Ordering::{Equal, Greater, Less};
             let Some(number) = value else { return };
             if !matches!(compare(number, limit), $ok) {
-                out_of_bound(number, $keyword, limit, at, errors);
+                out_of_bound($keyword, limit, at, errors);
             }
         }
     )*};
@@ -301,7 +301,7 @@ pub fn check_multiple_of(
             errors,
             at,
             "multipleOf",
-            format!("{} is not a multiple of {}", show(number), show(factor)),
+            format!("not a multiple of {}", show(factor)),
         );
     }
 }
@@ -378,7 +378,7 @@ pub fn check_finite(value: f64, at: &Location<'_>, errors: &mut Vec<Violation>) 
             errors,
             at,
             "type",
-            format!("{value} is not a JSON number (it would be written as null)"),
+            "not a finite number (it would be written as null)".to_owned(),
         );
     }
 }

@@ -39,6 +39,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         name_span,
         compat,
         key,
+        data_subject,
     } = spec;
     let compat = compat.map(|variant| {
         let variant = format_ident!("{}", variant);
@@ -57,6 +58,9 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         }
     };
     let partition_key = partition_key(key, &domain);
+    let data_subject = data_subject.as_ref().map(|name| {
+        quote!(const DATA_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some(#name);)
+    });
     let domain_check = domain_path.as_ref().map(|path| {
         let message = format!(
             "`domain = ..` must name the domain of the event's first segment `{domain_name}`, but that type's Domain::NAME differs"
@@ -79,6 +83,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
                 ::event_core::SemVer::__checked(#major, #minor, #patch, #version_text);
             #compat
             #partition_key
+            #data_subject
             const TOPIC: &'static str = ::event_core::__versioned_topic!(
                 <#domain as ::event_core::Domain>::TOPIC,
                 #major

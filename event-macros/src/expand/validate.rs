@@ -141,6 +141,11 @@ fn keyword_checks(k: &FieldKeywords, value: &dyn Fn(Span) -> TokenStream) -> Tok
                     ::event_core::validate::check_pattern(#accessed, PATTERN.as_ref(), at, errors);
                 }});
             }
+            // Nothing to check at run time: the access only makes the compiler reject `pii` on
+            // a type that is not `Personal`.
+            (Check::Custom, KeywordValue::Flag(_)) if row.attribute == "pii" => {
+                out.extend(quote!(let _ = #accessed;));
+            }
             (Check::Custom, KeywordValue::Flag(k)) if row.attribute == "unique_items" => {
                 if k.value {
                     out.extend(
@@ -189,6 +194,9 @@ fn applied_value(applies: Applies, value: TokenStream, span: Span) -> TokenStrea
         // The check itself decides whether to compare the items (not after a failed maxItems).
         Applies::UniqueArrays => value,
         Applies::Any => value,
+        Applies::Personal => {
+            quote_spanned!(span=> ::event_core::personal::PersonalKeywords::personal(#value))
+        }
     }
 }
 
