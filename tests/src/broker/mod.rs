@@ -318,6 +318,31 @@ impl Broker {
             .sum()
     }
 
+    /// The bytes of every log segment (`*.log`) of the topics that `which` selects by name,
+    /// one after the other: what Kafka keeps on disk.
+    pub fn segment_contents(&self, which: impl Fn(&str) -> bool) -> Vec<u8> {
+        let Ok(partitions) = fs::read_dir(self.data_folder()) else {
+            return Vec::new();
+        };
+        let mut contents = Vec::new();
+        for partition in partitions.flatten() {
+            let name = partition.file_name();
+            let name = name.to_string_lossy();
+            let selected = name
+                .rsplit_once('-')
+                .is_some_and(|(topic, number)| number.parse::<u32>().is_ok() && which(topic));
+            let Ok(files) = fs::read_dir(partition.path()).map(|files| files.flatten()) else {
+                continue;
+            };
+            for file in files.filter(|_| selected) {
+                if file.path().extension().is_some_and(|ext| ext == "log") {
+                    contents.extend(fs::read(file.path()).unwrap_or_default());
+                }
+            }
+        }
+        contents
+    }
+
     /// Kills the JVM with SIGKILL (`kill -9`: no clean shutdown) and waits for it to exit.
     pub fn kill(&mut self) {
         // The watchdog first, so it never signals a PID that was reused.
