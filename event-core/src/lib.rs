@@ -51,6 +51,7 @@
 extern crate self as event_core;
 
 pub mod access;
+pub mod audit;
 pub mod binary;
 pub mod catalog;
 pub mod codec;

@@ -113,6 +113,8 @@ pub enum SystemEvent {
     PerformanceMetricsReported(Envelope<PerformanceMetricsReported>),
     /// [`DeploymentCompleted`].
     DeploymentCompleted(Envelope<DeploymentCompleted>),
+    /// [`EventsRead`].
+    EventsRead(Envelope<EventsRead>),
 }
 
 /// Every event of the `player` domain, as a service that owns player accounts receives them.

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+use event_core::audit::{AccessSummary, AuditEvent};
 use event_core::personal::Personal;
 use event_core::{EventSchema, KafkaEvent};
 use serde::{Deserialize, Serialize};
@@ -181,6 +183,109 @@ impl Example for AuditRecorded {
             justification: Some("DSAR-2026-11-0042".to_owned()),
             client_ip: Some("10.20.30.41".into()),
             granted: true,
+        }
+    }
+}
+
+/// A consumer read events: who, which partitions and offsets, how many of each event type and
+/// how many personal fields it decrypted (published by `EventConsumer::with_audit` before each
+/// commit).
+#[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[event("system.audit.events_read", version = "1.0.0")]
+pub struct EventsRead {
+    /// The audit record.
+    pub audit_id: Uuid,
+    /// When the first record of the summary was finished.
+    pub window_start: DateTime<Utc>,
+    /// When the last one was.
+    pub window_end: DateTime<Utc>,
+    /// The partitions read, each with the range of offsets finished.
+    #[event(max_items = 10000)]
+    pub partitions: Vec<PartitionRange>,
+    /// Records handled per event type (dead-lettered ones under `dead_letter`).
+    pub event_counts: BTreeMap<String, u64>,
+    /// The consumer group.
+    #[event(min_length = 1, max_length = 255)]
+    pub consumer_group: String,
+    /// The client's `client.id`.
+    #[event(min_length = 1, max_length = 255)]
+    pub client_id: String,
+    /// The principal the cluster knows the client as, when the client's configuration names
+    /// it (`User:<sasl.username>`).
+    #[event(max_length = 255)]
+    pub principal: Option<String>,
+    /// Every record of the summary.
+    pub records: u64,
+    /// Personal fields decrypted.
+    pub decrypted_fields: u64,
+}
+
+/// The offsets a consumer finished in one partition.
+#[derive(EventSchema, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct PartitionRange {
+    /// The topic.
+    #[event(min_length = 1, max_length = 249)]
+    pub topic: String,
+    /// The first offset finished.
+    pub first_offset: u64,
+    /// The last offset finished.
+    pub last_offset: u64,
+    /// Records finished (fewer than the range where offsets were skipped, e.g. transaction
+    /// markers).
+    pub records: u64,
+    /// The partition.
+    pub partition: u32,
+}
+
+impl AuditEvent for EventsRead {
+    fn from_access(summary: &AccessSummary) -> Self {
+        EventsRead {
+            audit_id: Uuid::new_v4(),
+            window_start: summary.from,
+            window_end: summary.to,
+            partitions: summary
+                .partitions
+                .iter()
+                .map(|read| PartitionRange {
+                    topic: read.topic.clone(),
+                    first_offset: u64::try_from(read.first_offset).unwrap_or_default(),
+                    last_offset: u64::try_from(read.last_offset).unwrap_or_default(),
+                    records: read.records,
+                    partition: u32::try_from(read.partition).unwrap_or_default(),
+                })
+                .collect(),
+            event_counts: summary.events.clone(),
+            consumer_group: summary.group_id.clone(),
+            client_id: summary.client_id.clone(),
+            principal: summary.principal.clone(),
+            records: summary.records(),
+            decrypted_fields: summary.decrypted_fields,
+        }
+    }
+}
+
+impl Example for EventsRead {
+    fn example() -> Self {
+        EventsRead {
+            audit_id: uuid!("4c7e1a93-8d2b-4f6e-b5a1-3e9d7c2f8a16"),
+            window_start: event_core::catalog::example_time(0),
+            window_end: event_core::catalog::example_time(1),
+            partitions: vec![PartitionRange {
+                topic: "game.social.events".to_owned(),
+                first_offset: 1_204,
+                last_offset: 1_240,
+                records: 37,
+                partition: 3,
+            }],
+            event_counts: BTreeMap::from([
+                ("social.chat.message_sent".to_owned(), 35),
+                ("social.friend.added".to_owned(), 2),
+            ]),
+            consumer_group: "analytics".to_owned(),
+            client_id: "analytics-7d9f".to_owned(),
+            principal: Some("User:analytics".to_owned()),
+            records: 37,
+            decrypted_fields: 35,
         }
     }
 }

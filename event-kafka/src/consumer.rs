@@ -14,6 +14,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
+use crate::audit::{Audit, AuditEvent, DEAD_LETTER_COUNT};
 use crate::config::{create_client, KafkaConfig};
 use crate::dead_letter::{
     dead_letter_headers, dead_letter_topic, reference_headers, DeadLetterReason, RecordPosition,
@@ -186,6 +187,10 @@ pub enum ConsumeError<H> {
         /// Failures in a row on this record, this one included.
         attempt: u32,
     },
+    /// The audit of what was read could not be published (it is tried again at the next poll,
+    /// with the records read since).
+    #[error("the audit was not published: {0}")]
+    Audit(ProduceError),
     /// The handler panicked; the panic was caught and treated as a failure.
     #[error("{position}: the handler panicked (attempt {attempt}): {message}")]
     HandlerPanicked {
@@ -339,7 +344,22 @@ pub struct EventConsumer<E> {
     dead_letter_topics_seen: Mutex<HashSet<String>>,
     stopped_at: OnceLock<RecordPosition>,
     personal: Option<Arc<PersonalData>>,
+    audit: Option<Mutex<Audit>>,
     events: PhantomData<fn() -> E>,
+}
+
+/// A record's value ready to decode, and how many personal fields were decrypted in it.
+type Opened<'v> = (Cow<'v, [u8]>, usize);
+
+/// Why [`EventConsumer::commit`] did not commit.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// The audit of what was read could not be published; nothing was committed.
+    #[error("the audit was not published, so nothing was committed: {0}")]
+    Audit(#[source] ProduceError),
+    /// The broker refused the commit.
+    #[error("commit: {0}")]
+    Commit(#[source] KafkaError),
 }
 
 /// How long the consumer waits for the cluster's answer to whether a dead-letter topic exists.
@@ -400,6 +420,7 @@ impl<E: DomainEvents> EventConsumer<E> {
             dead_letter_topics_seen: Mutex::default(),
             stopped_at: OnceLock::new(),
             personal: None,
+            audit: None,
             events: PhantomData,
         })
     }
@@ -411,19 +432,42 @@ impl<E: DomainEvents> EventConsumer<E> {
         self
     }
 
+    /// Publishes what this consumer reads as `A` events through `producer` (the catalog's
+    /// audit event, to its topic): who (group, client id, principal), which partitions and
+    /// offsets, how many of each event type, how many personal fields were decrypted. Published
+    /// before each [`commit`](Self::commit) and every [`AUDIT_INTERVAL`](crate::AUDIT_INTERVAL)
+    /// while polling; a failed publication is an error of the poll or commit, and is tried
+    /// again with the records since.
+    pub fn with_audit<A: AuditEvent>(mut self, producer: EventProducer) -> Self {
+        self.audit = Some(Mutex::new(Audit::new::<A>(
+            producer,
+            &self.config,
+            &self.group_id,
+        )));
+        self
+    }
+
+    fn audit(&self) -> Option<MutexGuard<'_, Audit>> {
+        self.audit.as_ref().map(|audit| {
+            audit
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        })
+    }
+
     /// The record's value with its encrypted fields opened (or marked sealed), when its
-    /// headers say it has any.
+    /// headers say it has any, and how many were decrypted.
     fn opened<'v, H: std::fmt::Display>(
         &self,
         headers: &[RecordHeader<'_>],
         value: &'v [u8],
         position: &RecordPosition,
-    ) -> Result<Result<Cow<'v, [u8]>, DeadLetterReason>, ConsumeError<H>> {
+    ) -> Result<Result<Opened<'v>, DeadLetterReason>, ConsumeError<H>> {
         let listed = headers
             .iter()
             .find(|header| header.name == ENCRYPTED_FIELDS_HEADER.as_bytes());
         let Some(header) = listed else {
-            return Ok(Ok(Cow::Borrowed(value)));
+            return Ok(Ok((Cow::Borrowed(value), 0)));
         };
         let header = header.value.unwrap_or_default();
         let opened = match &self.personal {
@@ -431,7 +475,7 @@ impl<E: DomainEvents> EventConsumer<E> {
             None => open_without_keys(value, header),
         };
         match opened {
-            Ok(opened) => Ok(Ok(Cow::Owned(opened.value))),
+            Ok(opened) => Ok(Ok((Cow::Owned(opened.value), opened.decrypted))),
             // The keys are out of reach for now: try the record again later.
             Err(source @ (PersonalDataError::Provider(_) | PersonalDataError::Store(_))) => {
                 let attempt = self.retries().failures(position) + 1;
@@ -462,6 +506,9 @@ impl<E: DomainEvents> EventConsumer<E> {
             return Err(ConsumeError::Stopped {
                 position: position.clone(),
             });
+        }
+        if let Some(mut audit) = self.audit() {
+            audit.publish_if_due(false).map_err(ConsumeError::Audit)?;
         }
         let deadline = Instant::now() + timeout;
         loop {
@@ -497,13 +544,17 @@ impl<E: DomainEvents> EventConsumer<E> {
             offset: message.offset(),
         };
         let payload = message.payload().unwrap_or_default();
+        let mut decrypted = 0;
         let decoded = match record_headers(message) {
             Ok(headers) => match self.opened(&headers, payload, &position)? {
-                Ok(value) => event_type_header(&headers)
-                    .map_err(DeadLetterReason::from)
-                    .and_then(|event_type| {
-                        E::decode(event_type, &value).map_err(DeadLetterReason::from)
-                    }),
+                Ok((value, opened)) => {
+                    decrypted = opened;
+                    event_type_header(&headers)
+                        .map_err(DeadLetterReason::from)
+                        .and_then(|event_type| {
+                            E::decode(event_type, &value).map_err(DeadLetterReason::from)
+                        })
+                }
                 Err(reason) => Err(reason),
             },
             Err(error) => Err(DeadLetterReason::from(error)),
@@ -523,6 +574,15 @@ impl<E: DomainEvents> EventConsumer<E> {
             Ok(Ok(())) => {
                 self.retries().settled(&position);
                 self.store_offset(message, &position)?;
+                if let Some(mut audit) = self.audit() {
+                    audit.record(
+                        &position.topic,
+                        position.partition,
+                        position.offset,
+                        event_type,
+                        decrypted,
+                    );
+                }
                 return Ok(Polled::Handled {
                     event_type,
                     position,
@@ -569,6 +629,15 @@ impl<E: DomainEvents> EventConsumer<E> {
             Ok((dead_letter_topic, reference_only)) => {
                 self.retries().settled(&position);
                 self.store_offset(message, &position)?;
+                if let Some(mut audit) = self.audit() {
+                    audit.record(
+                        &position.topic,
+                        position.partition,
+                        position.offset,
+                        DEAD_LETTER_COUNT,
+                        0,
+                    );
+                }
                 Ok(Polled::DeadLettered {
                     position,
                     dead_letter_topic,
@@ -592,10 +661,16 @@ impl<E: DomainEvents> EventConsumer<E> {
     /// Commits the stored offsets now and waits for the broker (the background commit runs
     /// every `auto.commit.interval.ms`; call this before a planned shutdown). A consumer whose
     /// offsets go in transactions has none stored: this commits nothing.
-    pub fn commit(&self) -> Result<(), KafkaError> {
+    ///
+    /// With an audit ([`with_audit`](Self::with_audit)), what was read is published first;
+    /// if that fails nothing is committed.
+    pub fn commit(&self) -> Result<(), CommitError> {
+        if let Some(mut audit) = self.audit() {
+            audit.publish_if_due(true).map_err(CommitError::Audit)?;
+        }
         match self.consumer.commit_consumer_state(CommitMode::Sync) {
             Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => Ok(()),
-            other => other,
+            other => other.map_err(CommitError::Commit),
         }
     }
 

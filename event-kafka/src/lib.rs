@@ -30,6 +30,7 @@
 #![deny(unsafe_code)]
 
 mod acls;
+mod audit;
 mod config;
 mod consumer;
 mod dead_letter;
@@ -46,9 +47,10 @@ mod transaction;
 mod wait;
 
 pub use acls::{apply_acls, AclEntry, AclError, AclOptions, AclReport};
+pub use audit::{AccessSummary, AuditEvent, PartitionRead, AUDIT_INTERVAL, DEAD_LETTER_COUNT};
 pub use config::{ConfigError, KafkaConfig, Pem};
 pub use consumer::{
-    ConsumeError, ConsumerOptions, EventConsumer, OffsetCommits, Polled, Received,
+    CommitError, ConsumeError, ConsumerOptions, EventConsumer, OffsetCommits, Polled, Received,
     CONSUMER_DEFAULTS,
 };
 pub use dead_letter::{

@@ -10,6 +10,7 @@ use event_core::codec::EVENT_TYPE_HEADER;
 use event_core::personal::{Personal, SealReason};
 use event_core::{Envelope, KafkaEvent};
 use event_domains::social::ChatMessageSent;
+use event_domains::system::EventsRead;
 use event_domains::SocialEvent;
 use event_kafka::personal::{
     data_key_topic_config, KafkaKeyStore, LocalKms, PersonalData, ENCRYPTED_FIELDS_HEADER,
@@ -278,4 +279,103 @@ fn child_reader() {
         &format!("a_erased={a_erased} b_clear={b_clear} other={other} dead_letters={dead_letters}"),
     );
     std::thread::sleep(Duration::from_secs(60));
+}
+
+/// Every access is audited: a consumer with an audit publishes `system.audit.events_read`
+/// events whose counts and offset ranges add up to exactly what it read, and the broker's
+/// authorizer log records the reads too.
+#[test]
+fn every_record_read_is_in_exactly_one_audit_event() {
+    let broker = Broker::shared();
+    let corner = Isolated::on(broker, "audit");
+    let kms = LocalKms::from_secret("test-kek", SECRET).expect("kek");
+    let personal = Arc::new(PersonalData::new(
+        kms,
+        Arc::new(event_kafka::personal::MemoryKeyStore::new()),
+    ));
+    let producer = corner.producer().with_personal_data(Arc::clone(&personal));
+    let players: Vec<Uuid> = (0..5).map(|_| Uuid::new_v4()).collect();
+    let sent: Vec<Envelope<ChatMessageSent>> = (0..40)
+        .map(|i| chat(players[i % players.len()], &format!("message {i}")))
+        .collect();
+    for envelope in &sent {
+        producer.send_blocking(envelope).expect("sent");
+    }
+    let guild = event_domains::social::GuildCreated::example();
+    producer
+        .send_blocking(&example_envelope(guild).with_event_id(Uuid::new_v4()))
+        .expect("sent");
+    let total = sent.len() + 1;
+
+    let group = "audited";
+    let consumer = corner
+        .consumer::<SocialEvent>(group)
+        .with_personal_data(personal)
+        .with_audit::<EventsRead>(corner.producer());
+    let mut handled = 0;
+    let started = Instant::now();
+    while handled < total && started.elapsed() < LIMIT {
+        if let Ok(Polled::Handled { .. }) =
+            consumer.poll(Duration::from_millis(200), |_| Ok::<(), String>(()))
+        {
+            handled += 1;
+        }
+    }
+    assert_eq!(handled, total);
+    consumer.commit().expect("audited and committed");
+
+    // The audit events of this group, from the system topic.
+    let reader = corner.consumer::<event_domains::SystemEvent>("audit-reader");
+    let mut audits: Vec<EventsRead> = Vec::new();
+    let wanted_group = format!("{group}{}", corner.suffix);
+    let started = Instant::now();
+    while audits.iter().map(|a| a.records).sum::<u64>() < total as u64 && started.elapsed() < LIMIT
+    {
+        let _ = reader.poll(Duration::from_millis(500), |received| {
+            if let event_domains::SystemEvent::EventsRead(envelope) = received.event {
+                if envelope.data().consumer_group == wanted_group {
+                    audits.push(envelope.into_data());
+                }
+            }
+            Ok::<(), String>(())
+        });
+    }
+    assert!(!audits.is_empty());
+    let records: u64 = audits.iter().map(|a| a.records).sum();
+    let counted: u64 = audits.iter().flat_map(|a| a.event_counts.values()).sum();
+    let decrypted: u64 = audits.iter().map(|a| a.decrypted_fields).sum();
+    assert_eq!((records, counted), (total as u64, total as u64));
+    assert_eq!(decrypted, sent.len() as u64, "one text per chat message");
+    let chats: u64 = audits
+        .iter()
+        .filter_map(|a| a.event_counts.get(ChatMessageSent::EVENT_TYPE))
+        .sum();
+    assert_eq!(chats, sent.len() as u64);
+    // The offset ranges of each partition tile it without overlap: one audit per record.
+    let mut offsets: Vec<(u32, u64)> = Vec::new();
+    for audit in &audits {
+        for range in &audit.partitions {
+            assert_eq!(range.topic, corner.topic(ChatMessageSent::TOPIC));
+            assert_eq!(range.last_offset - range.first_offset + 1, range.records);
+            offsets.extend((range.first_offset..=range.last_offset).map(|o| (range.partition, o)));
+        }
+    }
+    offsets.sort_unstable();
+    let before = offsets.len();
+    offsets.dedup();
+    assert_eq!(
+        (before, offsets.len()),
+        (total, total),
+        "no record counted twice"
+    );
+
+    // The broker's own record: its authorizer logged the group's reads of the topic.
+    let topic = corner.topic(ChatMessageSent::TOPIC);
+    let log = broker.authorizer_log();
+    assert!(
+        log.lines()
+            .any(|line| line.contains("operation = READ") && line.contains(&topic)),
+        "no READ of {topic} in the authorizer log ({} bytes)",
+        log.len()
+    );
 }

@@ -339,8 +339,11 @@ fn assert_snapshots_fails_naming_the_catalogs_own_accept_command_then_passes_onc
         .cloned()
         .unwrap_or_default();
     assert!(
-        message.contains("`arena.match.start` 1.1.0 is compatible with 1.0.0 but not accepted yet"),
-        "{message}"
+        message.contains("`arena.match.start` 1.1.0 is compatible with 1.0.0 (")
+            && message.contains(
+                "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL at #/properties/data/properties/season) but not accepted yet"
+            ),
+        "the change is listed: {message}"
     );
     assert!(
         message.contains(

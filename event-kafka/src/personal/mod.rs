@@ -426,3 +426,90 @@ pub fn open_without_keys(value: &[u8], header: &[u8]) -> Result<OpenedValue, Per
         Ok(Err(SealReason::NoKeyProvider))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn personal() -> PersonalData {
+        let kms = LocalKms::from_secret("test", b"0123456789abcdef").unwrap();
+        PersonalData::new(kms, Arc::new(MemoryKeyStore::new()))
+    }
+
+    const VALUE: &[u8] = br#"{"data":{"sender_id":"p1","text":"hello","n":3}}"#;
+
+    #[test]
+    fn hostile_headers_and_values_are_typed_errors() {
+        let personal = personal();
+        let sealed = personal
+            .seal_fields(VALUE, "p1", &["/data/text".to_owned()])
+            .unwrap();
+        let header = |fields: &str| format!(r#"{{"subject":"p1","fields":{fields}}}"#);
+        let cases: [(&[u8], String); 6] = [
+            (&sealed.value, "not json".to_owned()),
+            (&sealed.value, r#"{"fields":[]}"#.to_owned()),
+            (&sealed.value, header(r#"["/data/missing"]"#)),
+            (&sealed.value, header(r#"["/data/n"]"#)),
+            (VALUE, header(r#"["/data/text"]"#)),
+            (b"[1,", header("[]")),
+        ];
+        for (value, header) in cases {
+            let error = personal.open(value, header.as_bytes()).unwrap_err();
+            assert!(
+                !matches!(
+                    error,
+                    PersonalDataError::Provider(_) | PersonalDataError::Store(_)
+                ),
+                "{header}: {error}"
+            );
+            assert!(!error.to_string().contains("hello"));
+        }
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_string_is_not_sealed() {
+        let error = personal()
+            .seal_fields(VALUE, "p1", &["/data/n".to_owned()])
+            .unwrap_err();
+        assert!(matches!(error, PersonalDataError::NotAString { .. }));
+    }
+
+    #[test]
+    fn one_key_per_subject_and_keys_do_not_cross_subjects() {
+        let personal = personal();
+        let one = personal
+            .seal_fields(VALUE, "p1", &["/data/text".to_owned()])
+            .unwrap();
+        let two = personal
+            .seal_fields(VALUE, "p1", &["/data/text".to_owned()])
+            .unwrap();
+        let version = |sealed: &SealedValue| {
+            let value: Value = serde_json::from_slice(&sealed.value).unwrap();
+            Encrypted::parse(value["data"]["text"].as_str().unwrap())
+                .unwrap()
+                .version
+        };
+        assert_eq!(version(&one), version(&two));
+        assert_ne!(one.value, two.value, "a fresh nonce per value");
+        // The same ciphertext presented as another subject's does not open.
+        let forged = String::from_utf8(one.header.clone())
+            .unwrap()
+            .replace("p1", "p2");
+        personal
+            .seal_fields(VALUE, "p2", &["/data/text".to_owned()])
+            .unwrap();
+        let opened = personal.open(&one.value, forged.as_bytes()).unwrap();
+        assert_eq!(opened.sealed, 1, "p2 has no key of p1's version");
+    }
+
+    #[test]
+    fn without_keys_every_listed_field_is_sealed() {
+        let sealed = personal()
+            .seal_fields(VALUE, "p1", &["/data/text".to_owned()])
+            .unwrap();
+        let opened = open_without_keys(&sealed.value, &sealed.header).unwrap();
+        assert_eq!((opened.decrypted, opened.sealed), (0, 1));
+        let value: Value = serde_json::from_slice(&opened.value).unwrap();
+        assert_eq!(value["data"]["text"]["sealed"], "no_key_provider");
+    }
+}

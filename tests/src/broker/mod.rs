@@ -343,6 +343,12 @@ impl Broker {
         contents
     }
 
+    /// The authorizer's log (`authorizer.log` in the broker's folder): one line per decision,
+    /// allowed ones included, naming the principal, operation and resource.
+    pub fn authorizer_log(&self) -> String {
+        fs::read_to_string(self.folder.join("authorizer.log")).unwrap_or_default()
+    }
+
     /// Kills the JVM with SIGKILL (`kill -9`: no clean shutdown) and waits for it to exit.
     pub fn kill(&mut self) {
         // The watchdog first, so it never signals a PID that was reused.
