@@ -125,6 +125,8 @@ pub struct EventDescriptor {
     pub compat: crate::compat::CompatMode,
     /// The event's [`KafkaEvent::json_schema`].
     pub json_schema: fn() -> serde_json::Value,
+    /// Whose personal data it carries ([`KafkaEvent::DATA_SUBJECT`]).
+    pub data_subject: Option<&'static str>,
 }
 
 impl EventDescriptor {
@@ -139,6 +141,7 @@ impl EventDescriptor {
             topic_settings: TopicSettings::of::<E::Domain>(),
             compat: E::COMPAT,
             json_schema: E::json_schema,
+            data_subject: E::DATA_SUBJECT,
         }
     }
 }

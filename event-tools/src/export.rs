@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::fs::{to_json_bytes, write_atomic, FileError, WriteOutcome};
 use event_core::access::{acl_bindings, Access, AclBinding};
 use event_core::document::{bundle, BundleError};
+use event_core::personal::PersonalPaths;
 use event_core::topic::{TopicConfig, DEAD_LETTER_SUFFIX};
 use serde_json::{json, Value};
 
@@ -141,11 +142,22 @@ fn topic_files(events: &[CatalogEvent]) -> Vec<ExportFile> {
             let entries: Vec<Value> = carried
                 .iter()
                 .map(|event| {
-                    json!({
+                    let mut entry = json!({
                         "event_type": event.descriptor.event_type,
                         "version": event.descriptor.version.as_str(),
                         "schema": schema_path(event).to_string_lossy().replace('\\', "/"),
-                    })
+                    });
+                    let personal = PersonalPaths::of_schema(&(event.descriptor.json_schema)());
+                    if !personal.is_empty() {
+                        entry["personal_data"] = json!({
+                            "fields": personal.patterns(),
+                            "data_subject": event.descriptor.data_subject.map_or_else(
+                                || "/player_id".to_owned(),
+                                |field| format!("/data/{field}"),
+                            ),
+                        });
+                    }
+                    entry
                 })
                 .collect();
             Some(ExportFile {

@@ -77,6 +77,25 @@ impl PersonalPaths {
         self.fields.len()
     }
 
+    /// Each tagged field as a JSON pointer with `*` for every item of an array or value of a
+    /// map (`/data/replies/*/text`), in schema order: what the export lists.
+    pub fn patterns(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .map(|field| {
+                field
+                    .steps
+                    .iter()
+                    .map(|step| match step {
+                        Step::Key(key) => format!("/{}", escape_segment(key)),
+                        Step::Index(index) => format!("/{index}"),
+                        Step::Items | Step::Values => "/*".to_owned(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The JSON pointers of the tagged values present in `value` (absent and `null` ones left
     /// out), in schema order.
     pub fn locate(&self, value: &Value) -> Vec<String> {

@@ -114,6 +114,15 @@ fn go_field(field: &FieldDef, force_optional: bool) -> GoField {
         }
         doc.push_str(&format!("Constraints: {}.", field.constraints.join(", ")));
     }
+    if field.personal {
+        if !doc.is_empty() {
+            doc.push('\n');
+        }
+        doc.push_str(&format!(
+            "Personal data (PII): {}.",
+            super::model::PERSONAL_NOTE
+        ));
+    }
     let optional = force_optional || !field.required;
     let ty = if force_optional && !matches!(field.ty, Ty::Nullable(_) | Ty::Array(_) | Ty::Map(_)) {
         format!("*{}", go_type(&field.ty))

@@ -52,7 +52,13 @@ pub struct FieldDef {
     pub description: Option<String>,
     /// Its constraints, as `keyword: value` notes.
     pub constraints: Vec<String>,
+    /// Whether it is personal data (`"confluent:tags": ["PII"]`).
+    pub personal: bool,
 }
+
+/// What the generated code says of a personal-data field.
+pub const PERSONAL_NOTE: &str = "on the wire it is AES-256-GCM ciphertext (base64) when the \
+    record's `pii.encrypted` header lists it; decrypt with the data subject's key";
 
 /// A named definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,6 +260,9 @@ fn integer(schema: &Value) -> Ty {
 fn constraints(schema: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for keyword in event_keywords::constraint_names() {
+        if keyword == event_core::personal::TAGS_KEYWORD {
+            continue;
+        }
         if let Some(value) = schema.get(keyword) {
             let is_uuid = schema["format"] == "uuid";
             if (keyword == "format" && matches!(value.as_str(), Some("uuid" | "date-time")))
@@ -265,6 +274,13 @@ fn constraints(schema: &Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether a property's schema tags it personal data.
+fn is_personal(schema: &Value) -> bool {
+    schema[event_core::personal::TAGS_KEYWORD]
+        .as_array()
+        .is_some_and(|tags| tags.iter().any(|tag| tag == event_core::personal::PII_TAG))
 }
 
 fn fields_of(schema: &Value, skip: Option<&str>) -> Vec<FieldDef> {
@@ -284,6 +300,7 @@ fn fields_of(schema: &Value, skip: Option<&str>) -> Vec<FieldDef> {
                     required: required.contains(&name.as_str()),
                     description: description(property),
                     constraints: constraints(property),
+                    personal: is_personal(property),
                 })
                 .collect()
         })

@@ -40,7 +40,11 @@ fn jsdoc(out: &mut String, indent: &str, description: Option<&str>, constraints:
 
 fn fields(out: &mut String, fields: &[FieldDef]) {
     for f in fields {
-        jsdoc(out, "  ", f.description.as_deref(), &f.constraints);
+        let mut notes = f.constraints.clone();
+        if f.personal {
+            notes.push(format!("pii: {}", super::model::PERSONAL_NOTE));
+        }
+        jsdoc(out, "  ", f.description.as_deref(), &notes);
         let optional = if f.required { "" } else { "?" };
         out.push_str(&format!("  {}{optional}: {};\n", f.wire, ts_type(&f.ty)));
     }
