@@ -27,6 +27,7 @@ use crate::personal::{
 use crate::producer::{EventProducer, ProduceError};
 use crate::retry::{Retries, RetryPolicy};
 use crate::ClientError;
+use event_core::personal::without_values;
 
 /// The consumer's settings before the user's own: offsets are committed in the background
 /// every second, from the earliest record for a new group; records of aborted transactions
@@ -599,7 +600,7 @@ impl<E: DomainEvents> EventConsumer<E> {
             };
             let reason = DeadLetterReason::HandlerGaveUp {
                 attempts: attempt,
-                last_error,
+                last_error: without_values(&last_error),
             };
             return self.dead_letter_and_store(message, position, reason);
         }

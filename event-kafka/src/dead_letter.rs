@@ -2,7 +2,6 @@
 //! reference record written when even the original does not fit.
 
 use event_core::codec::DispatchError;
-use event_core::personal::without_values;
 use event_core::topic::TopicConfig;
 use rdkafka::message::{BorrowedHeaders, Header, OwnedHeaders};
 
@@ -15,8 +14,9 @@ pub const DEAD_LETTER_MIN_RETENTION_MS: u64 = 30 * 86_400_000;
 
 /// Header: the [`DispatchError::kind`] (`malformed`, `invalid`, `unknown_event_type` …).
 pub const ERROR_KIND_HEADER: &str = "dlq.error.kind";
-/// Header: the error's message, capped at [`MAX_ERROR_TEXT_BYTES`], without the values it
-/// quotes ([`without_values`]): never a field's value.
+/// Header: the error's message, capped at [`MAX_ERROR_TEXT_BYTES`]; never a field's value
+/// (parse errors and the handler's errors lose what they quote:
+/// [`without_values`](event_core::personal::without_values)).
 pub const ERROR_MESSAGE_HEADER: &str = "dlq.error.message";
 /// Header: the JSON pointer the error concerns, when it has one.
 pub const ERROR_POINTER_HEADER: &str = "dlq.error.pointer";
@@ -63,7 +63,8 @@ pub enum DeadLetterReason {
     HandlerGaveUp {
         /// How many times the handler failed (or panicked) on the record.
         attempts: u32,
-        /// The last failure, as the handler's error displays it.
+        /// The last failure, as the handler's error displays it, without what it quotes
+        /// ([`without_values`](event_core::personal::without_values)).
         last_error: String,
     },
 }
@@ -227,7 +228,7 @@ fn reason_headers(
         (ERROR_KIND_HEADER, reason.kind().into()),
         (
             ERROR_MESSAGE_HEADER,
-            capped_error_text(&without_values(&reason.to_string())).into_bytes(),
+            capped_error_text(&reason.to_string()).into_bytes(),
         ),
     ];
     if let Some(pointer) = reason.pointer() {
@@ -336,5 +337,35 @@ mod tests {
             .expect("message");
         assert!(message.len() <= MAX_ERROR_TEXT_BYTES, "{}", message.len());
         assert!(std::str::from_utf8(message).expect("UTF-8").ends_with('…'));
+    }
+
+    #[test]
+    fn a_malformed_value_is_dead_lettered_without_the_values_it_held() {
+        // `damage` holds a player's name instead of a number: serde quotes it in its message.
+        let value = br#"{"event_id":"0b9e7a52-3c1d-4f8e-a6b2-9d4c8e1f7a30","event_type":"combat.player.attack","timestamp":"2026-11-20T18:04:12Z","version":"1.0.0","source":"s","data":{"damage":"Ada Lovelace"},"metadata":{}}"#;
+        #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize, Debug)]
+        #[event("combat.player.attack")]
+        pub struct Attack {
+            damage: u32,
+        }
+        let error = event_core::Envelope::<Attack>::from_json(value).unwrap_err();
+        let error = DispatchError::Codec {
+            event_type: "combat.player.attack",
+            error,
+        };
+        let position = RecordPosition {
+            topic: "game.combat.events".into(),
+            partition: 0,
+            offset: 1,
+        };
+        let headers = dead_letter_headers(None, &DeadLetterReason::Event(error), &position, "g");
+        let message = headers
+            .iter()
+            .find(|h| h.key == ERROR_MESSAGE_HEADER)
+            .and_then(|h| h.value)
+            .expect("message");
+        let message = String::from_utf8_lossy(message);
+        assert!(!message.contains("Ada"), "{message}");
+        assert!(message.contains("/data/damage"), "{message}");
     }
 }

@@ -1,6 +1,7 @@
 //! Transactions: validated events and a consumer's offsets written atomically, for
 //! consume-transform-produce services (read a domain's events, write others, exactly once).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use event_core::codec::DomainEvents;
@@ -11,6 +12,7 @@ use rdkafka::producer::Producer;
 
 use crate::config::KafkaConfig;
 use crate::consumer::EventConsumer;
+use crate::personal::PersonalData;
 use crate::producer::{EventProducer, PendingDelivery, ProduceError};
 use crate::ClientError;
 
@@ -143,6 +145,18 @@ impl TransactionalProducer {
     /// Writes to `<topic><suffix>` (see [`EventProducer::with_topic_suffix`]).
     pub fn with_topic_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.producer = self.producer.with_topic_suffix(suffix);
+        self
+    }
+
+    /// Encrypts personal data as [`EventProducer::with_personal_data`] does.
+    pub fn with_personal_data(mut self, personal: Arc<PersonalData>) -> Self {
+        self.producer = self.producer.with_personal_data(personal);
+        self
+    }
+
+    /// Sends personal data in clear, as [`EventProducer::allow_clear_personal_data`].
+    pub fn allow_clear_personal_data(mut self) -> Self {
+        self.producer = self.producer.allow_clear_personal_data();
         self
     }
 

@@ -297,3 +297,18 @@ fn a_domain_consumer_dispatches_every_event_to_its_variant() {
         Err(DispatchError::MissingEventType)
     );
 }
+
+/// Logging an event never shows its personal data: `Debug` of the envelope names the field's
+/// length, and its validation errors name the rule, not the value.
+#[test]
+fn personal_data_is_not_printed_by_debug_or_validation_errors() {
+    use event_domains::social::ChatMessageSent;
+    let mut message = ChatMessageSent::example();
+    message.text = "Ada's secret".repeat(50).into();
+    let envelope = example_envelope(message);
+    let printed = format!("{envelope:?}");
+    assert!(!printed.contains("Ada"), "{printed}");
+    let violations = envelope.validate().expect_err("too long");
+    assert_eq!(violations[0].keyword, "maxLength");
+    assert!(!violations.to_string().contains("Ada"), "{violations}");
+}
