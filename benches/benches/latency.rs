@@ -177,6 +177,44 @@ fn catalog_costs() {
     );
 }
 
+/// What personal data costs: sealing and opening the one personal field of a chat message
+/// (parse, AES-256-GCM with a cached data key, write back), next to the validated codec of the
+/// same event.
+fn personal_data_costs() {
+    use event_domains::social::ChatMessageSent;
+    use event_kafka::personal::{LocalKms, MemoryKeyStore, PersonalData};
+    let kms = LocalKms::from_secret("bench", b"the bench's key encryption secret").expect("kek");
+    let personal = PersonalData::new(kms, std::sync::Arc::new(MemoryKeyStore::new()));
+    let envelope =
+        Envelope::<ChatMessageSent>::from_json(&example_bytes::<ChatMessageSent>()).expect("valid");
+    let bytes = envelope.to_json().expect("valid");
+    let subject = envelope.data().sender_id.to_string();
+    let fields = ["/data/text".to_owned()];
+    let sealed = personal
+        .seal_fields(&bytes, &subject, &fields)
+        .expect("sealed");
+    let encode = time_per_call(|| {
+        black_box(black_box(&envelope).to_json().ok());
+    });
+    let decode = time_per_call(|| {
+        black_box(Envelope::<ChatMessageSent>::from_json(black_box(&bytes)).ok());
+    });
+    let seal = time_per_call(|| {
+        black_box(personal.seal_fields(black_box(&bytes), &subject, &fields).ok());
+    });
+    let open = time_per_call(|| {
+        black_box(personal.open(black_box(&sealed.value), &sealed.header).ok());
+    });
+    println!(
+        "personal data, social.chat.message_sent ({} B, 1 field): encrypt {} next to validated encode {}; decrypt {} next to validated decode {}",
+        bytes.len(),
+        micros(seal),
+        micros(encode),
+        micros(open),
+        micros(decode),
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` asks for the list of benchmarks
@@ -192,5 +230,6 @@ fn main() {
     BINARY_ROWS.with(|rows| rows.borrow().iter().for_each(|row| println!("{row}")));
     println!();
     catalog_costs();
+    personal_data_costs();
     latency_distribution();
 }
