@@ -350,7 +350,10 @@ fn main() {
     if let Some(codec) = &compression {
         producer_config = producer_config.set("compression.type", codec.clone());
     }
-    let producer = EventProducer::new(&producer_config).unwrap_or_else(|error| panic!("{error}"));
+    // The examples' personal data is fictitious: it goes in clear, as before.
+    let producer = EventProducer::new(&producer_config)
+        .unwrap_or_else(|error| panic!("{error}"))
+        .allow_clear_personal_data();
     let first: Vec<PendingDelivery> = mix.iter().map(|event| event.send(&producer)).collect();
     for pending in first {
         pending
