@@ -200,7 +200,11 @@ fn personal_data_costs() {
         black_box(Envelope::<ChatMessageSent>::from_json(black_box(&bytes)).ok());
     });
     let seal = time_per_call(|| {
-        black_box(personal.seal_fields(black_box(&bytes), &subject, &fields).ok());
+        black_box(
+            personal
+                .seal_fields(black_box(&bytes), &subject, &fields)
+                .ok(),
+        );
     });
     let open = time_per_call(|| {
         black_box(personal.open(black_box(&sealed.value), &sealed.header).ok());
