@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use super::BrokerError;
 
@@ -75,14 +77,34 @@ pub fn make_broker_certificates(folder: &Path) -> Result<(), BrokerError> {
     Ok(())
 }
 
+/// Client certificates are made one at a time: the CA's serial file and a CA made on first use
+/// are shared by every test of the process.
+static MAKING: Mutex<()> = Mutex::new(());
+
+/// Numbers the client certificates of this process, so that each call writes files of its own:
+/// tests that run at once may ask for the same service's certificate while another test's
+/// client is reading its files.
+static ISSUED: AtomicU64 = AtomicU64::new(0);
+
 /// A certificate for `CN=<common_name>` signed by the CA `<ca>.pem`/`<ca>.key` in `folder`:
-/// `client-<common_name>.pem` and its key `client-<common_name>.key` (unencrypted PKCS#8).
+/// `client-<ca>-<common_name>-<n>.pem` and its key `….key` (unencrypted PKCS#8), new files at
+/// each call.
 pub fn make_client_certificate(
     folder: &Path,
     common_name: &str,
     ca: &str,
 ) -> Result<(PathBuf, PathBuf), BrokerError> {
-    let stem = format!("client-{ca}-{common_name}");
+    let _one_at_a_time = MAKING.lock().unwrap_or_else(PoisonError::into_inner);
+    issue_client_certificate(folder, common_name, ca)
+}
+
+fn issue_client_certificate(
+    folder: &Path,
+    common_name: &str,
+    ca: &str,
+) -> Result<(PathBuf, PathBuf), BrokerError> {
+    let number = ISSUED.fetch_add(1, Ordering::Relaxed);
+    let stem = format!("client-{ca}-{common_name}-{number}");
     let (key, request, certificate) = (
         format!("{stem}.key"),
         format!("{stem}.csr"),
@@ -124,8 +146,9 @@ pub fn make_foreign_client_certificate(
     common_name: &str,
 ) -> Result<(PathBuf, PathBuf), BrokerError> {
     const FOREIGN: &str = "foreign-ca";
+    let _one_at_a_time = MAKING.lock().unwrap_or_else(PoisonError::into_inner);
     if !folder.join(format!("{FOREIGN}.pem")).exists() {
         make_certificate_authority(folder, FOREIGN, "kafka-events-foreign-ca")?;
     }
-    make_client_certificate(folder, common_name, FOREIGN)
+    issue_client_certificate(folder, common_name, FOREIGN)
 }
