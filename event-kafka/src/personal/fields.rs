@@ -52,21 +52,19 @@ fn known(event_type: &str) -> Option<Arc<EventFields>> {
         .cloned()
 }
 
-fn learn(fields: EventFields) {
-    KNOWN
-        .write()
-        .unwrap_or_else(PoisonError::into_inner)
-        .entry(fields.event_type)
-        .or_insert_with(|| Arc::new(fields));
+/// Keeps `fields` (unless another thread was first) and returns what is kept.
+fn learn(fields: EventFields) -> Arc<EventFields> {
+    let mut known = KNOWN.write().unwrap_or_else(PoisonError::into_inner);
+    Arc::clone(
+        known
+            .entry(fields.event_type)
+            .or_insert_with(|| Arc::new(fields)),
+    )
 }
 
 /// The personal fields of `T`.
 pub(crate) fn fields_of<T: KafkaEvent>() -> Arc<EventFields> {
-    if let Some(fields) = known(T::EVENT_TYPE) {
-        return fields;
-    }
-    learn(EventFields::of::<T>());
-    known(T::EVENT_TYPE).unwrap_or_else(|| Arc::new(EventFields::of::<T>()))
+    known(T::EVENT_TYPE).unwrap_or_else(|| learn(EventFields::of::<T>()))
 }
 
 /// The personal fields of the event of `E` named `event_type` (`None` for a name `E` does not
