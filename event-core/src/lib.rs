@@ -62,6 +62,7 @@ pub mod document;
 pub mod domain;
 pub mod envelope;
 pub mod layout;
+pub mod metrics;
 pub mod personal;
 pub mod schema;
 pub mod topic;

@@ -341,8 +341,11 @@ fn layout(catalog: &Catalog, out: &Path) -> Result<(), String> {
 fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), String> {
     let events = catalog.events();
     let mut files = export_files(catalog).map_err(|e| format!("error: {e}"))?;
-    let (sources, generated_json) = codegen::generate(catalog, languages);
+    let (mut sources, generated_json) = codegen::generate(catalog, languages);
     let generated = sources.len() + generated_json.len();
+    let alerts = crate::alerts::alert_files(events);
+    let alert_count = alerts.len();
+    sources.extend(alerts);
     files.extend(generated_json);
     let mut summary = write_files(out, &files).map_err(|e| format!("error: {e}"))?;
     let source_summary = write_sources(out, &sources).map_err(|e| format!("error: {e}"))?;
@@ -382,7 +385,7 @@ fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), S
         .count();
     println!(
         "  files: {} written, {} unchanged ({} events: a schema, a self-contained schema and an example each; \
-         {core} core schemas, {} topics, {} access rules, 1 bundle, {generated} generated for {languages})",
+         {core} core schemas, {} topics, {} access rules, {alert_count} alert rule files, 1 bundle, {generated} generated for {languages})",
         summary.written,
         summary.unchanged,
         events.len(),

@@ -25,6 +25,7 @@
 //! and a test of the crate runs the gate: `event_tools::assert_snapshots(&catalog)`.
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod catalog;
 pub mod cli;
 mod cluster;

@@ -45,6 +45,7 @@ fn export_writes_the_arcade_catalog_only() {
         "self-contained/arcade/arcade.score.submitted.json",
         "examples/arcade/arcade.score.submitted.json",
         "topics/arcade.events.json",
+        "alerts/arcade.events.rules.yml",
         "kafka-events-schema.json",
         "go/events.go",
         "typescript/kafka-events.ts",
