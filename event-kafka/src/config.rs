@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use rdkafka::config::FromClientConfig;
+use rdkafka::config::{FromClientConfig, FromClientConfigAndContext};
 use rdkafka::error::KafkaError;
-use rdkafka::ClientConfig;
+use rdkafka::{ClientConfig, ClientContext};
 
 use crate::secrets::{is_client_property, is_secret_property, redact_error, REDACTED};
 use crate::ClientError;
@@ -367,18 +367,36 @@ pub(crate) fn create_client<T: FromClientConfig>(
     client: &ClientConfig,
     role: &'static str,
 ) -> Result<T, ClientError> {
-    client.create().map_err(|source| {
-        let source = redact_error(source, client);
-        match &source {
-            KafkaError::ClientCreation(message) if is_tls_setup_error(message) => {
-                ClientError::Tls {
-                    role,
-                    message: message.clone(),
-                }
-            }
-            _ => ClientError::Create { role, source },
-        }
-    })
+    client
+        .create()
+        .map_err(|source| creation_error(source, client, role))
+}
+
+/// [`create_client`] with a context of ours (the statistics the gauges are read from).
+pub(crate) fn create_client_with_context<C, T>(
+    client: &ClientConfig,
+    context: C,
+    role: &'static str,
+) -> Result<T, ClientError>
+where
+    C: ClientContext,
+    T: FromClientConfigAndContext<C>,
+{
+    client
+        .create_with_context(context)
+        .map_err(|source| creation_error(source, client, role))
+}
+
+/// librdkafka's refusal to create a client, typed and without any secret value in it.
+fn creation_error(source: KafkaError, client: &ClientConfig, role: &'static str) -> ClientError {
+    let source = redact_error(source, client);
+    match &source {
+        KafkaError::ClientCreation(message) if is_tls_setup_error(message) => ClientError::Tls {
+            role,
+            message: message.clone(),
+        },
+        _ => ClientError::Create { role, source },
+    }
 }
 
 /// Whether librdkafka's refusal to create a client is about its TLS material (a file it cannot

@@ -15,7 +15,7 @@ use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{Offset, TopicPartitionList};
 
 use crate::audit::{Audit, AuditEvent, DEAD_LETTER_COUNT};
-use crate::config::{create_client, KafkaConfig};
+use crate::config::{create_client_with_context, KafkaConfig};
 use crate::dead_letter::{
     dead_letter_headers, dead_letter_topic, reference_headers, DeadLetterReason, RecordPosition,
 };
@@ -26,6 +26,9 @@ use crate::personal::{
 };
 use crate::producer::{EventProducer, ProduceError};
 use crate::retry::{Retries, RetryPolicy};
+use crate::telemetry::{
+    self, ConsumerMetrics, ConsumerStatistics, ReadFrom, STATISTICS_INTERVAL_MS, UNKNOWN_EVENT_TYPE,
+};
 use crate::ClientError;
 use event_core::personal::without_values;
 
@@ -39,6 +42,7 @@ pub const CONSUMER_DEFAULTS: &[(&str, &str)] = &[
     ("auto.offset.reset", "earliest"),
     ("session.timeout.ms", "10000"),
     ("enable.partition.eof", "false"),
+    ("statistics.interval.ms", STATISTICS_INTERVAL_MS),
 ];
 
 /// Set after the user's properties, because at-least-once depends on it: an offset is stored
@@ -334,7 +338,8 @@ fn poll_error<H>(error: KafkaError) -> ConsumeError<H> {
 /// }
 /// ```
 pub struct EventConsumer<E> {
-    pub(crate) consumer: BaseConsumer,
+    pub(crate) consumer: BaseConsumer<ConsumerStatistics>,
+    metrics: ConsumerMetrics,
     config: KafkaConfig,
     dead_letters: Mutex<EventProducer>,
     dead_letter_suffix: String,
@@ -397,7 +402,14 @@ impl<E: DomainEvents> EventConsumer<E> {
         if options.offsets == OffsetCommits::Transaction {
             client.set("enable.auto.commit", "false");
         }
-        let consumer: BaseConsumer = create_client(&client, "consumer")?;
+        let consumer: BaseConsumer<ConsumerStatistics> = create_client_with_context(
+            &client,
+            ConsumerStatistics::new(
+                &options.group_id,
+                client.get("isolation.level") != Some("read_uncommitted"),
+            ),
+            "consumer",
+        )?;
         let topics: Vec<String> = E::topics()
             .into_iter()
             .map(|topic| format!("{topic}{}", options.topic_suffix))
@@ -411,6 +423,7 @@ impl<E: DomainEvents> EventConsumer<E> {
             })?;
         Ok(EventConsumer {
             consumer,
+            metrics: ConsumerMetrics::new(&options.group_id),
             dead_letters: Mutex::new(EventProducer::with_defaults(config, DEAD_LETTER_DEFAULTS)?),
             config: config.clone(),
             dead_letter_suffix: options.dead_letter_suffix,
@@ -545,12 +558,29 @@ impl<E: DomainEvents> EventConsumer<E> {
             offset: message.offset(),
         };
         let payload = message.payload().unwrap_or_default();
+        let headers = record_headers(message);
+        let span = telemetry::process_span(
+            &ReadFrom {
+                topic: &position.topic,
+                partition: position.partition,
+                offset: position.offset,
+                group: &self.group_id,
+            },
+            message.key(),
+            headers.as_deref().unwrap_or_default(),
+        );
+        let _entered = span.enter();
+        let size = record_size(
+            message.key(),
+            payload,
+            headers.as_deref().unwrap_or_default(),
+        );
         let mut decrypted = 0;
-        let decoded = match record_headers(message) {
-            Ok(headers) => match self.opened(&headers, payload, &position)? {
+        let decoded = match &headers {
+            Ok(headers) => match self.opened(headers, payload, &position)? {
                 Ok((value, opened)) => {
                     decrypted = opened;
-                    event_type_header(&headers)
+                    event_type_header(headers)
                         .map_err(DeadLetterReason::from)
                         .and_then(|event_type| {
                             E::decode(event_type, &value).map_err(DeadLetterReason::from)
@@ -558,21 +588,37 @@ impl<E: DomainEvents> EventConsumer<E> {
                 }
                 Err(reason) => Err(reason),
             },
-            Err(error) => Err(DeadLetterReason::from(error)),
+            Err(error) => Err(DeadLetterReason::from(error.clone())),
         };
         let event = match decoded {
             Ok(event) => event,
-            Err(reason) => return self.dead_letter_and_store(message, position, reason),
+            Err(reason) => {
+                let label = headers
+                    .as_deref()
+                    .map_or(UNKNOWN_EVENT_TYPE, known_event_type::<E>);
+                self.metrics.of(&position.topic, label).read(size);
+                return self.dead_letter_and_store(message, position, reason);
+            }
         };
         let event_type = event.event_type();
+        telemetry::decoded(&span, event_type, event.event_id());
+        let instruments = self.metrics.of(&position.topic, event_type);
+        instruments.read(size);
+        let created = event.timestamp();
         let received = Received {
             event,
             position: position.clone(),
             key: message.key().map(<[u8]>::to_vec),
         };
         // A panicking handler is a failing handler: the record is rewound, not committed past.
-        let failure = match catch_unwind(AssertUnwindSafe(|| handler(received))) {
+        let started = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| handler(received)));
+        instruments.handled(started.elapsed());
+        let failure = match outcome {
             Ok(Ok(())) => {
+                if let Ok(age) = (chrono::Utc::now() - created).to_std() {
+                    instruments.end_to_end(age);
+                }
                 self.retries().settled(&position);
                 self.store_offset(message, &position)?;
                 if let Some(mut audit) = self.audit() {
@@ -592,6 +638,7 @@ impl<E: DomainEvents> EventConsumer<E> {
             Ok(Err(source)) => HandlerFailure::Error(source),
             Err(panic) => HandlerFailure::Panic(panic_message(panic.as_ref())),
         };
+        self.metrics.handler_failed(&position.topic);
         let attempt = self.retries().failures(&position) + 1;
         if self.retry.gives_up_after(attempt) {
             let last_error = match &failure {
@@ -628,6 +675,9 @@ impl<E: DomainEvents> EventConsumer<E> {
     ) -> Result<Polled, ConsumeError<H>> {
         match self.dead_letter(message, &position, &reason) {
             Ok((dead_letter_topic, reference_only)) => {
+                let unreadable = !matches!(reason, DeadLetterReason::HandlerGaveUp { .. });
+                self.metrics
+                    .dead_lettered(&position.topic, reason.kind(), unreadable);
                 self.retries().settled(&position);
                 self.store_offset(message, &position)?;
                 if let Some(mut audit) = self.audit() {
@@ -844,6 +894,25 @@ impl<E: DomainEvents> EventConsumer<E> {
 /// Replaces a dead-letter producer that failed for good (an idempotent producer's fatal
 /// error: it sends nothing more) with a new one, so the next try can succeed. If even the new
 /// one cannot be created, the old one stays and the next try fails again.
+/// The bytes of a record as read: key, value and headers.
+fn record_size(key: Option<&[u8]>, value: &[u8], headers: &[RecordHeader<'_>]) -> usize {
+    let headers: usize = headers
+        .iter()
+        .map(|header| header.name.len() + header.value.map_or(0, <[u8]>::len))
+        .sum();
+    key.map_or(0, <[u8]>::len) + value.len() + headers
+}
+
+/// The `event_type` label of a record that could not be decoded: its header's event type when
+/// `E` has it, else `unknown` (a label never takes a value from the outside world unchecked).
+fn known_event_type<E: DomainEvents>(headers: &[RecordHeader<'_>]) -> &'static str {
+    let named = event_type_header(headers).ok().flatten();
+    named
+        .and_then(|name| E::EVENT_TYPES.iter().find(|known| known.as_bytes() == name))
+        .copied()
+        .unwrap_or(UNKNOWN_EVENT_TYPE)
+}
+
 fn renew_if_fatal(producer: &mut EventProducer, error: &ProduceError, config: &KafkaConfig) {
     if error.is_fatal() {
         if let Ok(fresh) = EventProducer::with_defaults(config, DEAD_LETTER_DEFAULTS) {

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::{Offset, TopicPartitionList};
 
@@ -95,7 +95,7 @@ pub fn consumer_group_lag(
 }
 
 /// The lag of `consumer`'s group on `partitions`.
-pub(crate) fn lag_of<C: Consumer>(
+pub(crate) fn lag_of<X: ConsumerContext, C: Consumer<X>>(
     consumer: &C,
     partitions: TopicPartitionList,
     timeout: Duration,

@@ -43,6 +43,7 @@ mod producer;
 mod provision;
 mod retry;
 mod secrets;
+pub mod telemetry;
 mod transaction;
 mod wait;
 
@@ -69,6 +70,9 @@ pub use provision::{
 };
 pub use retry::RetryPolicy;
 pub use secrets::{is_secret_property, LIBRDKAFKA_SENSITIVE_PROPERTIES};
+#[cfg(feature = "prometheus")]
+pub use telemetry::{prometheus_builder, serve_prometheus, PrometheusError};
+pub use telemetry::{TRACEPARENT_HEADER, TRACESTATE_HEADER};
 pub use transaction::{TransactionError, TransactionalProducer};
 
 /// Re-exported so users name librdkafka's errors without depending on `rdkafka` themselves.

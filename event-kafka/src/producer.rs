@@ -7,21 +7,26 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use event_core::codec::{CodecError, DomainEvents, KafkaRecord};
+use event_core::codec::{CodecError, DomainEvents, KafkaRecord, CORRELATION_HEADER};
 use event_core::{Envelope, KafkaEvent};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use tracing::Span;
 
-use crate::config::{create_client, KafkaConfig};
+use crate::config::{create_client_with_context, KafkaConfig};
 use crate::personal::{fields_of, fields_of_domain, EventFields, PersonalData};
+use crate::telemetry::{
+    self, ProducerMetrics, ProducerStatistics, SendInstruments, STATISTICS_INTERVAL_MS,
+};
 use crate::ClientError;
 
 /// The producer's settings before the user's own ([`KafkaConfig::set`] wins):
 /// idempotence (which implies `acks=all` and ordered retries), batches of up to 5 ms
 /// compressed with lz4 (the codec the catalog's topics store, so the broker keeps the batches
 /// as they come instead of recompressing them), and a delivery given up after two minutes —
-/// reported to the caller, never dropped in silence.
+/// reported to the caller, never dropped in silence. librdkafka's statistics every 5 s feed the
+/// queue-depth gauge ([`telemetry`](crate::telemetry)).
 pub const PRODUCER_DEFAULTS: &[(&str, &str)] = &[
     ("enable.idempotence", "true"),
     ("acks", "all"),
@@ -30,6 +35,7 @@ pub const PRODUCER_DEFAULTS: &[(&str, &str)] = &[
     ("batch.num.messages", "10000"),
     ("message.timeout.ms", "120000"),
     ("queue.buffering.max.messages", "200000"),
+    ("statistics.interval.ms", STATISTICS_INTERVAL_MS),
 ];
 
 /// Why an event was not published.
@@ -141,6 +147,41 @@ pub enum ProduceError {
 }
 
 impl ProduceError {
+    /// A stable, machine-readable name of the error, the `kind` label of
+    /// [`PRODUCE_ERRORS_TOTAL`](event_core::metrics::PRODUCE_ERRORS_TOTAL): `invalid`,
+    /// `personal_data_in_clear`, `personal_data`, `queue_full`, `too_large`, `enqueue`,
+    /// `delivery`, `canceled`, `flush`, `missing_topic`, `unauthorized`, `metadata`, `fatal` or
+    /// `undelivered`.
+    ///
+    /// ```
+    /// # use event_kafka::ProduceError;
+    /// let error = ProduceError::Unauthorized { topic: "game.combat.events".into() };
+    /// assert_eq!(error.kind(), "unauthorized");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        if self.is_fatal() {
+            return "fatal";
+        }
+        if self.is_too_large() {
+            return "too_large";
+        }
+        match self {
+            ProduceError::PersonalDataInClear { .. } => "personal_data_in_clear",
+            ProduceError::PersonalData { .. } => "personal_data",
+            ProduceError::Invalid { .. } => "invalid",
+            ProduceError::QueueFull { .. } => "queue_full",
+            ProduceError::Enqueue { .. } => "enqueue",
+            ProduceError::Delivery { .. } => "delivery",
+            ProduceError::Canceled { .. } => "canceled",
+            ProduceError::Flush(_) => "flush",
+            ProduceError::MissingTopic { .. } => "missing_topic",
+            ProduceError::Unauthorized { .. } => "unauthorized",
+            ProduceError::Metadata { .. } => "metadata",
+            ProduceError::Fatal { .. } => "fatal",
+            ProduceError::Undelivered { .. } => "undelivered",
+        }
+    }
+
     /// Whether the record was refused for its size (by librdkafka's `message.max.bytes` or by
     /// the topic's `max.message.bytes`).
     pub fn is_too_large(&self) -> bool {
@@ -185,6 +226,27 @@ pub struct Delivery {
 pub struct PendingDelivery {
     topic: Cow<'static, str>,
     future: DeliveryFuture,
+    report: Option<DeliveryReport>,
+    /// The event's `send` span, ended when this is dropped: not while it is polled, where an
+    /// OpenTelemetry exporter that blocks on its own executor (the simple span processor)
+    /// would find itself inside [`wait`](Self::wait)'s.
+    span: Span,
+}
+
+/// What an event's delivery counts when it resolves.
+struct DeliveryReport {
+    instruments: Arc<SendInstruments>,
+    metrics: Arc<ProducerMetrics>,
+    handed_over: Instant,
+}
+
+impl DeliveryReport {
+    fn resolved(&self, topic: &str, result: &Result<Delivery, ProduceError>) {
+        match result {
+            Ok(_) => self.instruments.delivered(self.handed_over.elapsed()),
+            Err(error) => self.metrics.failed(topic, error.kind()),
+        }
+    }
 }
 
 impl PendingDelivery {
@@ -199,17 +261,23 @@ impl Future for PendingDelivery {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let topic = self.topic.clone();
-        Pin::new(&mut self.future)
-            .poll(cx)
-            .map(|result| match result {
-                Ok(Ok(delivery)) => Ok(Delivery {
-                    topic,
-                    partition: delivery.partition,
-                    offset: delivery.offset,
-                }),
-                Ok(Err((source, _message))) => Err(delivery_error(topic, source)),
-                Err(_canceled) => Err(ProduceError::Canceled { topic }),
-            })
+        let result = match Pin::new(&mut self.future).poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Ok(Ok(delivery))) => Ok(Delivery {
+                topic,
+                partition: delivery.partition,
+                offset: delivery.offset,
+            }),
+            Poll::Ready(Ok(Err((source, _message)))) => Err(delivery_error(topic, source)),
+            Poll::Ready(Err(_canceled)) => Err(ProduceError::Canceled { topic }),
+        };
+        if let Some(report) = self.report.take() {
+            report.resolved(&self.topic, &result);
+            if let Ok(delivery) = &result {
+                telemetry::delivered(&self.span, delivery.partition, delivery.offset);
+            }
+        }
+        Poll::Ready(result)
     }
 }
 
@@ -253,7 +321,8 @@ fn delivery_error(topic: Cow<'static, str>, source: KafkaError) -> ProduceError 
 ///
 /// [`with_close_timeout`]: Self::with_close_timeout
 pub struct EventProducer {
-    pub(crate) producer: FutureProducer,
+    pub(crate) producer: FutureProducer<ProducerStatistics>,
+    metrics: Arc<ProducerMetrics>,
     enqueue_timeout: Duration,
     close_timeout: Duration,
     topic_suffix: String,
@@ -271,6 +340,9 @@ enum PersonalFields {
     /// Encrypts it.
     Encrypted(Arc<PersonalData>),
 }
+
+/// The topic label of an event whose topic is not known.
+const UNKNOWN_TOPIC: &str = "unknown";
 
 /// How long a dropped producer waits for its records in flight by default.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -310,6 +382,28 @@ impl RoomWait {
     }
 }
 
+/// An event on its way: its validated record, the span it is sent in and its metrics.
+struct Outgoing {
+    record: KafkaRecord,
+    span: Span,
+    instruments: Arc<SendInstruments>,
+}
+
+/// The `service` label of a producer: its `client.id` (librdkafka's default: `rdkafka`).
+fn service_of(config: &KafkaConfig) -> &str {
+    config.get("client.id").unwrap_or("rdkafka")
+}
+
+/// The bytes of a record on the wire, before compression: key, value and headers.
+fn record_size(record: &KafkaRecord) -> usize {
+    let headers: usize = record
+        .headers
+        .iter()
+        .map(|(name, value)| name.len() + value.len())
+        .sum();
+    record.key.as_ref().map_or(0, Vec::len) + record.value.len() + headers
+}
+
 /// What one try to hand a record to librdkafka did.
 enum Enqueued<'a> {
     /// Handed over.
@@ -330,12 +424,15 @@ impl EventProducer {
         defaults: &[(&str, &str)],
     ) -> Result<Self, ClientError> {
         config.check_delivery_guarantees()?;
-        let producer = create_client(
+        let metrics = Arc::new(ProducerMetrics::new(service_of(config)));
+        let producer = create_client_with_context(
             &config.client_config(PRODUCER_DEFAULTS.iter().chain(defaults)),
+            ProducerStatistics::new(metrics.service().clone()),
             "producer",
         )?;
         Ok(EventProducer {
             producer,
+            metrics,
             enqueue_timeout: Duration::from_secs(30),
             close_timeout: CLOSE_TIMEOUT,
             topic_suffix: String::new(),
@@ -468,9 +565,11 @@ impl EventProducer {
         &self,
         envelope: &Envelope<T>,
     ) -> Result<PendingDelivery, ProduceError> {
-        let record = validated_record(envelope)?;
-        let record = self.sealed(Some(&fields_of::<T>()), record, T::EVENT_TYPE)?;
-        self.enqueue_record(&record)
+        let outgoing = self.outgoing(T::TOPIC, T::EVENT_TYPE, envelope.event_id(), || {
+            let record = validated_record(envelope)?;
+            self.sealed(Some(&fields_of::<T>()), record, T::EVENT_TYPE)
+        })?;
+        self.enqueue_outgoing(outgoing)
     }
 
     /// [`enqueue`](Self::enqueue) for an event of a domain enum (`CombatEvent` …).
@@ -479,12 +578,16 @@ impl EventProducer {
         event: &E,
     ) -> Result<PendingDelivery, ProduceError> {
         let event_type = event.event_type();
-        let record = event
-            .to_record()
-            .map_err(|source| ProduceError::Invalid { event_type, source })?;
         let fields = fields_of_domain::<E>(event_type);
-        let record = self.sealed(fields.as_deref(), record, event_type)?;
-        self.enqueue_record(&record)
+        // Every variant of a domain enum is known; the fallback only labels a refusal.
+        let topic = fields.as_ref().map_or(UNKNOWN_TOPIC, |fields| fields.topic);
+        let outgoing = self.outgoing(topic, event_type, event.event_id(), || {
+            let record = event
+                .to_record()
+                .map_err(|source| ProduceError::Invalid { event_type, source })?;
+            self.sealed(fields.as_deref(), record, event_type)
+        })?;
+        self.enqueue_outgoing(outgoing)
     }
 
     /// Publishes `envelope` and waits for the broker's confirmation. While the local queue is
@@ -494,20 +597,28 @@ impl EventProducer {
         &self,
         envelope: &Envelope<T>,
     ) -> Result<Delivery, ProduceError> {
-        let record = validated_record(envelope)?;
-        let record = self.sealed(Some(&fields_of::<T>()), record, T::EVENT_TYPE)?;
-        let topic = self.topic_of(&record);
-        let mut future = self.future_record(&topic, &record);
+        let outgoing = self.outgoing(T::TOPIC, T::EVENT_TYPE, envelope.event_id(), || {
+            let record = validated_record(envelope)?;
+            self.sealed(Some(&fields_of::<T>()), record, T::EVENT_TYPE)
+        })?;
+        let topic = self.topic_of(&outgoing.record);
+        let mut future = self.future_record(&topic, &outgoing.record);
         let mut room = RoomWait::new(self.enqueue_timeout);
-        loop {
-            match self.try_enqueue(&topic, future)? {
-                Enqueued::Sent(pending) => return pending.await,
-                Enqueued::QueueFull(returned) => {
-                    futures_timer::Delay::new(room.next_pause(&topic)?).await;
-                    future = returned;
-                }
+        let handed_over = loop {
+            match self.try_enqueue(&topic, future) {
+                Ok(Enqueued::Sent(pending)) => break Ok(pending),
+                Ok(Enqueued::QueueFull(returned)) => match room.next_pause(&topic) {
+                    Ok(pause) => {
+                        futures_timer::Delay::new(pause).await;
+                        future = returned;
+                    }
+                    Err(error) => break Err(error),
+                },
+                Err(error) => break Err(error),
             }
-        }
+        };
+        let size = record_size(&outgoing.record);
+        self.reported(&topic, handed_over, size, outgoing)?.await
     }
 
     /// Publishes `envelope` and blocks the thread until the broker's confirmation. To keep
@@ -526,10 +637,91 @@ impl EventProducer {
 
     /// The topic a record goes to: its own, with the producer's suffix.
     fn topic_of(&self, record: &KafkaRecord) -> Cow<'static, str> {
+        self.topic_named(record.topic)
+    }
+
+    /// `topic` with the producer's suffix.
+    fn topic_named(&self, topic: &'static str) -> Cow<'static, str> {
         if self.topic_suffix.is_empty() {
-            Cow::Borrowed(record.topic)
+            Cow::Borrowed(topic)
         } else {
-            Cow::Owned(format!("{}{}", record.topic, self.topic_suffix))
+            Cow::Owned(format!("{topic}{}", self.topic_suffix))
+        }
+    }
+
+    /// Builds an event's record in its `send` span, with the span's trace context in its
+    /// headers; a refusal is counted.
+    fn outgoing(
+        &self,
+        topic: &'static str,
+        event_type: &'static str,
+        event_id: uuid::Uuid,
+        build: impl FnOnce() -> Result<KafkaRecord, ProduceError>,
+    ) -> Result<Outgoing, ProduceError> {
+        let topic_name = self.topic_named(topic);
+        let span = telemetry::send_span(&topic_name, event_type, event_id);
+        let built = {
+            let _entered = span.enter();
+            build()
+        };
+        match built {
+            Ok(mut record) => {
+                telemetry::record_sent(
+                    &span,
+                    record.key.as_deref(),
+                    record.header(CORRELATION_HEADER),
+                );
+                telemetry::inject(&span, &mut record.headers);
+                let instruments = self
+                    .metrics
+                    .of(record.topic, &self.topic_suffix, event_type);
+                Ok(Outgoing {
+                    record,
+                    span,
+                    instruments,
+                })
+            }
+            Err(error) => {
+                self.metrics.failed(&topic_name, error.kind());
+                Err(error)
+            }
+        }
+    }
+
+    /// Hands an event's record to librdkafka, waiting for room while the queue is full.
+    fn enqueue_outgoing(&self, outgoing: Outgoing) -> Result<PendingDelivery, ProduceError> {
+        let topic = self.topic_of(&outgoing.record);
+        let handed_over = {
+            let _entered = outgoing.span.enter();
+            self.enqueue_record(&outgoing.record)
+        };
+        let size = record_size(&outgoing.record);
+        self.reported(&topic, handed_over, size, outgoing)
+    }
+
+    /// Counts an event handed over (or not) and lets its delivery report the rest.
+    fn reported(
+        &self,
+        topic: &str,
+        handed_over: Result<PendingDelivery, ProduceError>,
+        size: usize,
+        outgoing: Outgoing,
+    ) -> Result<PendingDelivery, ProduceError> {
+        match handed_over {
+            Ok(mut pending) => {
+                outgoing.instruments.handed_over(size);
+                pending.report = Some(DeliveryReport {
+                    instruments: outgoing.instruments,
+                    metrics: Arc::clone(&self.metrics),
+                    handed_over: Instant::now(),
+                });
+                pending.span = outgoing.span;
+                Ok(pending)
+            }
+            Err(error) => {
+                self.metrics.failed(topic, error.kind());
+                Err(error)
+            }
         }
     }
 
@@ -609,6 +801,8 @@ impl EventProducer {
             Ok(delivery) => Ok(Enqueued::Sent(PendingDelivery {
                 topic: topic.clone(),
                 future: delivery,
+                report: None,
+                span: Span::none(),
             })),
             Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
                 Ok(Enqueued::QueueFull(returned))

@@ -14,6 +14,8 @@ use serde_json::Value;
 #[derive(Debug)]
 pub(crate) struct EventFields {
     pub event_type: &'static str,
+    /// The event's topic (without a client's suffix).
+    pub topic: &'static str,
     pub paths: PersonalPaths,
     /// The wire name of the data-subject field of `data`.
     pub subject: Option<&'static str>,
@@ -23,6 +25,7 @@ impl EventFields {
     fn of<T: KafkaEvent>() -> Self {
         EventFields {
             event_type: T::EVENT_TYPE,
+            topic: T::TOPIC,
             paths: PersonalPaths::of_schema(&T::json_schema()),
             subject: T::DATA_SUBJECT,
         }
