@@ -1,7 +1,9 @@
 //! `cargo bench --bench latency`: the figures of the README's performance table, measured in
 //! one run: speed ratios against each peer (peer time / our time, so ≥ 1.0× means at least
 //! as fast), the latency distribution of encode + validated decode over 1 M events, and the
-//! per-event cost of schema generation and of the snapshot gate.
+//! per-event cost of schema generation and of the snapshot gate, and what the clients' metrics
+//! and spans add to the produce and consume paths (the consume path against Apache Kafka's
+//! broker, started from the test harness's jars).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -235,5 +237,197 @@ fn main() {
     println!();
     catalog_costs();
     personal_data_costs();
+    instrumentation::costs();
     latency_distribution();
+}
+
+/// What the clients' metrics and spans cost on the produce and consume paths: each path
+/// measured with instrumentation off (no recorder, no subscriber), with the metrics recorded
+/// (a Prometheus recorder), and with metrics and OpenTelemetry spans (tracing-opentelemetry,
+/// spans kept in memory), next to the validated codec cost of the same event.
+mod instrumentation {
+    use std::hint::black_box;
+    use std::time::{Duration, Instant};
+
+    use cpu_time::ThreadTime;
+    use event_core::catalog::{example_envelope, Example};
+    use event_core::codec::DomainEvents;
+    use event_domains::combat::PlayerAttack;
+    use event_domains::CombatEvent;
+    use event_kafka::{EventConsumer, EventProducer, KafkaConfig, Polled};
+    use kafka_events_tests::broker::Broker;
+    use kafka_events_tests::kafka::{attack_in_new_session, wait_all, Isolated};
+    use metrics_exporter_prometheus::PrometheusBuilder;
+    use opentelemetry::trace::TracerProvider as _;
+    use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+    use tracing_subscriber::layer::SubscriberExt;
+
+    use super::{micros, time_per_call};
+
+    /// Which instruments are on.
+    #[derive(Clone, Copy)]
+    enum Instruments {
+        Off,
+        Metrics,
+        MetricsAndSpans,
+    }
+
+    const ALL: [Instruments; 3] = [
+        Instruments::Off,
+        Instruments::Metrics,
+        Instruments::MetricsAndSpans,
+    ];
+
+    /// Runs `work` on this thread with `instruments` on.
+    fn with<T>(instruments: Instruments, work: impl FnOnce() -> T) -> T {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let exporter = InMemorySpanExporter::default();
+        let provider = SdkTracerProvider::builder()
+            .with_simple_exporter(exporter)
+            .build();
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("bench")));
+        match instruments {
+            Instruments::Off => work(),
+            Instruments::Metrics => metrics::with_local_recorder(&recorder, work),
+            Instruments::MetricsAndSpans => metrics::with_local_recorder(&recorder, || {
+                tracing::subscriber::with_default(subscriber, work)
+            }),
+        }
+    }
+
+    /// Validating, encoding and handing one event to librdkafka (a broker that is not there:
+    /// the records wait in the client's queue, so only the process's own work is timed).
+    fn produce_path(instruments: Instruments) -> Duration {
+        with(instruments, || {
+            let config = KafkaConfig::new("127.0.0.1:9")
+                .set("queue.buffering.max.messages", "5000000")
+                .set("message.timeout.ms", "600000");
+            let producer = EventProducer::new(&config)
+                .expect("producer")
+                .with_close_timeout(Duration::ZERO);
+            let envelope = example_envelope(PlayerAttack::example());
+            time_per_call(|| {
+                black_box(producer.enqueue(black_box(&envelope)).ok());
+            })
+        })
+    }
+
+    /// The CPU time of this thread per record read, decoded and handled by a consumer of a
+    /// new group, over `count` records.
+    fn consume_path(
+        corner: &Isolated,
+        group: &str,
+        count: usize,
+        instruments: Instruments,
+    ) -> Duration {
+        with(instruments, || {
+            let consumer: EventConsumer<CombatEvent> = corner.consumer(group);
+            let mut read = 0;
+            // The first record starts the clock: joining the group is not the path.
+            while read == 0 {
+                if let Ok(Polled::Handled { .. }) =
+                    consumer.poll(Duration::from_secs(1), |_| Ok::<(), String>(()))
+                {
+                    read += 1;
+                }
+            }
+            let started = ThreadTime::now();
+            let wall = Instant::now();
+            while read < count && wall.elapsed() < Duration::from_secs(120) {
+                if let Ok(Polled::Handled { .. }) =
+                    consumer.poll(Duration::from_secs(1), |received| {
+                        black_box(received.event.event_id());
+                        Ok::<(), String>(())
+                    })
+                {
+                    read += 1;
+                }
+            }
+            assert_eq!(read, count, "records read");
+            started.elapsed() / (count as u32 - 1)
+        })
+    }
+
+    fn median(mut samples: Vec<Duration>) -> Duration {
+        samples.sort();
+        samples[samples.len() / 2]
+    }
+
+    fn percent(base: Duration, with: Duration) -> String {
+        format!(
+            "{:+.1} %",
+            (with.as_secs_f64() / base.as_secs_f64() - 1.0) * 100.0
+        )
+    }
+
+    /// Prints the table: each path's median over `rounds` alternating rounds.
+    pub(super) fn costs() {
+        const ROUNDS: usize = 5;
+        let envelope = example_envelope(PlayerAttack::example());
+        let bytes = envelope.to_json().expect("valid");
+        let codec = time_per_call(|| {
+            black_box(black_box(&envelope).to_json().ok());
+        }) + time_per_call(|| {
+            black_box(event_core::Envelope::<PlayerAttack>::from_json(black_box(&bytes)).ok());
+        });
+        let mut produce: [Vec<Duration>; 3] = Default::default();
+        for _ in 0..ROUNDS {
+            for (i, instruments) in ALL.iter().enumerate() {
+                produce[i].push(produce_path(*instruments));
+            }
+        }
+        let produce = produce.map(median);
+
+        let consume = match Broker::start() {
+            Ok(broker) => {
+                const RECORDS: usize = 20_000;
+                let corner = Isolated::on(&broker, "instrumented");
+                let producer = corner.producer();
+                let pending = (0..RECORDS)
+                    .map(|_| {
+                        producer
+                            .enqueue_event(&attack_in_new_session())
+                            .expect("enqueued")
+                    })
+                    .collect();
+                wait_all(pending);
+                let mut consume: [Vec<Duration>; 3] = Default::default();
+                for round in 0..ROUNDS.min(3) {
+                    for (i, instruments) in ALL.iter().enumerate() {
+                        let group = format!("bench-{round}-{i}");
+                        consume[i].push(consume_path(&corner, &group, RECORDS, *instruments));
+                    }
+                }
+                Some(consume.map(median))
+            }
+            Err(error) => {
+                println!("(consume path not measured: no broker: {error})");
+                None
+            }
+        };
+        println!();
+        println!("| path, combat.player.attack ({} B) | instruments off | metrics | metrics + OpenTelemetry spans | validated encode + decode |", bytes.len());
+        println!("|---|---|---|---|---|");
+        println!(
+            "| produce (validate, encode, hand to librdkafka) | {} | {} ({}) | {} ({}) | {} |",
+            micros(produce[0]),
+            micros(produce[1]),
+            percent(produce[0], produce[1]),
+            micros(produce[2]),
+            percent(produce[0], produce[2]),
+            micros(codec),
+        );
+        if let Some(consume) = consume {
+            println!(
+                "| consume (poll, decode, validate, handle; CPU of the polling thread) | {} | {} ({}) | {} ({}) | {} |",
+                micros(consume[0]),
+                micros(consume[1]),
+                percent(consume[0], consume[1]),
+                micros(consume[2]),
+                percent(consume[0], consume[2]),
+                micros(codec),
+            );
+        }
+    }
 }

@@ -17,7 +17,7 @@ use tracing::Span;
 use crate::config::{create_client_with_context, KafkaConfig};
 use crate::personal::{fields_of, fields_of_domain, EventFields, PersonalData};
 use crate::telemetry::{
-    self, ProducerMetrics, ProducerStatistics, SendInstruments, STATISTICS_INTERVAL_MS,
+    self, ProducerMetrics, ProducerStatistics, SendInstruments, Sending, STATISTICS_INTERVAL_MS,
 };
 use crate::ClientError;
 
@@ -649,8 +649,8 @@ impl EventProducer {
         }
     }
 
-    /// Builds an event's record in its `send` span, with the span's trace context in its
-    /// headers; a refusal is counted.
+    /// Builds an event's record and opens its `send` span, with the span's trace context in
+    /// the record's headers; a refusal is counted.
     fn outgoing(
         &self,
         topic: &'static str,
@@ -658,34 +658,25 @@ impl EventProducer {
         event_id: uuid::Uuid,
         build: impl FnOnce() -> Result<KafkaRecord, ProduceError>,
     ) -> Result<Outgoing, ProduceError> {
-        let topic_name = self.topic_named(topic);
-        let span = telemetry::send_span(&topic_name, event_type, event_id);
-        let built = {
-            let _entered = span.enter();
-            build()
-        };
-        match built {
-            Ok(mut record) => {
-                telemetry::record_sent(
-                    &span,
-                    record.key.as_deref(),
-                    record.header(CORRELATION_HEADER),
-                );
-                telemetry::inject(&span, &mut record.headers);
-                let instruments = self
-                    .metrics
-                    .of(record.topic, &self.topic_suffix, event_type);
-                Ok(Outgoing {
-                    record,
-                    span,
-                    instruments,
-                })
-            }
-            Err(error) => {
-                self.metrics.failed(&topic_name, error.kind());
-                Err(error)
-            }
-        }
+        let mut record = build().inspect_err(|error| {
+            self.metrics.failed(&self.topic_named(topic), error.kind());
+        })?;
+        let span = telemetry::send_span(&Sending {
+            topic: &self.topic_of(&record),
+            event_type,
+            event_id,
+            key: record.key.as_deref(),
+            correlation_id: record.header(CORRELATION_HEADER),
+        });
+        telemetry::inject(&span, &mut record.headers);
+        let instruments = self
+            .metrics
+            .of(record.topic, &self.topic_suffix, event_type);
+        Ok(Outgoing {
+            record,
+            span,
+            instruments,
+        })
     }
 
     /// Hands an event's record to librdkafka, waiting for room while the queue is full.

@@ -347,6 +347,9 @@ fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), S
     let alert_count = alerts.len();
     sources.extend(alerts);
     files.extend(generated_json);
+    let dashboards = crate::dashboards::dashboard_files(events);
+    let dashboard_count = dashboards.len();
+    files.extend(dashboards);
     let mut summary = write_files(out, &files).map_err(|e| format!("error: {e}"))?;
     let source_summary = write_sources(out, &sources).map_err(|e| format!("error: {e}"))?;
     summary.written += source_summary.written;
@@ -385,7 +388,7 @@ fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), S
         .count();
     println!(
         "  files: {} written, {} unchanged ({} events: a schema, a self-contained schema and an example each; \
-         {core} core schemas, {} topics, {} access rules, {alert_count} alert rule files, 1 bundle, {generated} generated for {languages})",
+         {core} core schemas, {} topics, {} access rules, {alert_count} alert rule files, {dashboard_count} dashboards, 1 bundle, {generated} generated for {languages})",
         summary.written,
         summary.unchanged,
         events.len(),

@@ -30,6 +30,7 @@ pub mod catalog;
 pub mod cli;
 mod cluster;
 pub mod codegen;
+pub mod dashboards;
 pub mod export;
 pub mod fs;
 pub mod layout_report;

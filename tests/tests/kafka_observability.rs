@@ -1,6 +1,6 @@
-//! Observability against the Apache Kafka broker: the clients' metrics scraped from the
-//! Prometheus endpoint after a known workload, the lag gauge of a paused consumer against the
-//! true lag, and a consumer's span continuing the producer's trace through the record headers.
+//! Metrics against the Apache Kafka broker: the clients' metrics scraped from the Prometheus
+//! endpoint after a known workload, and the lag gauge of a paused consumer against the true
+//! lag. (Traces: `kafka_tracing.rs`.)
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -12,7 +12,7 @@ use event_core::codec::{DomainEvents, EVENT_TYPE_HEADER};
 use event_core::metrics::{
     CONSUMED_BYTES_TOTAL, CONSUMED_TOTAL, CONSUMER_LAG, DEAD_LETTERED_TOTAL, DECODE_ERRORS_TOTAL,
     DELIVERED_TOTAL, DELIVERY_SECONDS, END_TO_END_SECONDS, HANDLER_ERRORS_TOTAL, HANDLER_SECONDS,
-    PRODUCED_BYTES_TOTAL, PRODUCED_TOTAL, PRODUCE_ERRORS_TOTAL,
+    PRODUCED_BYTES_TOTAL, PRODUCED_TOTAL, PRODUCER_QUEUE_DEPTH, PRODUCE_ERRORS_TOTAL,
 };
 use event_core::KafkaEvent;
 use event_domains::combat::PlayerAttack;
@@ -119,7 +119,13 @@ fn the_prometheus_endpoint_counts_what_happened_and_the_lag_gauge_reads_the_true
 
     // Produce: VALID attacks (each in a session of its own, so over every partition) and one
     // the producer refuses for its over-long weapon id.
-    let producer = corner.producer_with(&corner.config.clone().set("client.id", service.as_str()));
+    let producer = corner.producer_with(
+        &corner
+            .config
+            .clone()
+            .set("client.id", service.as_str())
+            .set("statistics.interval.ms", "1000"),
+    );
     let attacks: Vec<CombatEvent> = (0..VALID).map(|_| attack_in_new_session()).collect();
     send_all(&producer, &attacks);
     let mut invalid = PlayerAttack::example();
@@ -279,6 +285,13 @@ fn the_prometheus_endpoint_counts_what_happened_and_the_lag_gauge_reads_the_true
         VALID as f64
     );
     assert!(sum(CONSUMED_BYTES_TOTAL, with(&[], &by_group)) > produced_bytes as f64);
+    // The producer's queue depth is reported (from librdkafka's statistics, every second).
+    assert!(
+        !scrape
+            .samples(PRODUCER_QUEUE_DEPTH, &[("service", service.as_str())])
+            .is_empty(),
+        "queue depth of {service}"
+    );
     // Histograms have buckets, the 50 ms one among them.
     assert!(
         !scrape
@@ -351,129 +364,4 @@ fn the_prometheus_endpoint_counts_what_happened_and_the_lag_gauge_reads_the_true
         "lag gauge per partition against the true lag"
     );
     assert!(expected_total > 0);
-}
-
-mod tracing_through_kafka {
-    use super::*;
-    use opentelemetry::trace::{SpanId, TracerProvider as _};
-    use opentelemetry::Value;
-    use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
-    use tracing_subscriber::layer::SubscriberExt;
-
-    fn attribute<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {
-        span.attributes
-            .iter()
-            .find(|pair| pair.key.as_str() == key)
-            .map(|pair| &pair.value)
-    }
-
-    fn text(span: &SpanData, key: &str) -> String {
-        attribute(span, key)
-            .map(|value| value.as_str().into_owned())
-            .unwrap_or_else(|| panic!("{} has no {key}: {:?}", span.name, span.attributes))
-    }
-
-    #[test]
-    fn a_consumers_span_continues_the_producers_trace_with_the_correlation_id() {
-        let exporter = InMemorySpanExporter::default();
-        let provider = SdkTracerProvider::builder()
-            .with_simple_exporter(exporter.clone())
-            .build();
-        let subscriber = tracing_subscriber::registry()
-            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")));
-        let corner = Isolated::new("traced");
-        let topic = corner.topic(PlayerAttack::TOPIC);
-        let correlation = Uuid::new_v4();
-        let traced = CombatEvent::PlayerAttack(
-            example_envelope(PlayerAttack::example())
-                .with_event_id(Uuid::new_v4())
-                .with_correlation_id(correlation),
-        );
-        // A record from outside any trace (no traceparent), with the same correlation id.
-        let untraced_correlation = Uuid::new_v4();
-        let untraced = CombatEvent::PlayerAttack(
-            example_envelope(PlayerAttack::example())
-                .with_event_id(Uuid::new_v4())
-                .with_correlation_id(untraced_correlation),
-        );
-        send_all(&corner.producer(), std::slice::from_ref(&untraced));
-
-        tracing::subscriber::with_default(subscriber, || {
-            let producer = corner.producer();
-            tracing::info_span!("request")
-                .in_scope(|| send_all(&producer, std::slice::from_ref(&traced)));
-            let reader = corner.consumer::<CombatEvent>("traced");
-            let mut seen = 0;
-            let started = Instant::now();
-            while seen < 2 && started.elapsed() < LIMIT {
-                if let Ok(Polled::Handled { .. }) = reader.poll(Duration::from_millis(500), |_| {
-                    // The handler runs inside the process span.
-                    tracing::info_span!("handler").in_scope(|| Ok::<(), String>(()))
-                }) {
-                    seen += 1;
-                }
-            }
-            assert_eq!(seen, 2);
-        });
-        let _ = provider.force_flush();
-        let spans = exporter.get_finished_spans().expect("spans");
-        let named = |name: &str, id: Uuid| -> SpanData {
-            spans
-                .iter()
-                .find(|span| span.name == name && text(span, "event_id") == id.to_string())
-                .unwrap_or_else(|| {
-                    panic!(
-                        "no span {name} of {id}: {:?}",
-                        spans.iter().map(|s| &s.name).collect::<Vec<_>>()
-                    )
-                })
-                .clone()
-        };
-        let send = named(&format!("send {topic}"), traced.event_id());
-        let process = named(&format!("process {topic}"), traced.event_id());
-        assert_eq!(
-            send.span_context.trace_id(),
-            process.span_context.trace_id(),
-            "the consumer's span continues the producer's trace"
-        );
-        assert_eq!(process.parent_span_id, send.span_context.span_id());
-        let request = spans
-            .iter()
-            .find(|span| span.name == "request")
-            .expect("request span");
-        assert_eq!(send.parent_span_id, request.span_context.span_id());
-        assert_eq!(send.span_kind, opentelemetry::trace::SpanKind::Producer);
-        assert_eq!(process.span_kind, opentelemetry::trace::SpanKind::Consumer);
-        for span in [&send, &process] {
-            assert_eq!(text(span, "correlation_id"), correlation.to_string());
-            assert_eq!(text(span, "messaging.system"), "kafka");
-            assert_eq!(text(span, "messaging.destination.name"), topic);
-            assert_eq!(text(span, "event_type"), PlayerAttack::EVENT_TYPE);
-            assert!(attribute(span, "messaging.destination.partition.id").is_some());
-            assert!(attribute(span, "messaging.kafka.offset").is_some());
-            assert!(attribute(span, "messaging.kafka.message.key").is_some());
-        }
-        assert_eq!(text(&send, "messaging.operation.type"), "send");
-        assert_eq!(text(&process, "messaging.operation.type"), "process");
-        assert_eq!(
-            text(&process, "messaging.consumer.group.name"),
-            format!("traced{}", corner.suffix)
-        );
-        let handler = spans.iter().find(|span| {
-            span.name == "handler" && span.span_context.trace_id() == send.span_context.trace_id()
-        });
-        assert!(
-            handler.is_some(),
-            "the handler's span is in the producer's trace"
-        );
-
-        // Without an incoming trace context: a trace of its own, the correlation id still on it.
-        let alone = named(&format!("process {topic}"), untraced.event_id());
-        assert_eq!(alone.parent_span_id, SpanId::INVALID);
-        assert_ne!(alone.span_context.trace_id(), send.span_context.trace_id());
-        assert_eq!(
-            text(&alone, "correlation_id"),
-            untraced_correlation.to_string()
-        );
-    }
 }

@@ -4,6 +4,8 @@
 //! A span's fields are recorded only when a subscriber wants it: with none, a span costs a
 //! check of the callsite's interest.
 
+use std::fmt::{self, Write as _};
+
 use event_core::codec::CORRELATION_HEADER;
 use tracing::field::Empty;
 use tracing::Span;
@@ -15,38 +17,60 @@ pub const TRACEPARENT_HEADER: &str = "traceparent";
 /// Header of the W3C trace context's `tracestate` (vendor-specific trace data).
 pub const TRACESTATE_HEADER: &str = "tracestate";
 
-/// The span of sending one event: `send <topic>`, kind producer, around validating, encoding
-/// and handing it over, then until the cluster acknowledges it ([`delivered`] records where).
-/// The key and correlation id are recorded once the record is built ([`record_sent`]).
-pub(crate) fn send_span(topic: &str, event_type: &str, event_id: uuid::Uuid) -> Span {
-    let span = tracing::info_span!(
+/// Bytes shown as text, invalid UTF-8 replaced, without copying them first.
+struct Lossy<'a>(&'a [u8]);
+
+impl fmt::Display for Lossy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.0.utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            if !chunk.invalid().is_empty() {
+                f.write_char(char::REPLACEMENT_CHARACTER)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A span's name in OpenTelemetry: `<operation> <topic>`.
+struct SpanName<'a>(&'static str, &'a str);
+
+impl fmt::Display for SpanName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
+    }
+}
+
+/// What the send span of an event says.
+pub(crate) struct Sending<'a> {
+    pub(crate) topic: &'a str,
+    pub(crate) event_type: &'a str,
+    pub(crate) event_id: uuid::Uuid,
+    pub(crate) key: Option<&'a [u8]>,
+    pub(crate) correlation_id: Option<&'a [u8]>,
+}
+
+/// The span of sending one validated event: `send <topic>`, kind producer, from handing its
+/// record over until the cluster acknowledges it ([`delivered`] records where). Every field is
+/// given at creation (one call into the subscriber), and evaluated only when a subscriber wants
+/// the span.
+pub(crate) fn send_span(sending: &Sending<'_>) -> Span {
+    tracing::info_span!(
         target: "event_kafka",
         "send",
-        otel.name = Empty,
+        otel.name = %SpanName("send", sending.topic),
         otel.kind = "producer",
         messaging.system = "kafka",
         messaging.operation.type = "send",
         messaging.operation.name = "send",
-        messaging.destination.name = topic,
+        messaging.destination.name = sending.topic,
         messaging.destination.partition.id = Empty,
         messaging.kafka.offset = Empty,
-        messaging.kafka.message.key = Empty,
-        event_type = event_type,
-        event_id = Empty,
-        correlation_id = Empty,
-    );
-    if !span.is_disabled() {
-        name(&span, "send", topic);
-        span.record("event_id", tracing::field::display(event_id));
-    }
-    span
-}
-
-/// Records the key and correlation id of a built record on its send span.
-pub(crate) fn record_sent(span: &Span, key: Option<&[u8]>, correlation_id: Option<&[u8]>) {
-    if !span.is_disabled() {
-        record_key_and_correlation(span, key, correlation_id);
-    }
+        messaging.kafka.message.key = sending.key.map(|key| tracing::field::display(Lossy(key))),
+        event_type = sending.event_type,
+        event_id = %sending.event_id,
+        correlation_id = sending.correlation_id.map(|id| tracing::field::display(Lossy(id))),
+    )
 }
 
 /// Where a record was read.
@@ -57,9 +81,9 @@ pub(crate) struct ReadFrom<'a> {
     pub(crate) group: &'a str,
 }
 
-/// The span of handling one record: `process <topic>`, kind consumer, around decoding and
-/// handling it, continuing the trace of the record's `traceparent` when there is one. The
-/// event type and id are recorded once the record is decoded ([`decoded`]).
+/// The span of handling one record: `process <topic>`, kind consumer, around decrypting,
+/// decoding and handling it, continuing the trace of the record's `traceparent` when there is
+/// one. The event type and id are recorded once the record is decoded ([`decoded`]).
 pub(crate) fn process_span(
     from: &ReadFrom<'_>,
     key: Option<&[u8]>,
@@ -68,7 +92,7 @@ pub(crate) fn process_span(
     let span = tracing::info_span!(
         target: "event_kafka",
         "process",
-        otel.name = Empty,
+        otel.name = %SpanName("process", from.topic),
         otel.kind = "consumer",
         messaging.system = "kafka",
         messaging.operation.type = "process",
@@ -77,14 +101,12 @@ pub(crate) fn process_span(
         messaging.consumer.group.name = from.group,
         messaging.destination.partition.id = from.partition,
         messaging.kafka.offset = from.offset,
-        messaging.kafka.message.key = Empty,
+        messaging.kafka.message.key = key.map(|key| tracing::field::display(Lossy(key))),
         event_type = Empty,
         event_id = Empty,
-        correlation_id = Empty,
+        correlation_id = correlation_of(headers).map(|id| tracing::field::display(Lossy(id))),
     );
     if !span.is_disabled() {
-        name(&span, "process", from.topic);
-        record_key_and_correlation(&span, key, correlation_of(headers));
         propagation::continue_trace(&span, headers);
     }
     span
@@ -111,26 +133,6 @@ pub(crate) fn decoded(span: &Span, event_type: &str, event_id: uuid::Uuid) {
 pub(crate) fn inject(span: &Span, headers: &mut Vec<(&'static str, Vec<u8>)>) {
     if !span.is_disabled() {
         propagation::inject(span, headers);
-    }
-}
-
-/// The span's name in OpenTelemetry: `<operation> <topic>`.
-fn name(span: &Span, operation: &str, topic: &str) {
-    span.record(
-        "otel.name",
-        tracing::field::display(format_args!("{operation} {topic}")),
-    );
-}
-
-fn record_key_and_correlation(span: &Span, key: Option<&[u8]>, correlation_id: Option<&[u8]>) {
-    if let Some(key) = key {
-        span.record(
-            "messaging.kafka.message.key",
-            String::from_utf8_lossy(key).as_ref(),
-        );
-    }
-    if let Some(id) = correlation_id {
-        span.record("correlation_id", String::from_utf8_lossy(id).as_ref());
     }
 }
 

@@ -46,6 +46,7 @@ fn export_writes_the_arcade_catalog_only() {
         "examples/arcade/arcade.score.submitted.json",
         "topics/arcade.events.json",
         "alerts/arcade.events.rules.yml",
+        "dashboards/arcade.json",
         "kafka-events-schema.json",
         "go/events.go",
         "typescript/kafka-events.ts",
