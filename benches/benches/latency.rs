@@ -269,12 +269,16 @@ mod instrumentation {
     enum Instruments {
         Off,
         Metrics,
+        /// Spans created for a subscriber (tracing's registry) that exports nothing: what
+        /// the clients' spans cost before an exporter's own work.
+        MetricsAndRegistry,
         MetricsAndSpans,
     }
 
-    const ALL: [Instruments; 3] = [
+    const ALL: [Instruments; 4] = [
         Instruments::Off,
         Instruments::Metrics,
+        Instruments::MetricsAndRegistry,
         Instruments::MetricsAndSpans,
     ];
 
@@ -290,6 +294,9 @@ mod instrumentation {
         match instruments {
             Instruments::Off => work(),
             Instruments::Metrics => metrics::with_local_recorder(&recorder, work),
+            Instruments::MetricsAndRegistry => metrics::with_local_recorder(&recorder, || {
+                tracing::subscriber::with_default(tracing_subscriber::registry(), work)
+            }),
             Instruments::MetricsAndSpans => metrics::with_local_recorder(&recorder, || {
                 tracing::subscriber::with_default(subscriber, work)
             }),
@@ -361,7 +368,7 @@ mod instrumentation {
         )
     }
 
-    /// Prints the table: each path's median over `rounds` alternating rounds.
+    /// Prints the table: each path's median over `ROUNDS` rounds, the settings alternating.
     pub(super) fn costs() {
         const ROUNDS: usize = 5;
         let envelope = example_envelope(PlayerAttack::example());
@@ -371,7 +378,7 @@ mod instrumentation {
         }) + time_per_call(|| {
             black_box(event_core::Envelope::<PlayerAttack>::from_json(black_box(&bytes)).ok());
         });
-        let mut produce: [Vec<Duration>; 3] = Default::default();
+        let mut produce: [Vec<Duration>; 4] = Default::default();
         for _ in 0..ROUNDS {
             for (i, instruments) in ALL.iter().enumerate() {
                 produce[i].push(produce_path(*instruments));
@@ -392,8 +399,8 @@ mod instrumentation {
                     })
                     .collect();
                 wait_all(pending);
-                let mut consume: [Vec<Duration>; 3] = Default::default();
-                for round in 0..ROUNDS.min(3) {
+                let mut consume: [Vec<Duration>; 4] = Default::default();
+                for round in 0..ROUNDS {
                     for (i, instruments) in ALL.iter().enumerate() {
                         let group = format!("bench-{round}-{i}");
                         consume[i].push(consume_path(&corner, &group, RECORDS, *instruments));
@@ -407,26 +414,29 @@ mod instrumentation {
             }
         };
         println!();
-        println!("| path, combat.player.attack ({} B) | instruments off | metrics | metrics + OpenTelemetry spans | validated encode + decode |", bytes.len());
-        println!("|---|---|---|---|---|");
         println!(
-            "| produce (validate, encode, hand to librdkafka) | {} | {} ({}) | {} ({}) | {} |",
-            micros(produce[0]),
-            micros(produce[1]),
-            percent(produce[0], produce[1]),
-            micros(produce[2]),
-            percent(produce[0], produce[2]),
-            micros(codec),
+            "| path, combat.player.attack ({} B) | instruments off | metrics | metrics + spans (tracing registry, no exporter) | metrics + OpenTelemetry spans | validated encode + decode |",
+            bytes.len()
         );
-        if let Some(consume) = consume {
+        println!("|---|---|---|---|---|---|");
+        let row = |path: &str, times: [Duration; 4]| {
             println!(
-                "| consume (poll, decode, validate, handle; CPU of the polling thread) | {} | {} ({}) | {} ({}) | {} |",
-                micros(consume[0]),
-                micros(consume[1]),
-                percent(consume[0], consume[1]),
-                micros(consume[2]),
-                percent(consume[0], consume[2]),
+                "| {path} | {} | {} ({}) | {} ({}) | {} ({}) | {} |",
+                micros(times[0]),
+                micros(times[1]),
+                percent(times[0], times[1]),
+                micros(times[2]),
+                percent(times[0], times[2]),
+                micros(times[3]),
+                percent(times[0], times[3]),
                 micros(codec),
+            );
+        };
+        row("produce (validate, encode, hand to librdkafka)", produce);
+        if let Some(consume) = consume {
+            row(
+                "consume (poll, decode, validate, handle; CPU of the polling thread)",
+                consume,
             );
         }
     }

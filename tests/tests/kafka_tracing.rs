@@ -10,7 +10,8 @@ use event_core::codec::DomainEvents;
 use event_core::KafkaEvent;
 use event_domains::combat::PlayerAttack;
 use event_domains::CombatEvent;
-use event_kafka::Polled;
+use event_kafka::{Polled, TRACEPARENT_HEADER};
+use kafka_events_tests::hostile::RawProducer;
 use kafka_events_tests::kafka::{send_all, Isolated, LIMIT};
 use uuid::Uuid;
 
@@ -56,6 +57,26 @@ fn a_consumers_span_continues_the_producers_trace_with_the_correlation_id() {
             .with_correlation_id(untraced_correlation),
     );
     send_all(&corner.producer(), std::slice::from_ref(&untraced));
+    // A record whose traceparent is garbage: read as if it had none.
+    let garbled = CombatEvent::PlayerAttack(
+        example_envelope(PlayerAttack::example()).with_event_id(Uuid::new_v4()),
+    );
+    let record = garbled.to_record().expect("record");
+    let mut headers: Vec<(&[u8], Option<&[u8]>)> = record
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_bytes(), Some(value.as_slice())))
+        .collect();
+    headers.push((
+        TRACEPARENT_HEADER.as_bytes(),
+        Some(b"00-not-a-trace-\xff-01".as_slice()),
+    ));
+    RawProducer::new(&corner.config).send(
+        &topic,
+        record.key.as_deref().unwrap_or_default(),
+        &record.value,
+        &headers,
+    );
 
     // From here on the process has a subscriber (the untraced record went out before).
     tracing::subscriber::set_global_default(subscriber).expect("the process's subscriber");
@@ -66,7 +87,7 @@ fn a_consumers_span_continues_the_producers_trace_with_the_correlation_id() {
         let reader = corner.consumer::<CombatEvent>("traced");
         let mut seen = 0;
         let started = Instant::now();
-        while seen < 2 && started.elapsed() < LIMIT {
+        while seen < 3 && started.elapsed() < LIMIT {
             if let Ok(Polled::Handled { .. }) = reader.poll(Duration::from_millis(500), |_| {
                 // The handler runs inside the process span.
                 tracing::info_span!("handler").in_scope(|| Ok::<(), String>(()))
@@ -74,7 +95,7 @@ fn a_consumers_span_continues_the_producers_trace_with_the_correlation_id() {
                 seen += 1;
             }
         }
-        assert_eq!(seen, 2);
+        assert_eq!(seen, 3);
     }
     let _ = provider.force_flush();
     let spans = exporter.get_finished_spans().expect("spans");
@@ -135,5 +156,11 @@ fn a_consumers_span_continues_the_producers_trace_with_the_correlation_id() {
     assert_eq!(
         text(&alone, "correlation_id"),
         untraced_correlation.to_string()
+    );
+    let garbled = named(&format!("process {topic}"), garbled.event_id());
+    assert_eq!(garbled.parent_span_id, SpanId::INVALID);
+    assert_ne!(
+        garbled.span_context.trace_id(),
+        send.span_context.trace_id()
     );
 }
