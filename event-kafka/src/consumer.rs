@@ -27,7 +27,8 @@ use crate::personal::{
 use crate::producer::{EventProducer, ProduceError};
 use crate::retry::{Retries, RetryPolicy};
 use crate::telemetry::{
-    self, ConsumerMetrics, ConsumerStatistics, ReadFrom, STATISTICS_INTERVAL_MS, UNKNOWN_EVENT_TYPE,
+    self, ConsumerMetrics, ConsumerStatistics, Processing, STATISTICS_INTERVAL_MS,
+    UNKNOWN_EVENT_TYPE,
 };
 use crate::ClientError;
 use event_core::personal::without_values;
@@ -559,17 +560,6 @@ impl<E: DomainEvents> EventConsumer<E> {
         };
         let payload = message.payload().unwrap_or_default();
         let headers = record_headers(message);
-        let span = telemetry::process_span(
-            &ReadFrom {
-                topic: &position.topic,
-                partition: position.partition,
-                offset: position.offset,
-                group: &self.group_id,
-            },
-            message.key(),
-            headers.as_deref().unwrap_or_default(),
-        );
-        let _entered = span.enter();
         let size = record_size(
             message.key(),
             payload,
@@ -590,18 +580,36 @@ impl<E: DomainEvents> EventConsumer<E> {
             },
             Err(error) => Err(DeadLetterReason::from(error.clone())),
         };
+        let (event_type, event_id) = match &decoded {
+            Ok(event) => (event.event_type(), Some(event.event_id())),
+            Err(_) => (
+                headers
+                    .as_deref()
+                    .map_or(UNKNOWN_EVENT_TYPE, known_event_type::<E>),
+                None,
+            ),
+        };
+        // Opened once the record is decoded, so every field is given at creation.
+        let span = telemetry::process_span(
+            &Processing {
+                topic: &position.topic,
+                partition: position.partition,
+                offset: position.offset,
+                group: &self.group_id,
+                key: message.key(),
+                event_type,
+                event_id,
+            },
+            headers.as_deref().unwrap_or_default(),
+        );
+        let _entered = span.enter();
         let event = match decoded {
             Ok(event) => event,
             Err(reason) => {
-                let label = headers
-                    .as_deref()
-                    .map_or(UNKNOWN_EVENT_TYPE, known_event_type::<E>);
-                self.metrics.of(&position.topic, label).read(size);
+                self.metrics.of(&position.topic, event_type).read(size);
                 return self.dead_letter_and_store(message, position, reason);
             }
         };
-        let event_type = event.event_type();
-        telemetry::decoded(&span, event_type, event.event_id());
         let instruments = self.metrics.of(&position.topic, event_type);
         instruments.read(size);
         let created = event.timestamp();

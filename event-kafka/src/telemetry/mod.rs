@@ -8,10 +8,11 @@
 //! instance [`serve_prometheus`] with the `prometheus` feature) before creating the clients.
 //!
 //! **Spans** through [`tracing`], with OpenTelemetry's messaging conventions: `send <topic>`
-//! (kind producer) from handing a validated event over until its acknowledgement, and `process <topic>` (kind consumer) around decoding and handling a
-//! record; both carry `event_type`, `event_id` and `correlation_id`. With the `opentelemetry`
-//! feature the send span's context travels in the [`TRACEPARENT_HEADER`] and
-//! [`TRACESTATE_HEADER`] headers and the process span continues it.
+//! (kind producer) from handing a validated event over until its acknowledgement, and
+//! `process <topic>` (kind consumer) around handling (or dead-lettering) a decoded record;
+//! both carry `event_type`, `event_id` and `correlation_id`. With the `opentelemetry` feature
+//! the send span's context travels in the [`TRACEPARENT_HEADER`] and [`TRACESTATE_HEADER`]
+//! headers and the process span continues it.
 
 mod instruments;
 #[cfg(feature = "prometheus")]
@@ -24,7 +25,7 @@ pub(crate) use instruments::{
 };
 #[cfg(feature = "prometheus")]
 pub use prometheus::{prometheus_builder, serve_prometheus, PrometheusError};
-pub(crate) use spans::{decoded, delivered, inject, process_span, send_span, ReadFrom, Sending};
+pub(crate) use spans::{delivered, inject, process_span, send_span, Processing, Sending};
 pub use spans::{TRACEPARENT_HEADER, TRACESTATE_HEADER};
 pub use statistics::CLIENT;
 pub(crate) use statistics::{ConsumerStatistics, ProducerStatistics};

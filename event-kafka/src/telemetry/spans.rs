@@ -73,37 +73,38 @@ pub(crate) fn send_span(sending: &Sending<'_>) -> Span {
     )
 }
 
-/// Where a record was read.
-pub(crate) struct ReadFrom<'a> {
+/// What the process span of a record says.
+pub(crate) struct Processing<'a> {
     pub(crate) topic: &'a str,
     pub(crate) partition: i32,
     pub(crate) offset: i64,
     pub(crate) group: &'a str,
+    pub(crate) key: Option<&'a [u8]>,
+    /// The decoded event's type, else the consumer's label for the record.
+    pub(crate) event_type: &'a str,
+    /// The decoded event's id; `None` for a record that could not be read.
+    pub(crate) event_id: Option<uuid::Uuid>,
 }
 
-/// The span of handling one record: `process <topic>`, kind consumer, around decrypting,
-/// decoding and handling it, continuing the trace of the record's `traceparent` when there is
-/// one. The event type and id are recorded once the record is decoded ([`decoded`]).
-pub(crate) fn process_span(
-    from: &ReadFrom<'_>,
-    key: Option<&[u8]>,
-    headers: &[RecordHeader<'_>],
-) -> Span {
+/// The span of handling one record: `process <topic>`, kind consumer, opened once the record
+/// is decoded (every field given at creation) and around its handling or dead-lettering,
+/// continuing the trace of the record's `traceparent` when there is one.
+pub(crate) fn process_span(processing: &Processing<'_>, headers: &[RecordHeader<'_>]) -> Span {
     let span = tracing::info_span!(
         target: "event_kafka",
         "process",
-        otel.name = %SpanName("process", from.topic),
+        otel.name = %SpanName("process", processing.topic),
         otel.kind = "consumer",
         messaging.system = "kafka",
         messaging.operation.type = "process",
         messaging.operation.name = "process",
-        messaging.destination.name = from.topic,
-        messaging.consumer.group.name = from.group,
-        messaging.destination.partition.id = from.partition,
-        messaging.kafka.offset = from.offset,
-        messaging.kafka.message.key = key.map(|key| tracing::field::display(Lossy(key))),
-        event_type = Empty,
-        event_id = Empty,
+        messaging.destination.name = processing.topic,
+        messaging.consumer.group.name = processing.group,
+        messaging.destination.partition.id = processing.partition,
+        messaging.kafka.offset = processing.offset,
+        messaging.kafka.message.key = processing.key.map(|key| tracing::field::display(Lossy(key))),
+        event_type = processing.event_type,
+        event_id = processing.event_id.map(tracing::field::display),
         correlation_id = correlation_of(headers).map(|id| tracing::field::display(Lossy(id))),
     );
     if !span.is_disabled() {
@@ -117,14 +118,6 @@ pub(crate) fn delivered(span: &Span, partition: i32, offset: i64) {
     if !span.is_disabled() {
         span.record("messaging.destination.partition.id", partition);
         span.record("messaging.kafka.offset", offset);
-    }
-}
-
-/// Records the id of the decoded event.
-pub(crate) fn decoded(span: &Span, event_type: &str, event_id: uuid::Uuid) {
-    if !span.is_disabled() {
-        span.record("event_type", event_type);
-        span.record("event_id", tracing::field::display(event_id));
     }
 }
 
