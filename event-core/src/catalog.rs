@@ -127,6 +127,8 @@ pub struct EventDescriptor {
     pub json_schema: fn() -> serde_json::Value,
     /// Whose personal data it carries ([`KafkaEvent::DATA_SUBJECT`]).
     pub data_subject: Option<&'static str>,
+    /// The data field its partition key is read from ([`KafkaEvent::KEY_FIELD`]).
+    pub key_field: Option<&'static str>,
 }
 
 impl EventDescriptor {
@@ -142,6 +144,7 @@ impl EventDescriptor {
             compat: E::COMPAT,
             json_schema: E::json_schema,
             data_subject: E::DATA_SUBJECT,
+            key_field: E::KEY_FIELD,
         }
     }
 }

@@ -101,6 +101,13 @@ pub trait KafkaEvent:
     /// [`pii`](crate::personal) fields.
     const DATA_SUBJECT: Option<&'static str> = None;
 
+    /// The wire name of the data field [`partition_key`](Self::partition_key) reads: the field
+    /// named by `#[event(key = field)]`, else the first of its domain's
+    /// [`KEY_FIELDS`](Domain::KEY_FIELDS) it has, else `None`. The export writes it into the
+    /// topic files, so producers in other languages key records as Rust does. (A field whose
+    /// type gives no key bytes is named here and gives no key.)
+    const KEY_FIELD: Option<&'static str> = None;
+
     /// The partition key of this event: the field named by `#[event(key = field)]`, else the
     /// first of its domain's [`KEY_FIELDS`](Domain::KEY_FIELDS) it has, else none (the producer
     /// spreads the records). One session's or player's events then stay ordered in one

@@ -26,9 +26,13 @@ use crate::ClientError;
 /// compressed with lz4 (the codec the catalog's topics store, so the broker keeps the batches
 /// as they come instead of recompressing them), and a delivery given up after two minutes —
 /// reported to the caller, never dropped in silence. librdkafka's statistics every 5 s feed the
-/// queue-depth gauge ([`telemetry`](crate::telemetry)).
+/// queue-depth gauge ([`telemetry`](crate::telemetry)). Keyed records are partitioned with
+/// murmur2 (`murmur2_random`), as the Java client, franz-go and KafkaJS do by default, so one
+/// key lands in one partition whichever language wrote it (librdkafka's own default, CRC32,
+/// would put it elsewhere).
 pub const PRODUCER_DEFAULTS: &[(&str, &str)] = &[
     ("enable.idempotence", "true"),
+    ("partitioner", "murmur2_random"),
     ("acks", "all"),
     ("linger.ms", "5"),
     ("compression.type", "lz4"),

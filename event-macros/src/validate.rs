@@ -28,10 +28,11 @@ pub struct Version {
 
 /// Where an event's partition key comes from.
 pub enum KeyChoice {
-    /// `key = field`.
-    Field(syn::Ident),
-    /// The first of the domain's `key_fields` the event has, among these serialised fields.
-    DomainDefault(Vec<syn::Ident>),
+    /// `key = field`, with the field's wire name.
+    Field(syn::Ident, String),
+    /// The first of the domain's `key_fields` the event has, among these serialised fields
+    /// (each with its wire name).
+    DomainDefault(Vec<(syn::Ident, String)>),
 }
 
 /// What the KafkaEvent expansion needs, once every rule holds.
@@ -99,17 +100,20 @@ fn partition_key(
     let Data::Struct(Style::Named, fields) = &container.data else {
         return Some(KeyChoice::DomainDefault(Vec::new()));
     };
-    let idents: Vec<&syn::Ident> = fields
+    let serialised: Vec<(syn::Ident, String)> = fields
         .iter()
         .filter(|f| f.in_schema())
-        .filter_map(|f| f.original.ident.as_ref())
+        .filter_map(|f| Some((f.original.ident.clone()?, f.name.clone())))
         .collect();
     match named {
         Some(key) => {
-            if idents.contains(&key) {
-                Some(KeyChoice::Field(key.clone()))
+            if let Some((_, wire)) = serialised.iter().find(|(ident, _)| ident == key) {
+                Some(KeyChoice::Field(key.clone(), wire.clone()))
             } else {
-                let names: Vec<String> = idents.iter().map(ToString::to_string).collect();
+                let names: Vec<String> = serialised
+                    .iter()
+                    .map(|(ident, _)| ident.to_string())
+                    .collect();
                 cx.error_spanned_by(
                     key,
                     format!("`key = {key}` names no serialised field of this event; its serialised fields are {}", names.join(", ")),
@@ -117,9 +121,7 @@ fn partition_key(
                 None
             }
         }
-        None => Some(KeyChoice::DomainDefault(
-            idents.into_iter().cloned().collect(),
-        )),
+        None => Some(KeyChoice::DomainDefault(serialised)),
     }
 }
 

@@ -147,6 +147,9 @@ fn topic_files(events: &[CatalogEvent]) -> Vec<ExportFile> {
                         "version": event.descriptor.version.as_str(),
                         "schema": schema_path(event).to_string_lossy().replace('\\', "/"),
                     });
+                    if let Some(field) = event.descriptor.key_field {
+                        entry["key"] = json!(format!("/data/{field}"));
+                    }
                     let personal = PersonalPaths::of_schema(&(event.descriptor.json_schema)());
                     if !personal.is_empty() {
                         entry["personal_data"] = json!({

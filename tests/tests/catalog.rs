@@ -291,3 +291,47 @@ fn a_cross_domain_event_is_exported_under_domains_and_dispatched_by_every_domain
     }
     assert_eq!(event_domains::SystemEvent::topics(), ["game.system.events"]);
 }
+
+/// What a producer in another language must write as the record key: the value of the topic
+/// file's `key` field as text.
+fn key_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn every_events_key_field_in_the_topic_files_gives_the_key_rust_writes() {
+    let files = export_files(&event_domains::catalog()).expect("export");
+    let mut keyed = 0;
+    for event in events() {
+        let record = (event.example_record)().expect("record");
+        let topic_file = files
+            .iter()
+            .find(|f| f.path.ends_with(format!("{}.json", event.descriptor.topic)))
+            .expect("topic file");
+        let entry = topic_file.contents["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .find(|entry| entry["event_type"] == event.descriptor.event_type)
+            .expect("entry");
+        let envelope: Value = serde_json::from_slice(&record.value).expect("json");
+        let from_file = entry.get("key").map(|pointer| {
+            envelope
+                .pointer(pointer.as_str().expect("pointer"))
+                .map(key_text)
+        });
+        let expected = record.key.map(|key| String::from_utf8(key).expect("utf-8"));
+        match from_file {
+            Some(found) => {
+                keyed += 1;
+                assert_eq!(found, expected, "{}", event.descriptor.event_type)
+            }
+            None => assert_eq!(expected, None, "{}", event.descriptor.event_type),
+        }
+    }
+    // 18 of the game's 35 events have a key field today; the check must not be vacuous.
+    assert!(keyed >= 10, "{keyed} keyed events");
+}

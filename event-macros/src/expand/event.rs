@@ -93,38 +93,61 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
     }
 }
 
-/// `fn partition_key`: the named field, or the first of the domain's `KEY_FIELDS` the event
-/// has (chosen at compile time; a field whose type is no `KeyBytes` gives no key).
+/// `fn partition_key` and `KEY_FIELD`: the named field, or the first of the domain's
+/// `KEY_FIELDS` the event has (chosen at compile time; a field whose type is no `KeyBytes` gives
+/// no key).
 fn partition_key(key: &KeyChoice, domain: &TokenStream) -> TokenStream {
-    let body = match key {
-        KeyChoice::Field(field) => quote! {
-            ::event_core::codec::KeyBytes::key_bytes(&self.#field)
-        },
+    let (body, key_field) = match key {
+        KeyChoice::Field(field, wire) => (
+            quote! {
+                ::event_core::codec::KeyBytes::key_bytes(&self.#field)
+            },
+            quote! {
+                const KEY_FIELD: ::core::option::Option<&'static str> =
+                    ::core::option::Option::Some(#wire);
+            },
+        ),
         KeyChoice::DomainDefault(fields) if fields.is_empty() => {
-            quote!(::core::option::Option::None)
+            (quote!(::core::option::Option::None), quote!())
         }
         KeyChoice::DomainDefault(fields) => {
-            let names: Vec<String> = fields.iter().map(ToString::to_string).collect();
-            let arms = fields.iter().enumerate().map(|(index, field)| {
+            let names: Vec<String> = fields.iter().map(|(ident, _)| ident.to_string()).collect();
+            let wires = fields.iter().map(|(_, wire)| wire);
+            let arms = fields.iter().enumerate().map(|(index, (field, _))| {
                 quote! {
                     ::core::option::Option::Some(#index) =>
                         (&::event_core::__private::KeyProbe(&self.#field)).probe_key(),
                 }
             });
-            quote! {
-                use ::event_core::__private::{ProbeKey as _, ProbeNoKey as _};
-                const KEY_FIELD: ::core::option::Option<usize> = ::event_core::__private::key_field_index(
+            let index = quote! {
+                ::event_core::__private::key_field_index(
                     <#domain as ::event_core::Domain>::KEY_FIELDS,
                     &[#(#names),*],
-                );
-                match KEY_FIELD {
-                    #(#arms)*
-                    _ => ::core::option::Option::None,
-                }
-            }
+                )
+            };
+            (
+                quote! {
+                    use ::event_core::__private::{ProbeKey as _, ProbeNoKey as _};
+                    const KEY_INDEX: ::core::option::Option<usize> = #index;
+                    match KEY_INDEX {
+                        #(#arms)*
+                        _ => ::core::option::Option::None,
+                    }
+                },
+                quote! {
+                    const KEY_FIELD: ::core::option::Option<&'static str> =
+                        match #index {
+                            ::core::option::Option::Some(index) => {
+                                ::core::option::Option::Some([#(#wires),*][index])
+                            }
+                            ::core::option::Option::None => ::core::option::Option::None,
+                        };
+                },
+            )
         }
     };
     quote! {
+        #key_field
         fn partition_key(&self) -> ::core::option::Option<::event_core::__private::Vec<u8>> {
             #body
         }

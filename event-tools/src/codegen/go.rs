@@ -248,7 +248,7 @@ fn type_parameters(fields: &[FieldDef]) -> String {
 
 /// The package source: every definition and the envelope.
 pub fn package(catalog: &CodeModel) -> String {
-    let mut out = format!("{}\n\n// Package {PACKAGE} holds the Go types of the kafka-events catalog.\npackage {PACKAGE}\n\nimport (\n\t\"encoding/json\"\n\t\"time\"\n)\n\nvar _ json.RawMessage\n\n", catalog.header("Go"));
+    let mut out = format!("{}\n\n// Package {PACKAGE} holds the Go types of the kafka-events catalog.\npackage {PACKAGE}\n\nimport (\n\t\"bytes\"\n\t\"encoding/json\"\n\t\"fmt\"\n\t\"time\"\n)\n\nvar _ json.RawMessage\n\n", catalog.header("Go"));
     definition(&mut out, &catalog.envelope, catalog);
     for named in &catalog.definitions {
         definition(&mut out, named, catalog);
@@ -265,7 +265,16 @@ pub fn package(catalog: &CodeModel) -> String {
         })
         .collect();
     out.push_str(&aligned(&rows));
-    out.push_str("}\n");
+    out.push_str("}\n\n");
+    out.push_str("// DecodeEvent reads the envelope of the event named eventType into its struct, refusing\n// members its schema does not have; the result is an *Envelope[T] of that event's T.\nfunc DecodeEvent(eventType string, data []byte) (any, error) {\n\tswitch eventType {\n");
+    for event in &catalog.events {
+        out.push_str(&format!(
+            "\tcase \"{}\":\n\t\treturn decode[{}](data)\n",
+            event.event_type,
+            pascal(&event.data)
+        ));
+    }
+    out.push_str("\t}\n\treturn nil, fmt.Errorf(\"unknown event type %q\", eventType)\n}\n\nfunc decode[T any](data []byte) (any, error) {\n\tvar envelope Envelope[T]\n\tdecoder := json.NewDecoder(bytes.NewReader(data))\n\tdecoder.DisallowUnknownFields()\n\tif err := decoder.Decode(&envelope); err != nil {\n\t\treturn nil, err\n\t}\n\treturn &envelope, nil\n}\n");
     out
 }
 
@@ -323,13 +332,38 @@ func roundTrip[T any](t *testing.T, path string) {
 	}
 }
 
+// decodesByName checks DecodeEvent reads the example into the event's struct.
+func decodesByName(t *testing.T, eventType string, path string) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoded, err := DecodeEvent(eventType, raw)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	again, err := json.Marshal(decoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(normalized(t, raw), normalized(t, again)) {
+		t.Fatalf("%s: DecodeEvent re-encoded differently:\n%s\n%s", path, raw, again)
+	}
+	if _, err := DecodeEvent("no.such.event", raw); err == nil {
+		t.Fatal("an unknown event type was decoded")
+	}
+}
+
 "#,
     );
     for event in &catalog.events {
         out.push_str(&format!(
-            "func Test{}(t *testing.T) {{\n\troundTrip[{}](t, \"../examples/{}/{}.json\")\n}}\n\n",
+            "func Test{}(t *testing.T) {{\n\troundTrip[{}](t, \"../examples/{}/{}.json\")\n\tdecodesByName(t, \"{}\", \"../examples/{}/{}.json\")\n}}\n\n",
             pascal(&event.event_type),
             pascal(&event.data),
+            event.folder,
+            event.event_type,
+            event.event_type,
             event.folder,
             event.event_type
         ));
