@@ -39,15 +39,31 @@ impl ProducerContext for Deliveries {
 /// is not UTF-8 into U+FFFD.
 pub struct RawProducer(BaseProducer<Deliveries>);
 
+/// The value of `key` in the event producer's defaults.
+///
+/// # Panics
+/// When [`PRODUCER_DEFAULTS`](event_kafka::PRODUCER_DEFAULTS) has no such key: a test helper.
+pub fn producer_default(key: &str) -> &'static str {
+    event_kafka::PRODUCER_DEFAULTS
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, value)| *value)
+        .unwrap_or_else(|| panic!("PRODUCER_DEFAULTS has no {key}"))
+}
+
 impl RawProducer {
-    /// A raw producer with `config`.
+    /// A raw producer with `config`, partitioning keys as [`EventProducer`] does (so a raw
+    /// record lands in the partition of the events with its key).
     ///
     /// # Panics
     /// When librdkafka refuses the configuration: a test helper.
+    ///
+    /// [`EventProducer`]: event_kafka::EventProducer
     pub fn new(config: &KafkaConfig) -> Self {
         let producer = config
             .rdkafka_config()
             .set("compression.type", "lz4")
+            .set("partitioner", producer_default("partitioner"))
             .create_with_context(Deliveries::default())
             .expect("raw producer");
         RawProducer(producer)

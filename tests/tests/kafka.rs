@@ -20,6 +20,7 @@ use event_kafka::{
 };
 use event_tools::export::topic_configs;
 use kafka_events_tests::broker::{Broker, SCRAM_PASSWORD, SCRAM_USER};
+use kafka_events_tests::hostile::producer_default;
 use kafka_events_tests::kafka::{
     assert_round_trip, attack_in_new_session, catalog_topics, consume, expected, fresh,
     fresh_attack, handled_ids, own_examples, send_all, single_broker, wait_all, Busy, Isolated,
@@ -259,6 +260,7 @@ fn poison_records_go_to_the_dead_letter_topic_and_valid_events_still_arrive() {
     let raw: FutureProducer = corner
         .config
         .rdkafka_config()
+        .set("partitioner", producer_default("partitioner"))
         .create()
         .expect("raw producer");
     let key = example_envelope(PlayerAttack::example())
