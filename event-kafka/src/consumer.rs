@@ -27,7 +27,7 @@ use crate::personal::{
 use crate::producer::{EventProducer, ProduceError};
 use crate::retry::{Retries, RetryPolicy};
 use crate::telemetry::{
-    self, ConsumerMetrics, ConsumerStatistics, Processing, STATISTICS_INTERVAL_MS,
+    self, record_bytes, ConsumerMetrics, ConsumerStatistics, Processing, STATISTICS_INTERVAL_MS,
     UNKNOWN_EVENT_TYPE,
 };
 use crate::ClientError;
@@ -560,10 +560,14 @@ impl<E: DomainEvents> EventConsumer<E> {
         };
         let payload = message.payload().unwrap_or_default();
         let headers = record_headers(message);
-        let size = record_size(
+        let size = record_bytes(
             message.key(),
             payload,
-            headers.as_deref().unwrap_or_default(),
+            headers
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|header| (header.name, header.value.unwrap_or_default())),
         );
         let mut decrypted = 0;
         let decoded = match &headers {
@@ -902,15 +906,6 @@ impl<E: DomainEvents> EventConsumer<E> {
 /// Replaces a dead-letter producer that failed for good (an idempotent producer's fatal
 /// error: it sends nothing more) with a new one, so the next try can succeed. If even the new
 /// one cannot be created, the old one stays and the next try fails again.
-/// The bytes of a record as read: key, value and headers.
-fn record_size(key: Option<&[u8]>, value: &[u8], headers: &[RecordHeader<'_>]) -> usize {
-    let headers: usize = headers
-        .iter()
-        .map(|header| header.name.len() + header.value.map_or(0, <[u8]>::len))
-        .sum();
-    key.map_or(0, <[u8]>::len) + value.len() + headers
-}
-
 /// The `event_type` label of a record that could not be decoded: its header's event type when
 /// `E` has it, else `unknown` (a label never takes a value from the outside world unchecked).
 fn known_event_type<E: DomainEvents>(headers: &[RecordHeader<'_>]) -> &'static str {

@@ -17,7 +17,8 @@ use tracing::Span;
 use crate::config::{create_client_with_context, KafkaConfig};
 use crate::personal::{fields_of, fields_of_domain, EventFields, PersonalData};
 use crate::telemetry::{
-    self, ProducerMetrics, ProducerStatistics, SendInstruments, Sending, STATISTICS_INTERVAL_MS,
+    self, record_bytes, ProducerMetrics, ProducerStatistics, SendInstruments, Sending,
+    STATISTICS_INTERVAL_MS,
 };
 use crate::ClientError;
 
@@ -386,9 +387,11 @@ impl RoomWait {
     }
 }
 
-/// An event on its way: its validated record, the span it is sent in and its metrics.
+/// An event on its way: its validated record, the topic it goes to (with the producer's
+/// suffix), the span it is sent in and its metrics.
 struct Outgoing {
     record: KafkaRecord,
+    topic: Cow<'static, str>,
     span: Span,
     instruments: Arc<SendInstruments>,
 }
@@ -396,16 +399,6 @@ struct Outgoing {
 /// The `service` label of a producer: its `client.id` (librdkafka's default: `rdkafka`).
 fn service_of(config: &KafkaConfig) -> &str {
     config.get("client.id").unwrap_or("rdkafka")
-}
-
-/// The bytes of a record on the wire, before compression: key, value and headers.
-fn record_size(record: &KafkaRecord) -> usize {
-    let headers: usize = record
-        .headers
-        .iter()
-        .map(|(name, value)| name.len() + value.len())
-        .sum();
-    record.key.as_ref().map_or(0, Vec::len) + record.value.len() + headers
 }
 
 /// What one try to hand a record to librdkafka did.
@@ -605,13 +598,13 @@ impl EventProducer {
             let record = validated_record(envelope)?;
             self.sealed(Some(&fields_of::<T>()), record, T::EVENT_TYPE)
         })?;
-        let topic = self.topic_of(&outgoing.record);
-        let mut future = self.future_record(&topic, &outgoing.record);
+        let topic = &outgoing.topic;
+        let mut future = self.future_record(topic, &outgoing.record);
         let mut room = RoomWait::new(self.enqueue_timeout);
         let handed_over = loop {
-            match self.try_enqueue(&topic, future) {
+            match self.try_enqueue(topic, future) {
                 Ok(Enqueued::Sent(pending)) => break Ok(pending),
-                Ok(Enqueued::QueueFull(returned)) => match room.next_pause(&topic) {
+                Ok(Enqueued::QueueFull(returned)) => match room.next_pause(topic) {
                     Ok(pause) => {
                         futures_timer::Delay::new(pause).await;
                         future = returned;
@@ -621,8 +614,7 @@ impl EventProducer {
                 Err(error) => break Err(error),
             }
         };
-        let size = record_size(&outgoing.record);
-        self.reported(&topic, handed_over, size, outgoing)?.await
+        self.reported(handed_over, outgoing)?.await
     }
 
     /// Publishes `envelope` and blocks the thread until the broker's confirmation. To keep
@@ -637,11 +629,6 @@ impl EventProducer {
     /// Waits until every record handed to the producer is delivered or failed.
     pub fn flush(&self, timeout: Duration) -> Result<(), ProduceError> {
         self.producer.flush(timeout).map_err(ProduceError::Flush)
-    }
-
-    /// The topic a record goes to: its own, with the producer's suffix.
-    fn topic_of(&self, record: &KafkaRecord) -> Cow<'static, str> {
-        self.topic_named(record.topic)
     }
 
     /// `topic` with the producer's suffix.
@@ -665,8 +652,9 @@ impl EventProducer {
         let mut record = build().inspect_err(|error| {
             self.metrics.failed(&self.topic_named(topic), error.kind());
         })?;
+        let topic = self.topic_named(record.topic);
         let span = telemetry::send_span(&Sending {
-            topic: &self.topic_of(&record),
+            topic: &topic,
             event_type,
             event_id,
             key: record.key.as_deref(),
@@ -678,6 +666,7 @@ impl EventProducer {
             .of(record.topic, &self.topic_suffix, event_type);
         Ok(Outgoing {
             record,
+            topic,
             span,
             instruments,
         })
@@ -685,26 +674,32 @@ impl EventProducer {
 
     /// Hands an event's record to librdkafka, waiting for room while the queue is full.
     fn enqueue_outgoing(&self, outgoing: Outgoing) -> Result<PendingDelivery, ProduceError> {
-        let topic = self.topic_of(&outgoing.record);
         let handed_over = {
             let _entered = outgoing.span.enter();
-            self.enqueue_record(&outgoing.record)
+            let future = self.future_record(&outgoing.topic, &outgoing.record);
+            self.enqueue_blocking(&outgoing.topic, future)
         };
-        let size = record_size(&outgoing.record);
-        self.reported(&topic, handed_over, size, outgoing)
+        self.reported(handed_over, outgoing)
     }
 
     /// Counts an event handed over (or not) and lets its delivery report the rest.
     fn reported(
         &self,
-        topic: &str,
         handed_over: Result<PendingDelivery, ProduceError>,
-        size: usize,
         outgoing: Outgoing,
     ) -> Result<PendingDelivery, ProduceError> {
         match handed_over {
             Ok(mut pending) => {
-                outgoing.instruments.handed_over(size);
+                let record = &outgoing.record;
+                let headers = record
+                    .headers
+                    .iter()
+                    .map(|(name, value)| (name.as_bytes(), value.as_slice()));
+                outgoing.instruments.handed_over(record_bytes(
+                    record.key.as_deref(),
+                    &record.value,
+                    headers,
+                ));
                 pending.report = Some(DeliveryReport {
                     instruments: outgoing.instruments,
                     metrics: Arc::clone(&self.metrics),
@@ -714,7 +709,7 @@ impl EventProducer {
                 Ok(pending)
             }
             Err(error) => {
-                self.metrics.failed(topic, error.kind());
+                self.metrics.failed(&outgoing.topic, error.kind());
                 Err(error)
             }
         }
@@ -734,13 +729,6 @@ impl EventProducer {
             Some(key) => future.key(key.as_slice()),
             None => future,
         }
-    }
-
-    /// Hands a validated record to librdkafka, waiting for room while the queue is full.
-    fn enqueue_record(&self, record: &KafkaRecord) -> Result<PendingDelivery, ProduceError> {
-        let topic = self.topic_of(record);
-        let future = self.future_record(&topic, record);
-        self.enqueue_blocking(&topic, future)
     }
 
     /// Hands bytes to librdkafka as they are: only for records whose value is already known to

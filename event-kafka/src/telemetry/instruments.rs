@@ -14,6 +14,20 @@ use event_core::metrics::{
 };
 use metrics::{counter, histogram, Counter, Histogram, SharedString};
 
+/// The bytes of a record on the wire before compression, as the byte counters count them: key,
+/// value, and each header's name and value.
+pub(crate) fn record_bytes<'h>(
+    key: Option<&[u8]>,
+    value: &[u8],
+    headers: impl IntoIterator<Item = (&'h [u8], &'h [u8])>,
+) -> usize {
+    let headers: usize = headers
+        .into_iter()
+        .map(|(name, value)| name.len() + value.len())
+        .sum();
+    key.map_or(0, <[u8]>::len) + value.len() + headers
+}
+
 /// The `event_type` label of a record that is not one of the consumer's events.
 pub(crate) const UNKNOWN_EVENT_TYPE: &str = "unknown";
 

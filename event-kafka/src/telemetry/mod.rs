@@ -21,7 +21,7 @@ mod spans;
 mod statistics;
 
 pub(crate) use instruments::{
-    ConsumerMetrics, ProducerMetrics, SendInstruments, UNKNOWN_EVENT_TYPE,
+    record_bytes, ConsumerMetrics, ProducerMetrics, SendInstruments, UNKNOWN_EVENT_TYPE,
 };
 #[cfg(feature = "prometheus")]
 pub use prometheus::{prometheus_builder, serve_prometheus, PrometheusError};
