@@ -61,16 +61,20 @@ fn topic_selector(topics: &[&str]) -> String {
     format!("{TOPIC}=~\"{}\"", alternatives.join("|"))
 }
 
-fn target(expr: String, legend: &str, ref_id: &str) -> Value {
+/// A query of a panel; its `refId` is given by its place in the panel ([`panel`]).
+fn target(expr: String, legend: &str) -> Value {
     json!({
         "datasource": { "type": "prometheus", "uid": "${datasource}" },
         "expr": expr,
         "legendFormat": legend,
-        "refId": ref_id,
     })
 }
 
-fn panel(id: usize, unit: &str, targets: Vec<Value>, thresholds: Option<u64>) -> Value {
+fn panel(id: usize, unit: &str, mut targets: Vec<Value>, thresholds: Option<u64>) -> Value {
+    // Grafana names a panel's queries A, B, C …
+    for (target, ref_id) in targets.iter_mut().zip('A'..='Z') {
+        target["refId"] = json!(ref_id.to_string());
+    }
     let mut steps = vec![json!({ "color": "green", "value": null })];
     if let Some(limit) = thresholds {
         steps.push(json!({ "color": "red", "value": limit }));
@@ -110,7 +114,6 @@ fn dashboard(domain: &str, topics: &[&str]) -> Value {
             vec![target(
                 rate(PRODUCED_TOTAL, &format!("{SERVICE}, {EVENT_TYPE}")),
                 "{{service}} {{event_type}}",
-                "A",
             )],
             None,
         ),
@@ -120,7 +123,6 @@ fn dashboard(domain: &str, topics: &[&str]) -> Value {
             vec![target(
                 rate(CONSUMED_TOTAL, &format!("{GROUP}, {EVENT_TYPE}")),
                 "{{group}} {{event_type}}",
-                "A",
             )],
             None,
         ),
@@ -131,12 +133,10 @@ fn dashboard(domain: &str, topics: &[&str]) -> Value {
                 target(
                     quantile(0.5, END_TO_END_SECONDS, &selector, GROUP),
                     "p50 {{group}}",
-                    "A",
                 ),
                 target(
                     quantile(0.99, END_TO_END_SECONDS, &selector, GROUP),
                     "p99 {{group}}",
-                    "B",
                 ),
             ],
             None,
@@ -148,12 +148,10 @@ fn dashboard(domain: &str, topics: &[&str]) -> Value {
                 target(
                     quantile(0.99, DELIVERY_SECONDS, &selector, SERVICE),
                     "delivery p99 {{service}}",
-                    "A",
                 ),
                 target(
                     quantile(0.99, HANDLER_SECONDS, &selector, GROUP),
                     "handler p99 {{group}}",
-                    "B",
                 ),
             ],
             None,
@@ -165,17 +163,14 @@ fn dashboard(domain: &str, topics: &[&str]) -> Value {
                 target(
                     rate(HANDLER_ERRORS_TOTAL, GROUP),
                     "handler errors {{group}}",
-                    "A",
                 ),
                 target(
                     rate(DEAD_LETTERED_TOTAL, &format!("{GROUP}, kind")),
                     "dead letters {{group}} {{kind}}",
-                    "B",
                 ),
                 target(
                     rate(PRODUCE_ERRORS_TOTAL, &format!("{SERVICE}, kind")),
                     "produce errors {{service}} {{kind}}",
-                    "C",
                 ),
             ],
             None,
@@ -186,7 +181,6 @@ fn dashboard(domain: &str, topics: &[&str]) -> Value {
             vec![target(
                 format!("sum by ({GROUP}) ({CONSUMER_LAG}{{{selector}}})"),
                 "{{group}}",
-                "A",
             )],
             Some(MAX_LAG),
         ),
@@ -257,5 +251,12 @@ mod tests {
             10_000
         );
         assert_eq!(read["uid"], "kafka-events-combat");
+        let ref_ids: Vec<&str> = read["panels"][4]["targets"]
+            .as_array()
+            .expect("targets")
+            .iter()
+            .map(|target| target["refId"].as_str().expect("refId"))
+            .collect();
+        assert_eq!(ref_ids, ["A", "B", "C"]);
     }
 }
