@@ -312,6 +312,17 @@ func dropNulls(value interface{}) interface{} {
 	return value
 }
 
+// reencodesEqual checks that what raw decoded into re-encodes to the same JSON.
+func reencodesEqual(t *testing.T, path string, raw []byte, decoded any) {
+	again, err := json.Marshal(decoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(normalized(t, raw), normalized(t, again)) {
+		t.Fatalf("%s: re-encoded differently:\n%s\n%s", path, raw, again)
+	}
+}
+
 func roundTrip[T any](t *testing.T, path string) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -323,13 +334,7 @@ func roundTrip[T any](t *testing.T, path string) {
 	if err := decoder.Decode(&envelope); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	again, err := json.Marshal(envelope)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(normalized(t, raw), normalized(t, again)) {
-		t.Fatalf("%s: re-encoded differently:\n%s\n%s", path, raw, again)
-	}
+	reencodesEqual(t, path, raw, envelope)
 }
 
 // decodesByName checks DecodeEvent reads the example into the event's struct.
@@ -342,13 +347,7 @@ func decodesByName(t *testing.T, eventType string, path string) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	again, err := json.Marshal(decoded)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(normalized(t, raw), normalized(t, again)) {
-		t.Fatalf("%s: DecodeEvent re-encoded differently:\n%s\n%s", path, raw, again)
-	}
+	reencodesEqual(t, path, raw, decoded)
 	if _, err := DecodeEvent("no.such.event", raw); err == nil {
 		t.Fatal("an unknown event type was decoded")
 	}
