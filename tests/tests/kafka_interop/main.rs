@@ -1,13 +1,19 @@
-//! Go and Rust through Apache Kafka: `interop/go` (the generated structs, franz-go and
-//! santhosh-tekuri/jsonschema) produces every catalog example for the Rust typed consumers,
-//! consumes and validates what the Rust producer wrote, and an event its schema refuses goes to
-//! the dead-letter topic on the Rust side. Go comes from the machine; its modules from the Go
-//! module proxy.
+//! Go and TypeScript against Rust through Apache Kafka: the programs under `interop/` (the
+//! generated Go structs with franz-go and santhosh-tekuri/jsonschema; the generated TypeScript
+//! types with KafkaJS and Ajv) produce every catalog example for the Rust typed consumers,
+//! consume and validate what the Rust producer wrote, and an event its schema refuses goes to
+//! the dead-letter topic on the Rust side. Go and Node come from the machine; Go modules from
+//! the Go module proxy, npm packages from npm.
+//!
+//! Both programs take the same commands and flags, so every check below runs once per language.
+
+mod go;
+mod typescript;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use event_core::codec::DomainEvents;
@@ -20,22 +26,25 @@ use kafka_events_tests::kafka::{Isolated, LIMIT};
 use serde_json::Value;
 use uuid::Uuid;
 
-/// The export and the Go program built next to it, as `interop/go/go.mod` expects
-/// (`<dir>/out/go` beside `<dir>/interop/go`), under the tests' target folder.
-struct GoProgram {
+/// A built program of another language, run as `<command…> produce|consume --brokers …`.
+pub struct Program {
+    /// The language, which names its topics and groups apart from the other's.
+    language: &'static str,
+    /// The executable and the arguments before the subcommand.
+    command: Vec<OsString>,
+    /// The export the program reads (topics, examples, self-contained schemas).
     export: PathBuf,
-    binary: PathBuf,
 }
 
-fn program() -> &'static GoProgram {
-    static PROGRAM: OnceLock<GoProgram> = OnceLock::new();
-    PROGRAM.get_or_init(build)
-}
-
-fn build() -> GoProgram {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-go");
-    let _ = std::fs::remove_dir_all(&dir);
+/// A folder under the tests' target folder laid out as `interop/<language>` expects: the
+/// export at `<dir>/out` (from the catalog, in process) and the program's committed `files`
+/// copied to `<dir>/interop/<language>`, which is returned.
+fn stage(language: &str, files: &[&str]) -> (PathBuf, PathBuf) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("interop-{language}"));
     let export = dir.join("out");
+    let program = dir.join("interop").join(language);
+    // Keep what a package manager fetched before (node_modules), not an old export.
+    let _ = std::fs::remove_dir_all(&export);
     std::fs::create_dir_all(&export).expect("out");
     let code = run(
         &event_domains::catalog(),
@@ -45,62 +54,71 @@ fn build() -> GoProgram {
         },
     );
     assert_eq!(code, ExitCode::SUCCESS, "export-schemas");
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../interop/go");
-    let program = dir.join("interop/go");
-    std::fs::create_dir_all(&program).expect("interop/go");
-    for file in ["main.go", "go.mod", "go.sum"] {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../interop")
+        .join(language);
+    std::fs::create_dir_all(&program).expect("interop/<language>");
+    for file in files {
         std::fs::copy(source.join(file), program.join(file))
             .unwrap_or_else(|error| panic!("{file}: {error}"));
     }
-    let binary = dir.join("interop-go");
-    let built = Command::new("go")
-        .args(["build", "-o"])
-        .arg(&binary)
-        .arg(".")
-        .current_dir(&program)
-        .env("GOFLAGS", "-mod=mod")
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .expect("the go command (Go comes with the machine)");
-    assert!(
-        built.status.success(),
-        "go build: {}",
-        String::from_utf8_lossy(&built.stderr)
-    );
-    GoProgram { export, binary }
+    (export, program)
 }
 
-/// Runs the Go program against the shared broker on `corner`'s topics; its standard output.
-fn go(corner: &Isolated, command: &str, args: &[&str]) -> String {
-    let program = program();
-    let output = Command::new(&program.binary)
-        .arg(command)
-        .arg("-brokers")
-        .arg(Broker::shared().bootstrap())
-        .arg("-export")
-        .arg(&program.export)
-        .arg("-suffix")
-        .arg(&corner.suffix)
-        .args(args)
+/// Runs `command` to its end in `dir`; panics with its output when it fails.
+fn build_step(what: &str, command: &mut Command) {
+    let output = command
         .output()
-        .expect("interop-go");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        .unwrap_or_else(|error| panic!("{what}: {error} (it comes with the machine)"));
     assert!(
         output.status.success(),
-        "interop-go {command}: {}\n{stdout}",
+        "{what}: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    stdout
 }
 
-/// One record Go wrote.
+impl Program {
+    /// Runs the program against the shared broker on `corner`'s topics; its standard output.
+    fn run(&self, corner: &Isolated, command: &str, args: &[&str]) -> String {
+        let (program, before) = self.command.split_first().expect("a command");
+        let output = Command::new(program)
+            .args(before)
+            .arg(command)
+            .arg("--brokers")
+            .arg(Broker::shared().bootstrap())
+            .arg("--export")
+            .arg(&self.export)
+            .arg("--suffix")
+            .arg(&corner.suffix)
+            .args(args)
+            .output()
+            .unwrap_or_else(|error| panic!("interop {}: {error}", self.language));
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "interop {} {command}: {}\n{stdout}",
+            self.language,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+    }
+
+    /// A corner of the broker (topics with their own suffix) for this program's `name`d test.
+    fn corner(&self, name: &str) -> Isolated {
+        Isolated::new(&format!("{}-{name}", self.language))
+    }
+}
+
+/// One record the other language wrote.
 struct Written {
     event_id: Uuid,
     partition: i32,
     keyed: bool,
 }
 
-fn written_by_go(stdout: &str) -> BTreeMap<String, Written> {
+/// The records a program's `produce` printed, one JSON line each, by event type.
+fn written(stdout: &str) -> BTreeMap<String, Written> {
     stdout
         .lines()
         .map(|line| {
@@ -147,15 +165,15 @@ fn read<E: DomainEvents>(
     (handled, dead)
 }
 
-/// Every example of `E` that Go wrote reached the Rust consumer validated, equal to the
-/// example with Go's event id, in the partition Go's client chose for its key.
-fn each_from_go<E: DomainEvents + PartialEq>(
+/// Every example of `E` the program wrote reached the Rust consumer validated, equal to the
+/// example with the program's event id, in the partition the program's client chose for its key.
+fn each_from<E: DomainEvents + PartialEq>(
     corner: &Isolated,
     written: &BTreeMap<String, Written>,
 ) -> usize {
     let examples = E::examples();
     // A group per domain: each reads player.account.banned from the player topic.
-    let group = format!("from-go-{}", E::DOMAIN);
+    let group = format!("from-other-{}", E::DOMAIN);
     let (handled, dead) = read::<E>(corner, &group, examples.len());
     assert!(dead.is_empty(), "{}: dead letters {dead:?}", E::DOMAIN);
     for example in examples {
@@ -163,38 +181,40 @@ fn each_from_go<E: DomainEvents + PartialEq>(
         let sent = &written[event_type];
         let (got, partition) = handled
             .get(event_type)
-            .unwrap_or_else(|| panic!("{event_type} from Go not received by {}", E::DOMAIN));
+            .unwrap_or_else(|| panic!("{event_type} not received by {}", E::DOMAIN));
         assert_eq!(got, &example.with_event_id(sent.event_id), "{event_type}");
         assert_eq!(*partition, sent.partition, "{event_type}: partition");
     }
     handled.len()
 }
 
-#[test]
-fn go_writes_every_example_and_the_rust_consumers_read_each_validated_and_equal() {
-    let corner = Isolated::new("from-go");
-    let written = written_by_go(&go(&corner, "produce", &[]));
+/// The program writes every example; the Rust consumers read each validated and equal, and
+/// the Rust producer puts each keyed example in the partition the program's client chose.
+fn writes_every_example_for_the_rust_consumers(program: &Program) {
+    let corner = program.corner("from");
+    let written = written(&program.run(&corner, "produce", &[]));
     assert_eq!(written.len(), event_domains::catalog().events().len());
-    let read = each_from_go::<CombatEvent>(&corner, &written)
-        + each_from_go::<EconomyEvent>(&corner, &written)
-        + each_from_go::<SocialEvent>(&corner, &written)
-        + each_from_go::<SystemEvent>(&corner, &written)
-        + each_from_go::<PlayerEvent>(&corner, &written);
+    let read = each_from::<CombatEvent>(&corner, &written)
+        + each_from::<EconomyEvent>(&corner, &written)
+        + each_from::<SocialEvent>(&corner, &written)
+        + each_from::<SystemEvent>(&corner, &written)
+        + each_from::<PlayerEvent>(&corner, &written);
     // player.account.banned is read by four domains' consumers.
     assert_eq!(read, written.len() + 3);
 
-    // The same examples (same keys) from Rust land in the partitions Go chose: both hash keys
-    // with murmur2.
-    let (_, partitions) = send_every_example(&Isolated::new("same-keys"));
+    // The same examples (same keys) from Rust land in the partitions the program chose: both
+    // hash keys with Kafka's murmur2.
+    let (_, partitions) = send_every_example(&program.corner("same-keys"));
     let mut keyed = 0;
     for (event_type, partition) in partitions {
-        let go = &written[event_type];
+        let other = &written[event_type];
         // Records without a key are spread at random by both clients.
-        if go.keyed {
+        if other.keyed {
             keyed += 1;
             assert_eq!(
-                partition, go.partition,
-                "{event_type}: Rust's partition against Go's"
+                partition, other.partition,
+                "{event_type}: Rust's partition against {}'s",
+                program.language
             );
         }
     }
@@ -239,17 +259,18 @@ fn send_every_example(
     (sent, partitions)
 }
 
-#[test]
-fn rust_writes_every_example_and_go_reads_each_validated_and_reencoded_equal() {
-    let corner = Isolated::new("to-go");
+/// Rust writes every example; the program reads each, valid against its exported schema, once
+/// by id and event type. Returns the program's summary for checks of its own.
+fn reads_every_example_the_rust_producer_wrote(program: &Program) -> Value {
+    let corner = program.corner("to");
     let (sent, _) = send_every_example(&corner);
     assert_eq!(sent.len(), event_domains::catalog().events().len());
     let count = sent.len().to_string();
-    let group = format!("go-reader{}", corner.suffix);
-    let summary: Value = serde_json::from_str(&go(
+    let group = format!("reader{}", corner.suffix);
+    let summary: Value = serde_json::from_str(&program.run(
         &corner,
         "consume",
-        &["-count", &count, "-group", &group],
+        &["--count", &count, "--group", &group],
     ))
     .expect("summary");
     assert_eq!(summary["read"], sent.len());
@@ -264,14 +285,16 @@ fn rust_writes_every_example_and_go_reads_each_validated_and_reencoded_equal() {
     for event_type in sent.keys() {
         assert_eq!(summary["by_event_type"][event_type], 1, "{event_type}");
     }
+    summary
 }
 
-#[test]
-fn an_event_go_writes_against_its_schema_is_dead_lettered_by_rust() {
-    let corner = Isolated::new("invalid-from-go");
-    let written = written_by_go(&go(&corner, "produce", &["-invalid"]));
+/// The program writes an attack its schema refuses (an over-long weapon id): the Rust
+/// consumer dead-letters it as invalid.
+fn an_invalid_event_is_dead_lettered_by_rust(program: &Program) {
+    let corner = program.corner("invalid");
+    let written = written(&program.run(&corner, "produce", &["--invalid"]));
     assert_eq!(written.len(), 1);
-    let (handled, dead) = read::<CombatEvent>(&corner, "from-go", 1);
+    let (handled, dead) = read::<CombatEvent>(&corner, "from-other", 1);
     assert!(handled.is_empty());
     assert_eq!(dead, ["invalid"], "dead letter kinds");
 }
