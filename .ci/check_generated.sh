@@ -33,3 +33,12 @@ echo "tsc: types and every example compile"
 
 echo "== AsyncAPI 3.0.0 schema"
 NODE_PATH="$work/node_modules" node "$repo/.ci/check_asyncapi.js" "$out/asyncapi.json"
+
+echo "== Go memory: the generated structs against go-jsonschema's (interop/go-memory)"
+# A copy beside the export, laid out as its go.mod expects (../../out/go).
+cp -r "$repo/interop/go-memory" "$work/go-memory"
+rm -rf "$work/go-memory/peers"
+mkdir -p "$work/interop" && mv "$work/go-memory" "$work/interop/go-memory"
+ln -s "$(cd "$out" && pwd)" "$work/out"
+"$work/interop/go-memory/generate.sh" "$work/out"
+(cd "$work/interop/go-memory" && go run . -export "$work/out")
