@@ -117,12 +117,26 @@ impl BinaryField {
 /// assert_eq!(repr_c_size([(8, 8), (1, 1), (1, 1)]), 16);
 /// ```
 pub fn repr_c_size(fields: impl IntoIterator<Item = (usize, usize)>) -> usize {
-    let (mut offset, mut max_align) = (0usize, 1usize);
+    repr_c_offsets(fields).1
+}
+
+/// The offset of each field of a `#[repr(C)]` struct of `(size, align)` fields in the given
+/// order, and the struct's size (trailing padding included): where the padding goes.
+///
+/// ```
+/// use event_core::binary::repr_c_offsets;
+/// assert_eq!(repr_c_offsets([(1, 1), (8, 8), (1, 1)]), (vec![0, 8, 16], 24));
+/// ```
+pub fn repr_c_offsets(fields: impl IntoIterator<Item = (usize, usize)>) -> (Vec<usize>, usize) {
+    let (mut end, mut max_align, mut offsets) = (0usize, 1usize, Vec::new());
     for (size, align) in fields {
-        offset = offset.div_ceil(align) * align + size;
+        let align = align.max(1);
+        let offset = end.div_ceil(align) * align;
+        offsets.push(offset);
+        end = offset + size;
         max_align = max_align.max(align);
     }
-    offset.div_ceil(max_align) * max_align
+    (offsets, end.div_ceil(max_align) * max_align)
 }
 
 /// The field of declaration index `I` of a record, for the layout-order mirror.

@@ -2,7 +2,7 @@
 //! and runs one command on the catalog.
 //!
 //! ```text
-//! export-schemas                 write schemas, bundle, topics, examples, Go, TypeScript, AsyncAPI
+//! export-schemas                 write schemas, bundle, topics, examples, Go, TypeScript, AsyncAPI, site
 //! export-schemas --check         compare every event with its committed snapshots
 //! export-schemas --accept        write snapshots of new events and compatible changes
 //! export-schemas --layout        print every event's layout and write layout.json
@@ -24,6 +24,7 @@ use crate::export::{
 };
 use crate::layout_report;
 use crate::modular::CORE_FOLDER;
+use crate::site::{self, SiteOptions};
 use crate::snapshot::{self, catalog_store, check_catalog, current_events};
 
 const WRITES: &str = "\
@@ -38,7 +39,8 @@ WRITES (under the output folder):
     kafka-events-schema.json         one bundle accepting any event of the catalog
     go/                              Go module `kafkaevents`: structs, a round-trip test, cmd/sizes
     typescript/                      kafka-events.ts (types) and examples.test.ts
-    asyncapi.json                    the AsyncAPI 3.0 document of the catalog";
+    asyncapi.json                    the AsyncAPI 3.0 document of the catalog
+    site/                            the browsable catalog: index.html and a page per event (--site, --no-site)";
 
 /// A language to generate, or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -64,6 +66,12 @@ struct Args {
     /// Comma-separated languages to generate (default: all three).
     #[arg(long, value_name = "L", value_delimiter = ',', value_enum)]
     languages: Option<Vec<LanguageArg>>,
+    /// Write the browsable catalog (a static site) to DIR instead of <out>/site.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_site")]
+    site: Option<PathBuf>,
+    /// Do not write the browsable catalog.
+    #[arg(long)]
+    no_site: bool,
     /// Print every event's fields in layout order, archived sizes and record size, and write
     /// layout.json to the output folder.
     #[arg(long)]
@@ -161,6 +169,8 @@ pub enum Command {
         out: PathBuf,
         /// The languages to generate.
         languages: Vec<Language>,
+        /// Where the browsable catalog goes (`<out>/site` by default), or `None` for no site.
+        site: Option<PathBuf>,
     },
     /// `--check`.
     Check {
@@ -228,7 +238,16 @@ impl Args {
                     })
                     .collect(),
             };
-            Command::Export { out, languages }
+            let site = if self.no_site {
+                None
+            } else {
+                Some(self.site.unwrap_or_else(|| out.join(site::SITE_FOLDER)))
+            };
+            Command::Export {
+                out,
+                languages,
+                site,
+            }
         }
     }
 }
@@ -267,7 +286,11 @@ pub fn run(catalog: &Catalog, command: &Command) -> ExitCode {
         .check_unique()
         .map_err(|e| format!("error: {e}"))
         .and_then(|()| match command {
-            Command::Export { out, languages } => export(catalog, out, languages),
+            Command::Export {
+                out,
+                languages,
+                site,
+            } => export(catalog, out, languages, site.as_deref()),
             Command::Check { schemas } => check(&with_schemas(catalog, schemas)),
             Command::Accept { schemas } => accept(&with_schemas(catalog, schemas)),
             Command::Layout { out } => layout(catalog, out),
@@ -338,7 +361,12 @@ fn layout(catalog: &Catalog, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), String> {
+fn export(
+    catalog: &Catalog,
+    out: &Path,
+    languages: &[Language],
+    site: Option<&Path>,
+) -> Result<(), String> {
     let events = catalog.events();
     let mut files = export_files(catalog).map_err(|e| format!("error: {e}"))?;
     let (mut sources, generated_json) = codegen::generate(catalog, languages);
@@ -350,10 +378,47 @@ fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), S
     let dashboards = crate::dashboards::dashboard_files(events);
     let dashboard_count = dashboards.len();
     files.extend(dashboards);
+    // The site reads the snapshots: computed before anything is written, so an unreadable
+    // snapshot leaves the export as it was.
+    let site_files = match site {
+        Some(folder) => {
+            // Its parent must exist, or be the output folder (created below).
+            let parent = folder.parent().filter(|p| !p.as_os_str().is_empty());
+            if let Some(parent) = parent.filter(|p| *p != out && !p.exists()) {
+                return Err(format!(
+                    "error: site folder `{}` cannot be created: its parent `{}` does not exist",
+                    folder.display(),
+                    parent.display()
+                ));
+            }
+            let options = SiteOptions {
+                languages: languages.to_vec(),
+                export_link: site::export_link(folder, out),
+            };
+            Some((
+                folder,
+                site::site_files(catalog, &options).map_err(|e| format!("error: {e}"))?,
+            ))
+        }
+        None => None,
+    };
     let mut summary = write_files(out, &files).map_err(|e| format!("error: {e}"))?;
     let source_summary = write_sources(out, &sources).map_err(|e| format!("error: {e}"))?;
     summary.written += source_summary.written;
     summary.unchanged += source_summary.unchanged;
+    let site_pages = match &site_files {
+        Some((folder, pages)) => {
+            let written = write_sources(folder, pages).map_err(|e| format!("error: {e}"))?;
+            summary.written += written.written;
+            summary.unchanged += written.unchanged;
+            format!(
+                "; the browsable catalog, {} files: {}",
+                pages.len(),
+                folder.join("index.html").display()
+            )
+        }
+        None => String::new(),
+    };
     println!(
         "kafka-events: {} events exported to {}",
         events.len(),
@@ -388,7 +453,7 @@ fn export(catalog: &Catalog, out: &Path, languages: &[Language]) -> Result<(), S
         .count();
     println!(
         "  files: {} written, {} unchanged ({} events: a schema, a self-contained schema and an example each; \
-         {core} core schemas, {} topics, {} access rules, {alert_count} alert rule files, {dashboard_count} dashboards, 1 bundle, {generated} generated for {languages})",
+         {core} core schemas, {} topics, {} access rules, {alert_count} alert rule files, {dashboard_count} dashboards, 1 bundle, {generated} generated for {languages}){site_pages}",
         summary.written,
         summary.unchanged,
         events.len(),
@@ -423,23 +488,27 @@ mod tests {
             parse_list(&[]).unwrap(),
             Command::Export {
                 out: PathBuf::from("/catalog/out"),
-                languages: Language::ALL.to_vec()
+                languages: Language::ALL.to_vec(),
+                site: Some(PathBuf::from("/catalog/out/site")),
             }
         );
         assert_eq!(
-            parse_list(&["--out", "x", "--languages", "go"]).unwrap(),
+            parse_list(&["--out", "x", "--languages", "go", "--site", "s"]).unwrap(),
             Command::Export {
                 out: PathBuf::from("x"),
-                languages: vec![Language::Go]
+                languages: vec![Language::Go],
+                site: Some(PathBuf::from("s")),
             }
         );
         assert_eq!(
-            parse_list(&["--languages", "none"]).unwrap(),
+            parse_list(&["--languages", "none", "--no-site"]).unwrap(),
             Command::Export {
                 out: PathBuf::from("/catalog/out"),
-                languages: Vec::new()
+                languages: Vec::new(),
+                site: None,
             }
         );
+        assert!(error_of(&["--site", "s", "--no-site"]).contains("cannot be used with"));
         assert_eq!(
             parse_list(&["--check"]).unwrap(),
             Command::Check {

@@ -35,6 +35,7 @@ pub mod export;
 pub mod fs;
 pub mod layout_report;
 pub mod modular;
+pub mod site;
 pub mod snapshot;
 
 pub use catalog::{Catalog, CatalogEvent};

@@ -209,6 +209,34 @@ impl SnapshotStore {
         Ok(history)
     }
 
+    /// Every version of an event accepted so far, all major versions, oldest first.
+    pub fn all_versions(
+        &self,
+        domain: &str,
+        event_type: &str,
+    ) -> Result<Vec<Snapshot>, SnapshotError> {
+        let folder = self.root.join(domain).join(event_type);
+        let entries = match fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(error) => return Err(FileError::at("cannot read folder", &folder)(error).into()),
+        };
+        let mut majors: Vec<u64> = entries
+            .flatten()
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|entry| {
+                let name = entry.file_name();
+                name.to_str()?.strip_prefix('v')?.parse().ok()
+            })
+            .collect();
+        majors.sort_unstable();
+        let mut versions = Vec::new();
+        for major in majors {
+            versions.extend(self.history(domain, event_type, major)?);
+        }
+        Ok(versions)
+    }
+
     /// Every `(domain, event_type)` that has a snapshot folder.
     pub fn stored_events(&self) -> Result<Vec<(String, String)>, SnapshotError> {
         let mut found = Vec::new();

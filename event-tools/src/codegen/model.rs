@@ -54,6 +54,10 @@ pub struct FieldDef {
     pub constraints: Vec<String>,
     /// Whether it is personal data (`"confluent:tags": ["PII"]`).
     pub personal: bool,
+    /// The value a reader assumes when it is absent (`default`).
+    pub default: Option<Value>,
+    /// Whether it is deprecated (`deprecated: true`).
+    pub deprecated: bool,
 }
 
 /// What the generated code says of a personal-data field.
@@ -301,6 +305,8 @@ fn fields_of(schema: &Value, skip: Option<&str>) -> Vec<FieldDef> {
                     description: description(property),
                     constraints: constraints(property),
                     personal: is_personal(property),
+                    default: property.get("default").cloned(),
+                    deprecated: property["deprecated"] == true,
                 })
                 .collect()
         })

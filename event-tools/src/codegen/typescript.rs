@@ -88,7 +88,8 @@ fn definition(out: &mut String, named: &Named) {
     }
 }
 
-fn event_interface(event_type: &str) -> String {
+/// The name of the interface of one event in its envelope (`CombatSessionStartEvent`).
+pub fn event_interface(event_type: &str) -> String {
     format!("{}Event", pascal(event_type))
 }
 

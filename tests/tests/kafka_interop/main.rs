@@ -51,6 +51,7 @@ fn stage(language: &str, files: &[&str]) -> (PathBuf, PathBuf) {
         &Export::Export {
             out: export.clone(),
             languages: Language::ALL.to_vec(),
+            site: None,
         },
     );
     assert_eq!(code, ExitCode::SUCCESS, "export-schemas");
