@@ -121,4 +121,26 @@ pub trait KafkaEvent:
     fn json_schema() -> serde_json::Value {
         crate::document::event_document::<Self>()
     }
+
+    /// The envelope's binary record after checking every constraint, or `None` when the type
+    /// has no binary form. The derive fills it in for every type that gets
+    /// [`Binary`](crate::binary::Binary); a producer in [`WireFormat::Binary`](crate::codec::WireFormat)
+    /// falls back to JSON on `None`.
+    fn binary_value(
+        envelope: &crate::Envelope<Self>,
+    ) -> Option<Result<Vec<u8>, crate::codec::CodecError>> {
+        let _ = envelope;
+        None
+    }
+
+    /// Decodes and checks a binary record of this event
+    /// ([`Envelope::from_binary_with`](crate::Envelope::from_binary_with)), or `None` when the
+    /// type has no binary form.
+    fn from_binary_value(
+        bytes: &[u8],
+        options: &crate::codec::DecodeOptions,
+    ) -> Option<Result<crate::Envelope<Self>, crate::codec::CodecError>> {
+        let _ = (bytes, options);
+        None
+    }
 }

@@ -8,7 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use event_core::codec::DomainEvents;
+use event_core::codec::{DomainEvents, WireFormat};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Message};
@@ -19,7 +19,7 @@ use crate::config::{create_client_with_context, KafkaConfig};
 use crate::dead_letter::{
     dead_letter_headers, dead_letter_topic, reference_headers, DeadLetterReason, RecordPosition,
 };
-use crate::headers::{event_type_header, record_headers, RecordHeader};
+use crate::headers::{content_type_header, event_type_header, record_headers, RecordHeader};
 use crate::lag::{lag_of, PartitionLag};
 use crate::personal::{
     open_without_keys, PersonalData, PersonalDataError, ENCRYPTED_FIELDS_HEADER,
@@ -319,7 +319,7 @@ fn poll_error<H>(error: KafkaError) -> ConsumeError<H> {
 /// ([`ProduceError::MissingTopic`]), not after a delivery timeout.
 ///
 /// ```no_run
-/// use event_core::codec::DomainEvents;
+/// use event_core::codec::{DomainEvents, WireFormat};
 /// use event_kafka::{ConsumerOptions, EventConsumer, KafkaConfig, Polled};
 ///
 /// // E is a domain's event enum, e.g. `event_domains::CombatEvent`.
@@ -577,7 +577,8 @@ impl<E: DomainEvents> EventConsumer<E> {
                     event_type_header(headers)
                         .map_err(DeadLetterReason::from)
                         .and_then(|event_type| {
-                            E::decode(event_type, &value).map_err(DeadLetterReason::from)
+                            let format = WireFormat::of(content_type_header(headers))?;
+                            Ok(E::decode_as(event_type, format, &value)?)
                         })
                 }
                 Err(reason) => Err(reason),

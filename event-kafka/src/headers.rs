@@ -1,7 +1,7 @@
 //! A consumed record's headers, read without trusting them: names stay bytes, and a header
 //! block the consumer cannot read is an error, never a panic.
 
-use event_core::codec::EVENT_TYPE_HEADER;
+use event_core::codec::{CONTENT_TYPE_HEADER, EVENT_TYPE_HEADER};
 use rdkafka::message::BorrowedMessage;
 use rdkafka::types::RDKafkaErrorCode;
 
@@ -100,6 +100,15 @@ pub fn event_type_header<'m>(
         return Err(HeaderError::RepeatedEventType { count });
     }
     Ok(found)
+}
+
+/// The value of the record's first `content-type` header, if any (the wire format: see
+/// [`WireFormat::of`](event_core::codec::WireFormat::of)).
+pub fn content_type_header<'m>(headers: &[RecordHeader<'m>]) -> Option<&'m [u8]> {
+    headers
+        .iter()
+        .find(|header| header.name == CONTENT_TYPE_HEADER.as_bytes())
+        .and_then(|header| header.value)
 }
 
 #[cfg(test)]

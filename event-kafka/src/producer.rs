@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use event_core::codec::{CodecError, DomainEvents, KafkaRecord, CORRELATION_HEADER};
+use event_core::codec::{
+    CodecError, DomainEvents, KafkaRecord, RecordOptions, WireFormat, CORRELATION_HEADER,
+};
 use event_core::{Envelope, KafkaEvent};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
@@ -332,6 +334,25 @@ pub struct EventProducer {
     close_timeout: Duration,
     topic_suffix: String,
     personal: PersonalFields,
+    formats: WireFormats,
+}
+
+/// How the producer writes values: one format for all, and domains that differ.
+#[derive(Debug, Clone, Default)]
+struct WireFormats {
+    default: WireFormat,
+    by_domain: Vec<(String, WireFormat)>,
+}
+
+impl WireFormats {
+    /// The format of an event named `event_type` (its domain is its first segment).
+    fn of(&self, event_type: &str) -> WireFormat {
+        let domain = event_type.split('.').next().unwrap_or_default();
+        self.by_domain
+            .iter()
+            .find(|(name, _)| name == domain)
+            .map_or(self.default, |(_, format)| *format)
+    }
 }
 
 /// What the producer does with personal data.
@@ -434,6 +455,7 @@ impl EventProducer {
             close_timeout: CLOSE_TIMEOUT,
             topic_suffix: String::new(),
             personal: PersonalFields::default(),
+            formats: WireFormats::default(),
         })
     }
 
@@ -473,6 +495,22 @@ impl EventProducer {
         }
     }
 
+    /// The envelope's record in its wire format, validated ([`ProduceError::Invalid`] when it
+    /// breaks its schema), its personal fields sealed.
+    fn validated_record<T: KafkaEvent>(
+        &self,
+        envelope: &Envelope<T>,
+    ) -> Result<KafkaRecord, ProduceError> {
+        let fields = fields_of::<T>();
+        let record = envelope
+            .to_record_with(&self.record_options(T::EVENT_TYPE, Some(&fields)))
+            .map_err(|source| ProduceError::Invalid {
+                event_type: T::EVENT_TYPE,
+                source,
+            })?;
+        self.sealed(Some(&fields), record, T::EVENT_TYPE)
+    }
+
     /// Writes every event to `<its topic><suffix>` instead of its topic: staging topics
     /// (`.staging`), or topics of one's own on a shared cluster. Consumers read them with
     /// [`ConsumerOptions::topic_suffix`](crate::ConsumerOptions::topic_suffix) and
@@ -486,6 +524,46 @@ impl EventProducer {
     pub fn with_topic_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.topic_suffix = suffix.into();
         self
+    }
+
+    /// Writes every event's value in `format` ([`WireFormat::Json`] by default). With
+    /// [`WireFormat::Binary`] the value is the envelope's binary record (rkyv, layout order),
+    /// announced by `content-type: application/vnd.kafka-events.rkyv`; the consumers of this
+    /// crate read both formats, other languages read JSON only. Events without a binary form
+    /// and events with personal data (their fields are sealed inside the JSON) stay JSON.
+    ///
+    /// ```no_run
+    /// # use event_kafka::{EventProducer, KafkaConfig};
+    /// use event_core::codec::WireFormat;
+    /// let hot = EventProducer::new(&KafkaConfig::new("127.0.0.1:9092"))?.with_wire_format(WireFormat::Binary);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_wire_format(mut self, format: WireFormat) -> Self {
+        self.formats.default = format;
+        self
+    }
+
+    /// Writes the events of `domain` (their name's first segment: `combat`) in `format`,
+    /// whatever [`with_wire_format`](Self::with_wire_format) says: a hot-path domain in binary
+    /// beside JSON for the rest.
+    pub fn with_domain_wire_format(mut self, domain: &str, format: WireFormat) -> Self {
+        self.formats.by_domain.retain(|(name, _)| name != domain);
+        self.formats.by_domain.push((domain.to_owned(), format));
+        self
+    }
+
+    /// The record options of an event named `event_type` with personal `fields`: binary only
+    /// where asked for and no field is personal.
+    fn record_options(&self, event_type: &str, fields: Option<&EventFields>) -> RecordOptions {
+        let personal = fields.is_some_and(|fields| !fields.paths.is_empty());
+        let format = match self.formats.of(event_type) {
+            WireFormat::Binary if !personal => WireFormat::Binary,
+            _ => WireFormat::Json,
+        };
+        RecordOptions {
+            format,
+            ..RecordOptions::default()
+        }
     }
 
     /// How long [`enqueue`](Self::enqueue) waits for room in a full local queue before it
@@ -563,8 +641,7 @@ impl EventProducer {
         envelope: &Envelope<T>,
     ) -> Result<PendingDelivery, ProduceError> {
         let outgoing = self.outgoing(T::TOPIC, T::EVENT_TYPE, envelope.event_id(), || {
-            let record = validated_record(envelope)?;
-            self.sealed(Some(&fields_of::<T>()), record, T::EVENT_TYPE)
+            self.validated_record(envelope)
         })?;
         self.enqueue_outgoing(outgoing)
     }
@@ -579,8 +656,9 @@ impl EventProducer {
         // Every variant of a domain enum is known; the fallback only labels a refusal.
         let topic = fields.as_ref().map_or(UNKNOWN_TOPIC, |fields| fields.topic);
         let outgoing = self.outgoing(topic, event_type, event.event_id(), || {
+            let options = self.record_options(event_type, fields.as_deref());
             let record = event
-                .to_record()
+                .to_record_with(&options)
                 .map_err(|source| ProduceError::Invalid { event_type, source })?;
             self.sealed(fields.as_deref(), record, event_type)
         })?;
@@ -595,8 +673,7 @@ impl EventProducer {
         envelope: &Envelope<T>,
     ) -> Result<Delivery, ProduceError> {
         let outgoing = self.outgoing(T::TOPIC, T::EVENT_TYPE, envelope.event_id(), || {
-            let record = validated_record(envelope)?;
-            self.sealed(Some(&fields_of::<T>()), record, T::EVENT_TYPE)
+            self.validated_record(envelope)
         })?;
         let topic = &outgoing.topic;
         let mut future = self.future_record(topic, &outgoing.record);
@@ -819,16 +896,6 @@ impl Drop for EventProducer {
         // The outcome reaches each record's PendingDelivery; nothing more to report here.
         let _ = self.producer.flush(self.close_timeout);
     }
-}
-
-/// The envelope's record, validated: [`ProduceError::Invalid`] when it breaks its schema.
-fn validated_record<T: KafkaEvent>(envelope: &Envelope<T>) -> Result<KafkaRecord, ProduceError> {
-    envelope
-        .to_record()
-        .map_err(|source| ProduceError::Invalid {
-            event_type: T::EVENT_TYPE,
-            source,
-        })
 }
 
 /// Kafka headers from name/value pairs, in order.

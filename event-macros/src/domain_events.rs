@@ -45,11 +45,12 @@ fn fallback(ident: &syn::Ident) -> TokenStream {
             const DOMAIN: &'static str = "";
             const EVENT_TYPES: &'static [&'static str] = &[];
             fn topics() -> #private::Vec<&'static str> { ::core::unreachable!() }
-            fn decode(
+            fn decode_as(
                 _: ::core::option::Option<&[u8]>,
+                _: #core::codec::WireFormat,
                 _: &[u8],
             ) -> ::core::result::Result<Self, #core::codec::DispatchError> { ::core::unreachable!() }
-            fn to_record(&self) -> ::core::result::Result<#core::codec::KafkaRecord, #core::codec::CodecError> { ::core::unreachable!() }
+            fn to_record_with(&self, _: &#core::codec::RecordOptions) -> ::core::result::Result<#core::codec::KafkaRecord, #core::codec::CodecError> { ::core::unreachable!() }
             fn event_type(&self) -> &'static str { ::core::unreachable!() }
             fn event_id(&self) -> #private::Uuid { ::core::unreachable!() }
             fn timestamp(&self) -> #private::DateTime<#private::Utc> { ::core::unreachable!() }
@@ -142,14 +143,15 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
                 topics
             }
 
-            fn decode(
+            fn decode_as(
                 event_type_header: ::core::option::Option<&[u8]>,
+                format: #core::codec::WireFormat,
                 value: &[u8],
             ) -> ::core::result::Result<Self, #core::codec::DispatchError> {
                 let event_type = #core::codec::event_type_of(event_type_header, value)?;
                 #(
                     if event_type == <#events as #core::KafkaEvent>::EVENT_TYPE {
-                        return #core::Envelope::<#events>::from_json(value)
+                        return #core::codec::decode_envelope::<#events>(format, value)
                             .map(Self::#names)
                             .map_err(|error| #core::codec::DispatchError::Codec {
                                 event_type: <#events as #core::KafkaEvent>::EVENT_TYPE,
@@ -163,9 +165,12 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
                 })
             }
 
-            fn to_record(&self) -> ::core::result::Result<#core::codec::KafkaRecord, #core::codec::CodecError> {
+            fn to_record_with(
+                &self,
+                options: &#core::codec::RecordOptions,
+            ) -> ::core::result::Result<#core::codec::KafkaRecord, #core::codec::CodecError> {
                 match self {
-                    #(Self::#names(envelope) => envelope.to_record(),)*
+                    #(Self::#names(envelope) => envelope.to_record_with(options),)*
                 }
             }
 

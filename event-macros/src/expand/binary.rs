@@ -8,12 +8,17 @@ use quote::{format_ident, quote};
 
 use crate::ast::{Container, Data, Field, Style, Variant};
 
-pub fn expand_binary(container: &Container) -> TokenStream {
+/// Whether the type gets `impl Binary`: not generic, not `#[event(binary = false)]`.
+pub fn has_binary_form(container: &Container) -> bool {
     let opted_out = container
         .event
         .as_ref()
         .is_some_and(|e| e.binary == Some(false));
-    if opted_out || !container.generics.params.is_empty() {
+    !opted_out && container.generics.params.is_empty()
+}
+
+pub fn expand_binary(container: &Container) -> TokenStream {
+    if !has_binary_form(container) {
         return TokenStream::new();
     }
     let ident = container.ident;

@@ -58,6 +58,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         }
     };
     let partition_key = partition_key(key, &domain);
+    let binary_codec = binary_codec(container);
     let data_subject = data_subject.as_ref().map(|name| {
         quote!(const DATA_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some(#name);)
     });
@@ -88,6 +89,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
                 <#domain as ::event_core::Domain>::TOPIC,
                 #major
             );
+            #binary_codec
         }
         #domain_check
     }
@@ -150,6 +152,32 @@ fn partition_key(key: &KeyChoice, domain: &TokenStream) -> TokenStream {
         #key_field
         fn partition_key(&self) -> ::core::option::Option<::event_core::__private::Vec<u8>> {
             #body
+        }
+    }
+}
+
+/// `binary_value` and `from_binary_value` for a type that gets `impl Binary`: generic types and `#[event(binary = false)]` keep
+/// the trait's `None`.
+fn binary_codec(container: &Container) -> TokenStream {
+    if !super::binary::has_binary_form(container) {
+        return TokenStream::new();
+    }
+    quote! {
+        fn binary_value(
+            envelope: &::event_core::Envelope<Self>,
+        ) -> ::core::option::Option<
+            ::core::result::Result<::event_core::__private::Vec<u8>, ::event_core::codec::CodecError>,
+        > {
+            ::core::option::Option::Some(envelope.to_binary().map(|bytes| bytes.to_vec()))
+        }
+
+        fn from_binary_value(
+            bytes: &[u8],
+            options: &::event_core::codec::DecodeOptions,
+        ) -> ::core::option::Option<
+            ::core::result::Result<::event_core::Envelope<Self>, ::event_core::codec::CodecError>,
+        > {
+            ::core::option::Option::Some(::event_core::Envelope::<Self>::from_binary_with(bytes, options))
         }
     }
 }
