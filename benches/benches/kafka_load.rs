@@ -25,7 +25,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use event_core::codec::{DomainEvents, WireFormat, EVENT_TYPE_HEADER};
+use event_core::codec::{DomainEvents, RecordOptions, WireFormat};
 use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
 use event_kafka::{
     provision, with_dead_letter_topics, ConsumerOptions, EventConsumer, EventProducer, KafkaConfig,
@@ -94,18 +94,23 @@ impl AnyEvent {
         }
     }
 
-    /// Encode (validated) and validated decode of this event, as producer and consumer do.
-    fn encode_decode(&self) -> usize {
-        fn round<E: DomainEvents>(event: &E) -> usize {
-            let record = event.to_record().expect("encodes");
-            let decoded = E::decode(record.header(EVENT_TYPE_HEADER), &record.value);
+    /// Encode (validated) and validated decode of this event, as producer and consumer do,
+    /// combat events in `combat_format`.
+    fn encode_decode(&self, combat_format: WireFormat) -> usize {
+        fn round<E: DomainEvents>(event: &E, format: WireFormat) -> usize {
+            let options = RecordOptions {
+                format,
+                ..RecordOptions::default()
+            };
+            let record = event.to_record_with(&options).expect("encodes");
+            let decoded = E::decode_record(&record);
             decoded.map(|_| record.value.len()).unwrap_or(0)
         }
         match self {
-            AnyEvent::Combat(e) => round(e),
-            AnyEvent::Economy(e) => round(e),
-            AnyEvent::Social(e) => round(e),
-            AnyEvent::System(e) => round(e),
+            AnyEvent::Combat(e) => round(e, combat_format),
+            AnyEvent::Economy(e) => round(e, WireFormat::Json),
+            AnyEvent::Social(e) => round(e, WireFormat::Json),
+            AnyEvent::System(e) => round(e, WireFormat::Json),
         }
     }
 }
@@ -447,7 +452,7 @@ fn main() {
     let codec_started = Instant::now();
     let mut bytes = 0usize;
     for i in 0..codec_events {
-        bytes += mix[i % mix.len()].encode_decode();
+        bytes += mix[i % mix.len()].encode_decode(combat_format);
     }
     let codec_per_event = codec_started.elapsed().as_secs_f64() / codec_events as f64;
 

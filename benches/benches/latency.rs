@@ -5,6 +5,9 @@
 //! and spans add to the produce and consume paths (the consume path against Apache Kafka's
 //! broker, started from the test harness's jars).
 
+#[path = "latency/codec_table.rs"]
+mod codec_table;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -221,10 +224,21 @@ fn personal_data_costs() {
     );
 }
 
+/// Counts allocations per thread, for the codec table's allocations per decode.
+#[global_allocator]
+static ALLOCATOR: codec_table::Counting = codec_table::Counting;
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` asks for the list of benchmarks
     }
+    codec_table::print();
+    if std::env::args().any(|a| a == "codec-table") {
+        return; // `cargo bench --bench latency -- codec-table`: the table alone
+    }
+    println!();
+    println!("The three events of earlier runs, against hand-written plain serde twins:");
+    println!();
     println!("| event | JSON bytes | validated encode | validated decode | decode vs Value + jsonschema + typed |");
     println!("|---|---|---|---|---|");
     row::<PlayerAttack, PlainAttack>("combat.player.attack");
