@@ -193,6 +193,12 @@ fn ratio(peer: Duration, ours: Duration) -> f64 {
     peer.as_secs_f64() / ours.as_secs_f64()
 }
 
+/// How one ratio is read from a row.
+type Ratio = fn(&Row) -> f64;
+
+/// A goal: what is compared, its target, and the ratio.
+type Goal = (&'static str, &'static str, Ratio);
+
 /// Prints the table, one row per event, then the minimum of each ratio next to its goal.
 pub fn print() {
     let mut measure = Measure {
@@ -233,7 +239,7 @@ pub fn print() {
             ns(row.binary_decode),
         );
     }
-    let minimum = |f: &dyn Fn(&Row) -> f64| {
+    let minimum = |f: &Ratio| {
         rows.iter()
             .map(|row| (f(row), row.event_type))
             .fold((f64::INFINITY, ""), |a, b| if b.0 < a.0 { b } else { a })
@@ -244,30 +250,30 @@ pub fn print() {
         rows.len()
     );
     println!("|---|---|---|---|");
-    let goals: [(&str, &str, Box<dyn Fn(&Row) -> f64>); 4] = [
+    let goals: [Goal; 4] = [
         (
             "validated decode vs plain serde_json::from_slice",
             "≥ 1.5×",
-            Box::new(|r| ratio(r.plain_decode, r.decode)),
+            |r| ratio(r.plain_decode, r.decode),
         ),
         (
             "validated encode vs plain serde_json::to_vec",
             "≥ 1.2×",
-            Box::new(|r| ratio(r.plain_encode, r.encode)),
+            |r| ratio(r.plain_encode, r.encode),
         ),
         (
             "validated decode vs Value + jsonschema + typed",
             "≥ 5×",
-            Box::new(|r| ratio(r.value_decode, r.decode)),
+            |r| ratio(r.value_decode, r.decode),
         ),
         (
             "experiment: sonic-rs typed decode + validation vs plain serde_json",
             "(≥ 1.5× if adopted)",
-            Box::new(|r| ratio(r.plain_decode, r.sonic_decode)),
+            |r| ratio(r.plain_decode, r.sonic_decode),
         ),
     ];
     for (goal, target, f) in &goals {
-        let (value, event) = minimum(f.as_ref());
+        let (value, event) = minimum(f);
         let met = if target.starts_with('≥') {
             let wanted: f64 = target
                 .trim_start_matches("≥ ")
