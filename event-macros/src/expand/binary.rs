@@ -87,11 +87,13 @@ fn record(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
         #(
             impl ::event_core::binary::Field<#indices> for #ident {
                 type Type = #types;
+                #[inline]
                 fn field(&self) -> &#types {
                     &self.#members
                 }
             }
             type #slot_types = <#ident as ::event_core::binary::Field<{ ORDER[#indices] }>>::Type;
+            #[inline]
             fn #getters(value: &#ident) -> &#slot_types {
                 <#ident as ::event_core::binary::Field<{ ORDER[#indices] }>>::field(value)
             }
@@ -111,6 +113,7 @@ fn record(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
         #(
             impl ::event_core::binary::Slot<#indices> for __Slots {
                 type Type = #slot_types;
+                #[inline]
                 fn take(&mut self) -> ::core::option::Option<#slot_types> {
                     self.#slots.take()
                 }
@@ -118,6 +121,9 @@ fn record(ident: &syn::Ident, fields: &[Field]) -> TokenStream {
         )*
 
         impl ::core::convert::From<__Layout> for #ident {
+            // `#[inline]` here and above: codegen'd where a binary record is read, not for
+            // every type of the crate that derives.
+            #[inline]
             #[allow(unused_variables, unused_mut)]
             fn from(layout: __Layout) -> Self {
                 let mut slots = __Slots { #(#slots: ::core::option::Option::Some(layout.#slots),)* };

@@ -162,7 +162,10 @@ fn binary_codec(container: &Container) -> TokenStream {
     if !super::binary::has_binary_form(container) {
         return TokenStream::new();
     }
+    // `#[inline]`: codegen'd where a producer or consumer calls them, not for every event of
+    // the crate that derives (the binary codec's rkyv code is most of an event's LLVM IR).
     quote! {
+        #[inline]
         fn binary_value(
             envelope: &::event_core::Envelope<Self>,
         ) -> ::core::option::Option<
@@ -171,6 +174,7 @@ fn binary_codec(container: &Container) -> TokenStream {
             ::core::option::Option::Some(envelope.to_binary().map(|bytes| bytes.to_vec()))
         }
 
+        #[inline]
         fn from_binary_value(
             bytes: &[u8],
             options: &::event_core::codec::DecodeOptions,
