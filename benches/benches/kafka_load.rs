@@ -137,6 +137,27 @@ fn cpu_seconds(pid: &str) -> Option<f64> {
 
 /// CPU seconds the hypervisor gave to other guests while this machine wanted them ("steal",
 /// all cores), from `/proc/stat`: a run with much of it was measured on a noisy host.
+/// The resident memory of this process, in MiB (`VmRSS` of `/proc/self/status`).
+fn resident_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Samples [`resident_mib`] every 500 ms until `stop`; the samples.
+fn sample_memory(stop: Arc<AtomicBool>) -> thread::JoinHandle<Vec<f64>> {
+    thread::spawn(move || {
+        let mut samples = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            samples.extend(resident_mib());
+            thread::sleep(Duration::from_millis(500));
+        }
+        samples.extend(resident_mib());
+        samples
+    })
+}
+
 fn stolen_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let cpu = stat.lines().next()?.split_whitespace().collect::<Vec<_>>();
@@ -402,6 +423,8 @@ fn main() {
     let own_threads_before = thread_cpu(&own_pid);
     let stolen_before = stolen_seconds();
     let broker_threads_before = broker_pid.as_deref().map(thread_cpu).unwrap_or_default();
+    let memory_stop = Arc::new(AtomicBool::new(false));
+    let memory = sample_memory(Arc::clone(&memory_stop));
     let started = Instant::now();
     let started_ms = Utc::now().timestamp_millis();
     send_paced(&producer, &mix, warm_up, total, rate, &pending_tx);
@@ -426,6 +449,8 @@ fn main() {
     }
     let consumed_in = started.elapsed();
     drop(watchdog);
+    memory_stop.store(true, Ordering::Relaxed);
+    let memory = memory.join().unwrap_or_default();
     let own_cpu = own_cpu_before
         .zip(cpu_seconds(&own_pid))
         .map(|(a, b)| b - a);
@@ -515,6 +540,14 @@ fn main() {
         "  p99 (ms) of the events sent in each second: {}",
         per_second_p99.join(" ")
     );
+    if let (Some(first), Some(last)) = (memory.first(), memory.last()) {
+        let peak = memory.iter().copied().fold(0.0, f64::max);
+        let half = memory.len() / 2;
+        println!(
+            "  resident memory of this process (MiB, every 0.5 s): start {first:.0}, middle {:.0}, end {last:.0}, peak {peak:.0}",
+            memory[half]
+        );
+    }
     print_thread_groups("broker", &broker_threads);
     print_thread_groups("this process", &own_threads);
     println!();
