@@ -128,14 +128,18 @@ fn every_example_round_trips_through_json_and_records() {
     );
 }
 
-#[test]
-fn every_example_round_trips_as_a_binary_record_through_its_domain_enum() {
-    let binary = RecordOptions {
+/// Records written as binary records.
+fn binary() -> RecordOptions {
+    RecordOptions {
         format: WireFormat::Binary,
         ..RecordOptions::default()
-    };
+    }
+}
+
+#[test]
+fn every_example_round_trips_as_a_binary_record_through_its_domain_enum() {
     for example in CombatEvent::examples() {
-        let record = example.to_record_with(&binary).expect("encodes");
+        let record = example.to_record_with(&binary()).expect("encodes");
         assert_eq!(
             record.header("content-type"),
             Some(BINARY_CONTENT_TYPE.as_bytes())
@@ -167,12 +171,7 @@ fn every_example_round_trips_as_a_binary_record_through_its_domain_enum() {
 fn an_event_without_a_binary_form_is_written_as_json_and_not_read_as_binary() {
     let envelope = example_envelope(AnnouncementPosted::example());
     assert!(AnnouncementPosted::binary_value(&envelope).is_some());
-    let record = envelope
-        .to_record_with(&RecordOptions {
-            format: WireFormat::Binary,
-            ..RecordOptions::default()
-        })
-        .expect("encodes");
+    let record = envelope.to_record_with(&binary()).expect("encodes");
     assert_eq!(
         record.header("content-type"),
         Some(BINARY_CONTENT_TYPE.as_bytes())
@@ -186,12 +185,7 @@ fn an_event_without_a_binary_form_is_written_as_json_and_not_read_as_binary() {
     let note = Envelope::new(NotePosted {
         note: "n".to_owned(),
     });
-    let record = note
-        .to_record_with(&RecordOptions {
-            format: WireFormat::Binary,
-            ..RecordOptions::default()
-        })
-        .expect("encodes");
+    let record = note.to_record_with(&binary()).expect("encodes");
     assert_eq!(
         record.header("content-type"),
         Some(b"application/json".as_slice())
