@@ -68,15 +68,20 @@ impl CurrentEvent {
         CurrentEvent {
             event_type: descriptor.event_type.to_owned(),
             domain: descriptor.domain.to_owned(),
-            version: SemVer::new(
-                descriptor.version.major(),
-                descriptor.version.minor(),
-                descriptor.version.patch(),
-            ),
+            version: version_of(descriptor),
             compat: descriptor.compat,
             schema: (descriptor.json_schema)(),
         }
     }
+}
+
+/// The version an event's code declares, as the snapshots name it.
+pub fn version_of(descriptor: &EventDescriptor) -> SemVer {
+    SemVer::new(
+        descriptor.version.major(),
+        descriptor.version.minor(),
+        descriptor.version.patch(),
+    )
 }
 
 /// Errors reading or writing the store.

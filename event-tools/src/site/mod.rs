@@ -33,11 +33,12 @@ mod layout_svg;
 use std::path::{Component, Path, PathBuf};
 
 use event_core::binary::BinaryField;
+use event_core::personal::PersonalPaths;
 
 use crate::catalog::{Catalog, CatalogEvent};
 use crate::codegen::model::CodeModel;
 use crate::codegen::{Language, SourceFile};
-use crate::snapshot::{catalog_store, CurrentEvent, SemVer, Snapshot, SnapshotError};
+use crate::snapshot::{catalog_store, version_of, SemVer, Snapshot, SnapshotError};
 
 /// The site's style sheet.
 const STYLE: &str = include_str!("assets/style.css");
@@ -141,9 +142,8 @@ fn facts<'a>(
     event: &'a CatalogEvent,
 ) -> Result<EventFacts<'a>, SiteError> {
     let event_type = event.event_type();
-    let current = CurrentEvent::of(&event.descriptor);
     let versions = catalog_store(catalog)
-        .all_versions(&current.domain, event_type)
+        .all_versions(event.descriptor.domain, event_type)
         .map_err(|source| SiteError::Snapshots {
             event_type: event_type.to_owned(),
             source,
@@ -176,11 +176,18 @@ fn facts<'a>(
         .and_then(|d| d.description.clone())
         .unwrap_or_default();
     let example = serde_json::to_string_pretty(&(event.example_envelope)()).unwrap_or_default();
-    let personal_fields = personal_pointers(&(event.descriptor.json_schema)());
+    // The document the code model already generated: personal fields as the topic files list
+    // them (`/data/text`).
+    let personal_fields = model
+        .documents
+        .iter()
+        .find(|(name, _)| name == event_type)
+        .map(|(_, document)| PersonalPaths::of_schema(document).patterns())
+        .unwrap_or_default();
     Ok(EventFacts {
         event,
         page: page_name(event_type),
-        version: current.version,
+        version: version_of(&event.descriptor),
         search: fields::search_words(model, &definition),
         data: definition,
         description,
@@ -192,12 +199,6 @@ fn facts<'a>(
         record_bytes,
         versions,
     })
-}
-
-/// The JSON pointers of an event document's personal-data fields (`/data/text`), as the topic
-/// files list them.
-fn personal_pointers(document: &serde_json::Value) -> Vec<String> {
-    event_core::personal::PersonalPaths::of_schema(document).patterns()
 }
 
 /// Every file of the site, paths relative to the site's folder, in a fixed order.
