@@ -289,7 +289,7 @@ impl<T: KafkaEvent> Envelope<T> {
     /// The envelope as JSON, after checking every constraint.
     pub fn to_json(&self) -> Result<Vec<u8>, CodecError> {
         self.validate()?;
-        serde_json::to_vec(self).map_err(|error| CodecError::Encode(error.to_string()))
+        crate::json::to_vec(self).map_err(|error| CodecError::Encode(error.to_string()))
     }
 
     /// Decodes and checks an envelope of `T` with the default limits ([`DecodeOptions`]).

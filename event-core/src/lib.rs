@@ -61,6 +61,7 @@ pub use event_compat as compat;
 pub mod document;
 pub mod domain;
 pub mod envelope;
+pub mod json;
 pub mod layout;
 pub mod metrics;
 pub mod personal;

@@ -24,7 +24,8 @@ pub struct SerdeField {
     pub rename: Option<String>,
     pub skip: bool,
     pub skip_serializing: bool,
-    pub skip_serializing_if: bool,
+    /// The predicate of `skip_serializing_if = "path"`.
+    pub skip_serializing_if: Option<syn::ExprPath>,
     pub default: bool,
     pub flatten: bool,
 }
@@ -138,8 +139,8 @@ pub fn field(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> SerdeField {
                 "skip" => out.skip = true,
                 "skip_serializing" => out.skip_serializing = true,
                 "skip_serializing_if" => {
-                    out.skip_serializing_if = true;
-                    skip_value(&meta)?;
+                    let path: LitStr = meta.value()?.parse()?;
+                    out.skip_serializing_if = Some(path.parse()?);
                 }
                 "default" => {
                     out.default = true;

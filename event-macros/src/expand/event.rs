@@ -29,6 +29,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
     generics.make_where_clause().predicates.push(parse_quote! {
         #ident #ty_generics: ::event_core::__private::serde::Serialize
             + ::event_core::__private::serde::de::DeserializeOwned
+            + ::event_core::json::WriteJson
     });
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
 

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
-/// `EventSchema` and `Validate` (and `KafkaEvent` for an event) with unreachable bodies.
+/// `EventSchema`, `Validate` and `WriteJson` (and `KafkaEvent` for an event) with unreachable bodies.
 pub fn fallback(input: &DeriveInput, is_event: bool) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -34,6 +34,15 @@ pub fn fallback(input: &DeriveInput, is_event: bool) -> TokenStream {
         }
         #[automatically_derived]
         impl #impl_generics ::event_core::validate::Validate for #ident #ty_generics #where_clause {}
+        #[automatically_derived]
+        impl #impl_generics ::event_core::json::WriteJson for #ident #ty_generics #where_clause {
+            fn write_json(
+                &self,
+                _: &mut ::event_core::__private::Vec<u8>,
+            ) -> ::core::result::Result<(), ::event_core::__private::serde_json::Error> {
+                ::core::unreachable!()
+            }
+        }
         #event
     }
 }

@@ -3,6 +3,7 @@
 mod binary;
 mod event;
 mod fallback;
+mod json;
 mod keywords;
 mod schema;
 mod validate;
@@ -10,6 +11,7 @@ mod validate;
 pub use binary::expand_binary;
 pub use event::expand_kafka_event;
 pub use fallback::fallback;
+pub use json::expand_write_json;
 pub use schema::expand_event_schema;
 pub use validate::expand_validate;
 

@@ -155,7 +155,7 @@ fn record(fields: &[Field], container_default: bool) -> TokenStream {
         let always = !(field.serde.default
             || container_default
             || field.serde.skip_serializing
-            || field.serde.skip_serializing_if);
+            || field.serde.skip_serializing_if.is_some());
         quote! {
             record.field(
                 #index,
