@@ -306,7 +306,7 @@ impl<T: KafkaEvent> Envelope<T> {
                 limit: options.max_message_bytes,
             });
         }
-        let envelope: Envelope<T> = match serde_json::from_slice(bytes) {
+        let envelope: Envelope<T> = match crate::json::from_slice(bytes) {
             Ok(envelope) => envelope,
             Err(error) => {
                 return Err(match peek_event_type(bytes) {

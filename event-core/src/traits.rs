@@ -75,7 +75,12 @@ pub trait EventSchema {
 /// assert_eq!(schema["properties"]["event_type"]["const"], "combat.session.leave");
 /// ```
 pub trait KafkaEvent:
-    EventSchema + crate::validate::Validate + crate::json::WriteJson + Serialize + DeserializeOwned
+    EventSchema
+    + crate::validate::Validate
+    + crate::json::WriteJson
+    + crate::json::ReadJson
+    + Serialize
+    + DeserializeOwned
 {
     /// The domain this event belongs to; it decides the topic.
     type Domain: Domain;

@@ -79,6 +79,7 @@ fn derive(input: &DeriveInput, is_event: bool) -> proc_macro2::TokenStream {
     let mut tokens = expand::expand_event_schema(&container);
     tokens.extend(expand::expand_validate(&container));
     tokens.extend(expand::expand_write_json(&container));
+    tokens.extend(expand::expand_read_json(&container));
     tokens.extend(expand::expand_binary(&container));
     if let Some(spec) = spec {
         tokens.extend(expand::expand_kafka_event(&container, &spec));

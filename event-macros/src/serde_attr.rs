@@ -27,6 +27,10 @@ pub struct SerdeField {
     /// The predicate of `skip_serializing_if = "path"`.
     pub skip_serializing_if: Option<syn::ExprPath>,
     pub default: bool,
+    /// The function of `default = "path"`.
+    pub default_path: Option<syn::ExprPath>,
+    /// `skip_deserializing` (or `skip`): read as its default, its key left unknown.
+    pub skip_deserializing: bool,
     pub flatten: bool,
 }
 
@@ -34,6 +38,8 @@ pub struct SerdeField {
 pub struct SerdeVariant {
     pub rename: Option<String>,
     pub skip: bool,
+    /// `skip_deserializing` (or `skip`, `other`): the reader never matches its name.
+    pub skip_deserializing: bool,
     pub rename_all: Option<RenameRule>,
 }
 
@@ -138,13 +144,17 @@ pub fn field(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> SerdeField {
                 "rename" => out.rename = wire_name(cx, &meta)?,
                 "skip" => out.skip = true,
                 "skip_serializing" => out.skip_serializing = true,
+                "skip_deserializing" => out.skip_deserializing = true,
                 "skip_serializing_if" => {
                     let path: LitStr = meta.value()?.parse()?;
                     out.skip_serializing_if = Some(path.parse()?);
                 }
                 "default" => {
                     out.default = true;
-                    skip_value(&meta)?;
+                    if meta.input.peek(Token![=]) {
+                        let path: LitStr = meta.value()?.parse()?;
+                        out.default_path = Some(path.parse()?);
+                    }
                 }
                 "flatten" => out.flatten = true,
                 "with" | "serialize_with" | "deserialize_with" => unsupported(cx, &meta, WITH)?,
@@ -164,7 +174,12 @@ pub fn variant(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> SerdeVariant {
             match key.as_str() {
                 "rename" => out.rename = wire_name(cx, &meta)?,
                 "rename_all" => out.rename_all = rename_rule(cx, &meta)?,
-                "skip" | "skip_serializing" => out.skip = true,
+                "skip" => {
+                    out.skip = true;
+                    out.skip_deserializing = true;
+                }
+                "skip_serializing" => out.skip = true,
+                "skip_deserializing" | "other" => out.skip_deserializing = true,
                 "with" | "serialize_with" | "deserialize_with" => unsupported(cx, &meta, WITH)?,
                 "untagged" => unsupported(
                     cx,

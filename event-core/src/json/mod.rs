@@ -19,9 +19,19 @@
 //! ```
 
 mod escape;
-mod impls;
+mod members;
+mod parser;
+mod read_impls;
+mod write_impls;
 
 pub use escape::write_str;
+#[doc(hidden)]
+pub use members::{
+    Field, Read, ViaBail, ViaDeserialize, ViaReadJson, ViaSerde, ViaUnwritable, ViaWriteJson,
+};
+pub use parser::{Bail, Parser, MAX_DEPTH};
+pub use read_impls::ReadKey;
+pub use write_impls::JsonKey;
 
 /// A value that writes itself as JSON, byte for byte what `serde_json::to_vec` writes for it.
 pub trait WriteJson {
@@ -42,59 +52,43 @@ pub fn to_vec<T: WriteJson + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::E
     Ok(out)
 }
 
-/// How the derives write one field: through [`WriteJson`] when the field's type has it, else
-/// through its `Serialize` impl (method resolution picks the first; see [`ViaWriteJson`] and
-/// [`ViaSerde`]). Not public API.
-#[doc(hidden)]
-pub struct Field<'a, T: ?Sized>(pub &'a T);
+/// A value the fast reader reads: what serde's `Deserialize` impl reads from serde_json for
+/// the same input, or [`Bail`] when the reader leaves the input to serde_json (see
+/// [`from_slice`]).
+pub trait ReadJson: Sized {
+    /// Reads one value at the parser's position.
+    fn read_json(parser: &mut Parser<'_>) -> Result<Self, Bail>;
 
-/// The preferred way to write a [`Field`]: its type's [`WriteJson`]. Not public API.
-#[doc(hidden)]
-pub trait ViaWriteJson {
-    /// Appends the field's JSON.
-    fn write_field(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
-}
-
-impl<T: WriteJson + ?Sized> ViaWriteJson for Field<'_, T> {
-    #[inline]
-    fn write_field(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        self.0.write_json(out)
+    /// The value of a member that is absent, when serde's impl gives one (`None` for
+    /// `Option`); `None` when a missing member is an error.
+    fn missing() -> Option<Self> {
+        None
     }
 }
 
-/// The fallback way to write a [`Field`]: serde_json with the type's `Serialize` impl. It is
-/// implemented for `&Field`, so a call on `&Field` finds [`ViaWriteJson`] first when the type
-/// has it. Not public API.
-#[doc(hidden)]
-pub trait ViaSerde {
-    /// Appends the field's JSON.
-    fn write_field(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
-}
-
-impl<T: serde::Serialize + ?Sized> ViaSerde for &Field<'_, T> {
-    #[inline]
-    fn write_field(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        serde_json::to_writer(out, self.0)
+/// Decodes `bytes` as serde_json would, value or error: the fast reader first, serde_json when
+/// it bails (an error, or a form the reader does not take on).
+///
+/// ```
+/// let ids: Vec<uuid::Uuid> = event_core::json::from_slice(br#"["0b9e7a52-3c1d-4f8e-a6b2-9d4c8e1f7a30"]"#).unwrap();
+/// assert_eq!(ids.len(), 1);
+/// let error = event_core::json::from_slice::<Vec<u8>>(b"[1,]").unwrap_err();
+/// assert_eq!(error.to_string(), serde_json::from_slice::<Vec<u8>>(b"[1,]").unwrap_err().to_string());
+/// ```
+pub fn from_slice<T: ReadJson + serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, serde_json::Error> {
+    match read_fast(bytes) {
+        Ok(value) => Ok(value),
+        Err(Bail) => serde_json::from_slice(bytes),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// No `WriteJson`: written through `Serialize`.
-    #[derive(serde::Serialize)]
-    struct Custom {
-        a: u8,
-    }
-
-    #[test]
-    #[allow(clippy::needless_borrow)] // the borrow is what the derives write
-    fn fields_prefer_write_json_and_fall_back_to_serde() {
-        let mut out = Vec::new();
-        (&Field(&Custom { a: 1 })).write_field(&mut out).unwrap();
-        out.push(b' ');
-        (&Field(&"x")).write_field(&mut out).unwrap();
-        assert_eq!(out, br#"{"a":1} "x""#);
-    }
+/// The fast reader alone: the value, or [`Bail`] where [`from_slice`] asks serde_json. What it
+/// accepts serde_json accepts, with the same value (the tests check it against serde_json).
+pub fn read_fast<T: ReadJson>(bytes: &[u8]) -> Result<T, Bail> {
+    let mut parser = Parser::new(bytes);
+    let value = T::read_json(&mut parser)?;
+    parser.finish()?;
+    Ok(value)
 }

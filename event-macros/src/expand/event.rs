@@ -30,6 +30,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         #ident #ty_generics: ::event_core::__private::serde::Serialize
             + ::event_core::__private::serde::de::DeserializeOwned
             + ::event_core::json::WriteJson
+            + ::event_core::json::ReadJson
     });
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
 

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
-/// `EventSchema`, `Validate` and `WriteJson` (and `KafkaEvent` for an event) with unreachable bodies.
+/// `EventSchema`, `Validate`, `WriteJson` and `ReadJson` (and `KafkaEvent` for an event) with unreachable bodies.
 pub fn fallback(input: &DeriveInput, is_event: bool) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -40,6 +40,14 @@ pub fn fallback(input: &DeriveInput, is_event: bool) -> TokenStream {
                 &self,
                 _: &mut ::event_core::__private::Vec<u8>,
             ) -> ::core::result::Result<(), ::event_core::__private::serde_json::Error> {
+                ::core::unreachable!()
+            }
+        }
+        #[automatically_derived]
+        impl #impl_generics ::event_core::json::ReadJson for #ident #ty_generics #where_clause {
+            fn read_json(
+                _: &mut ::event_core::json::Parser<'_>,
+            ) -> ::core::result::Result<Self, ::event_core::json::Bail> {
                 ::core::unreachable!()
             }
         }

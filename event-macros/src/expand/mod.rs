@@ -3,17 +3,19 @@
 mod binary;
 mod event;
 mod fallback;
-mod json;
 mod keywords;
+mod read_json;
 mod schema;
 mod validate;
+mod write_json;
 
 pub use binary::expand_binary;
 pub use event::expand_kafka_event;
 pub use fallback::fallback;
-pub use json::expand_write_json;
+pub use read_json::expand_read_json;
 pub use schema::expand_event_schema;
 pub use validate::expand_validate;
+pub use write_json::expand_write_json;
 
 use proc_macro2::TokenStream;
 

@@ -17,16 +17,19 @@ pub fn expand_write_json(container: &Container) -> TokenStream {
     let body = match writer(container) {
         Some(body) => quote! {
             #[allow(unused_imports)]
-            use ::event_core::json::{ViaSerde as _, ViaWriteJson as _};
+            use ::event_core::json::{ViaSerde as _, ViaUnwritable as _, ViaWriteJson as _};
             #body
             ::core::result::Result::Ok(())
         },
         None => {
             // Through a reference: a bound on `Self` alone would be checked where the impl is
             // written, an error for a type that does not implement `Serialize` (yet).
-            generics.make_where_clause().predicates.push(syn::parse_quote!(
-                for<'__json> &'__json Self: ::event_core::__private::serde::Serialize
-            ));
+            generics
+                .make_where_clause()
+                .predicates
+                .push(syn::parse_quote!(
+                    for<'__json> &'__json Self: ::event_core::__private::serde::Serialize
+                ));
             quote!(::event_core::__private::serde_json::to_writer(out, &self))
         }
     };
@@ -165,7 +168,7 @@ fn push(bytes: &[u8]) -> TokenStream {
 
 /// Writes one value (an expression of a reference) through `WriteJson`, else serde.
 fn write_value(value: &TokenStream) -> TokenStream {
-    quote!((&::event_core::json::Field(#value)).write_field(out)?;)
+    quote!((&&::event_core::json::Field(#value)).write_field(out)?;)
 }
 
 /// `[a,b,…]`.
