@@ -2,7 +2,6 @@
 //! checks and helpers. Not public API (`event_core::__private`, hidden from the docs).
 
 pub use chrono::{DateTime, Utc};
-pub use regex;
 pub use rkyv;
 pub use serde;
 pub use serde_json;

@@ -279,10 +279,8 @@ pub fn peek_event_type(bytes: &[u8]) -> Option<String> {
 }
 
 fn major_of(version: &str) -> Option<u64> {
-    version
-        .split('.')
-        .next()
-        .and_then(|major| major.parse().ok())
+    let major = version.as_bytes().split(|&byte| byte == b'.').next()?;
+    crate::version::parse_number(major)
 }
 
 impl<T: KafkaEvent> Envelope<T> {

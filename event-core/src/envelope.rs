@@ -232,15 +232,11 @@ fn check_identity<T: KafkaEvent>(
 
 /// Whether `version` matches `^{major}\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`.
 fn is_version_of_major(version: &str, major: u64) -> bool {
-    let mut parts = version.split('.');
-    fn number(part: Option<&str>) -> Option<&str> {
-        part.filter(|p| is_version_number(p))
-    }
-    let first = number(parts.next()).and_then(|p| p.parse::<u64>().ok());
-    first == Some(major)
-        && number(parts.next()).is_some()
-        && number(parts.next()).is_some()
-        && parts.next().is_none()
+    // Split on bytes: `str::split` sets up a pattern searcher per call, on the hot path.
+    let mut parts = version.as_bytes().split(|&byte| byte == b'.');
+    let mut number = || parts.next().filter(|part| is_version_number(part));
+    let first = number().and_then(crate::version::parse_number);
+    first == Some(major) && number().is_some() && number().is_some() && parts.next().is_none()
 }
 
 /// The schema of the envelope of event `E`, written from the envelope's derived schema: its

@@ -98,8 +98,11 @@ impl fmt::Display for SemVer {
 
 /// Whether `part` is a version number as semantic versioning writes it: digits, no leading
 /// zero (`(0|[1-9][0-9]*)`). Checks the `version` of envelopes read from the wire.
-pub(crate) fn is_version_number(part: &str) -> bool {
-    !part.is_empty()
-        && part.bytes().all(|b| b.is_ascii_digit())
-        && (part == "0" || !part.starts_with('0'))
+pub(crate) fn is_version_number(part: &[u8]) -> bool {
+    !part.is_empty() && part.iter().all(u8::is_ascii_digit) && (part == b"0" || part[0] != b'0')
+}
+
+/// The number of ASCII digits (`u64`'s `FromStr`: a `+` sign and leading zeros taken).
+pub(crate) fn parse_number(part: &[u8]) -> Option<u64> {
+    std::str::from_utf8(part).ok()?.parse().ok()
 }

@@ -52,7 +52,8 @@ pub fn check_min_length(
     errors: &mut Vec<Violation>,
 ) {
     if let Some(text) = value {
-        if code_points(text) < limit {
+        // A code point has at most four bytes: four bytes per character needed are enough.
+        if (text.len() as u64) < limit.saturating_mul(4) && code_points(text) < limit {
             push(
                 errors,
                 at,
@@ -68,7 +69,7 @@ pub fn check_min_length(
 #[inline]
 pub fn check_pattern(
     value: Option<&str>,
-    pattern: Option<&regex::Regex>,
+    pattern: Option<&super::Pattern>,
     at: &Location<'_>,
     errors: &mut Vec<Violation>,
 ) {

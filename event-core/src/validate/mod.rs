@@ -17,9 +17,11 @@
 mod checks;
 mod impls;
 mod location;
+mod pattern;
 
 pub use checks::*;
 pub use location::{escape_segment, Location};
+pub use pattern::Pattern;
 
 use std::fmt;
 

@@ -136,8 +136,8 @@ fn keyword_checks(k: &FieldKeywords, value: &dyn Fn(Span) -> TokenStream) -> Tok
             (Check::Custom, KeywordValue::Text(k)) if row.attribute == "pattern" => {
                 let pattern = &k.value;
                 out.extend(quote! {{
-                    static PATTERN: ::event_core::__private::LazyLock<::core::option::Option<::event_core::__private::regex::Regex>> =
-                        ::event_core::__private::LazyLock::new(|| ::event_core::__private::regex::Regex::new(#pattern).ok());
+                    static PATTERN: ::event_core::__private::LazyLock<::core::option::Option<::event_core::validate::Pattern>> =
+                        ::event_core::__private::LazyLock::new(|| ::event_core::validate::Pattern::new(#pattern));
                     ::event_core::validate::check_pattern(#accessed, PATTERN.as_ref(), at, errors);
                 }});
             }
