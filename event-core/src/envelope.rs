@@ -42,7 +42,8 @@ pub struct Metadata {
 /// assert_eq!(json["metadata"]["priority"], "high");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, crate::EventSchema)]
-#[event(bound = "T: KafkaEvent", validate_with = check_identity)]
+// `read_json = false`: its reader borrows the event type and version (`json::envelope`).
+#[event(bound = "T: KafkaEvent", validate_with = check_identity, read_json = false)]
 pub struct Envelope<T> {
     /// Unique id of this event.
     pub(crate) event_id: Uuid,

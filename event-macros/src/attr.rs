@@ -55,6 +55,8 @@ pub struct EventAttr {
     pub data_subject: Option<Ident>,
     /// `binary = false`: no binary (rkyv) form.
     pub binary: Option<bool>,
+    /// `read_json = false`: no derived `ReadJson`; the type implements it by hand.
+    pub read_json: Option<bool>,
     /// `bound = "T: Trait"`: the where-clause of the generated impls instead of the inferred
     /// one (`T: EventSchema`, `T: Validate` per type parameter), as serde's `bound`.
     pub bound: Option<Vec<syn::WherePredicate>>,
@@ -68,7 +70,7 @@ pub struct EventAttr {
 /// Keys accepted by `#[event(..)]` on a type, listed in errors.
 pub const CONTAINER_KEYS: &str = "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, \
     `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`, `data_subject = field`, `binary = false`, \
-    `bound = \"T: Trait\"`, `validate_with = path::to_fn`";
+    `read_json = false`, `bound = \"T: Trait\"`, `validate_with = path::to_fn`";
 
 /// Keys accepted by `#[event(..)]` on a field, listed in errors (from the keyword table).
 pub fn field_keys() -> String {
@@ -251,13 +253,20 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
                     let path: syn::Path = input.parse()?;
                     set_once(cx, &key, &mut out.domain, path);
                 }
-                "binary" => {
+                "binary" | "read_json" => {
                     let value: Expr = input.parse()?;
+                    let slot = if key == "binary" {
+                        &mut out.binary
+                    } else {
+                        &mut out.read_json
+                    };
                     match value {
                         Expr::Lit(ExprLit {
                             lit: Lit::Bool(b), ..
-                        }) => set_once(cx, &key, &mut out.binary, b.value),
-                        other => cx.error_spanned_by(other, "`binary` takes `true` or `false`"),
+                        }) => set_once(cx, &key, slot, b.value),
+                        other => {
+                            cx.error_spanned_by(other, format!("`{key}` takes `true` or `false`"))
+                        }
                     }
                 }
                 "key" => {

@@ -18,6 +18,7 @@
 //! assert_eq!(out, br#"["a\"b",null]"#);
 //! ```
 
+mod envelope;
 mod escape;
 mod members;
 mod parser;

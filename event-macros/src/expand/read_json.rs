@@ -3,6 +3,7 @@
 //! know, a repeated member, a tag that is not first, an unknown variant …) bails, and
 //! serde_json reads the input instead. A shape it does not cover (`flatten`, untagged or
 //! adjacently tagged enums, internally tagged newtype variants) is read by serde_json.
+//! `#[event(read_json = false)]` leaves the impl to the type's author.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -12,6 +13,13 @@ use crate::ast::{Container, Data, Field, Style, Variant};
 
 /// The `impl ReadJson` of a validated container.
 pub fn expand_read_json(container: &Container) -> TokenStream {
+    if container
+        .event
+        .as_ref()
+        .is_some_and(|e| e.read_json == Some(false))
+    {
+        return TokenStream::new();
+    }
     let ident = container.ident;
     let mut generics = with_bounds(container, quote!(::event_core::json::ReadJson));
     let body = match reader(container) {
