@@ -4,6 +4,7 @@
 use event_core::codec::DomainEvents;
 use event_kafka::{capped_error_text, DeadLetterReason, MAX_ERROR_TEXT_BYTES};
 
+pub mod events;
 pub mod schema;
 
 /// A record as a consumer receives it, read from the fuzzer's bytes: byte 0 picks the domain,

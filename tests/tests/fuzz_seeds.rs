@@ -1,5 +1,5 @@
 //! Writes the fuzz targets' seed corpora (`fuzz/seeds/<target>/`) from the catalog: every
-//! example as each domain's consumer receives it, every binary record, every current schema
+//! example as each domain's consumer receives it, every binary record and JSON envelope, every current schema
 //! as a snapshot file. Run it when the catalog changes:
 //! `cargo test -p kafka-events-tests --test fuzz_seeds -- --ignored`.
 
@@ -35,17 +35,22 @@ fn dispatch_seeds<E: DomainEvents>(domain: u8, folder: &Path) {
     }
 }
 
-/// `[index, binary record…]` in the binary target's visiting order.
-struct BinarySeeds<'a> {
+/// `[index, binary record or JSON…]` in the binary and json targets' visiting order.
+struct IndexedSeeds<'a> {
     folder: &'a Path,
     index: u8,
+    binary: bool,
 }
 
-impl EventVisitor for BinarySeeds<'_> {
+impl EventVisitor for IndexedSeeds<'_> {
     fn visit<E: Example>(&mut self) {
-        let bytes = example_envelope(E::example())
-            .to_binary()
-            .expect("example encodes");
+        let envelope = example_envelope(E::example());
+        let bytes = if self.binary {
+            envelope.to_binary().map(|bytes| bytes.to_vec())
+        } else {
+            envelope.to_json()
+        }
+        .expect("example encodes");
         let mut seed = vec![self.index];
         seed.extend_from_slice(&bytes);
         write(
@@ -67,16 +72,19 @@ fn write_fuzz_seeds() {
     dispatch_seeds::<SystemEvent>(3, &dispatch);
     dispatch_seeds::<PlayerEvent>(4, &dispatch);
 
-    let binary = corpus("binary");
-    let mut seeds = BinarySeeds {
-        folder: &binary,
-        index: 0,
-    };
-    CombatEvent::visit_events(&mut seeds);
-    EconomyEvent::visit_events(&mut seeds);
-    SocialEvent::visit_events(&mut seeds);
-    SystemEvent::visit_events(&mut seeds);
-    PlayerEvent::visit_events(&mut seeds);
+    for (target, binary) in [("binary", true), ("json", false)] {
+        let folder = corpus(target);
+        let mut seeds = IndexedSeeds {
+            folder: &folder,
+            index: 0,
+            binary,
+        };
+        CombatEvent::visit_events(&mut seeds);
+        EconomyEvent::visit_events(&mut seeds);
+        SocialEvent::visit_events(&mut seeds);
+        SystemEvent::visit_events(&mut seeds);
+        PlayerEvent::visit_events(&mut seeds);
+    }
 
     let snapshot = corpus("snapshot");
     let events = current_events(&event_domains::catalog()).expect("catalog");

@@ -68,12 +68,39 @@ impl<T> Read<T> {
     }
 }
 
+/// Reads a member into its slot; a member seen twice bails (serde_json reports it). One
+/// function per member type, not code per member: the derived readers stay small.
+fn fill<T>(slot: &mut Option<T>, read: impl FnOnce() -> Result<T, Bail>) -> Result<(), Bail> {
+    if slot.is_some() {
+        return Err(Bail);
+    }
+    *slot = Some(read()?);
+    Ok(())
+}
+
+/// A member's value once the object is read: the one read, else serde's value for an absent
+/// member, else a bail.
+fn take<T>(slot: Option<T>, missing: impl FnOnce() -> Option<T>) -> Result<T, Bail> {
+    match slot {
+        Some(value) => Ok(value),
+        None => missing().ok_or(Bail),
+    }
+}
+
 /// Reads a member through its type's [`ReadJson`]: the first choice.
 pub trait ViaReadJson<T> {
     /// Reads the member's value.
     fn read_field(&self, parser: &mut Parser<'_>) -> Result<T, Bail>;
     /// The value of an absent member, if serde gives one.
     fn missing_field(&self) -> Option<T>;
+    /// Reads the member into its slot (see [`ViaReadJson::read_field`]).
+    fn fill(&self, slot: &mut Option<T>, parser: &mut Parser<'_>) -> Result<(), Bail> {
+        fill(slot, || self.read_field(parser))
+    }
+    /// The member's value once the object is read.
+    fn take(&self, slot: Option<T>) -> Result<T, Bail> {
+        take(slot, || self.missing_field())
+    }
 }
 
 impl<T: ReadJson> ViaReadJson<T> for &Read<T> {
@@ -95,6 +122,14 @@ pub trait ViaDeserialize<T> {
     fn read_field(&self, parser: &mut Parser<'_>) -> Result<T, Bail>;
     /// The value of an absent member, if any.
     fn missing_field(&self) -> Option<T>;
+    /// Reads the member into its slot.
+    fn fill(&self, slot: &mut Option<T>, parser: &mut Parser<'_>) -> Result<(), Bail> {
+        fill(slot, || self.read_field(parser))
+    }
+    /// The member's value once the object is read.
+    fn take(&self, slot: Option<T>) -> Result<T, Bail> {
+        take(slot, || self.missing_field())
+    }
 }
 
 impl<T: serde::de::DeserializeOwned> ViaDeserialize<T> for &&Read<T> {
@@ -113,6 +148,14 @@ pub trait ViaBail<T> {
     fn read_field(&self, parser: &mut Parser<'_>) -> Result<T, Bail>;
     /// `None`.
     fn missing_field(&self) -> Option<T>;
+    /// Bails.
+    fn fill(&self, _: &mut Option<T>, _: &mut Parser<'_>) -> Result<(), Bail> {
+        Err(Bail)
+    }
+    /// Bails unless read (it never is).
+    fn take(&self, slot: Option<T>) -> Result<T, Bail> {
+        slot.ok_or(Bail)
+    }
 }
 
 impl<T> ViaBail<T> for Read<T> {

@@ -119,10 +119,16 @@ impl Style {
     }
 }
 
+/// The reader of a member's type (`ReadJson`, else serde_json, else a bail).
+fn member_reader(field: &Field) -> TokenStream {
+    let ty = field.ty;
+    quote!((&&::event_core::json::Read::<#ty>::new()))
+}
+
 /// The value of a member read at the parser.
 fn read_value(field: &Field) -> TokenStream {
-    let ty = field.ty;
-    quote!((&&::event_core::json::Read::<#ty>::new()).read_field(parser)?)
+    let reader = member_reader(field);
+    quote!(#reader.read_field(parser)?)
 }
 
 /// The value of a member serde does not read (`skip`, `skip_deserializing`).
@@ -190,38 +196,23 @@ fn members(
         .filter(|(f, _)| is_read(f))
         .map(|(field, slot)| {
             let key = syn::LitByteStr::new(field.name.as_bytes(), proc_macro2::Span::call_site());
-            let value = read_value(field);
-            quote! {
-                #key => {
-                    if #slot.is_some() {
-                        return ::core::result::Result::Err(::event_core::json::Bail);
-                    }
-                    #slot = ::core::option::Option::Some(#value);
-                }
-            }
+            let reader = member_reader(field);
+            quote!(#key => #reader.fill(&mut #slot, parser)?,)
         });
     let values = fields.iter().zip(&slots).map(|(field, slot)| {
         if !is_read(field) {
             return default_value(field);
         }
-        let ty = field.ty;
-        let missing = if let Some(path) = &field.serde.default_path {
-            quote!(#path())
+        if let Some(path) = &field.serde.default_path {
+            quote!(#slot.unwrap_or_else(#path))
         } else if field.serde.default {
-            quote!(::core::default::Default::default())
+            quote!(#slot.unwrap_or_default())
         } else if container_default {
-            quote!(return ::core::result::Result::Err(::event_core::json::Bail))
+            quote!(#slot.ok_or(::event_core::json::Bail)?)
         } else {
-            quote! {
-                (&&::event_core::json::Read::<#ty>::new())
-                    .missing_field()
-                    .ok_or(::event_core::json::Bail)?
-            }
-        };
-        quote!(match #slot {
-            ::core::option::Option::Some(value) => value,
-            ::core::option::Option::None => #missing,
-        })
+            let reader = member_reader(field);
+            quote!(#reader.take(#slot)?)
+        }
     });
     let dispatch = quote! {
         match parser.key()? {
