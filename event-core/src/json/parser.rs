@@ -136,18 +136,41 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `{`; `false` when the object is empty (its `}` consumed too).
+    /// `open`; `false` when the container is empty (its `close` consumed too).
     #[inline]
-    pub fn begin_object(&mut self) -> Result<bool, Bail> {
-        self.eat(b'{')?;
+    fn begin(&mut self, open: u8, close: u8) -> Result<bool, Bail> {
+        self.eat(open)?;
         self.enter()?;
-        if self.peek() == Some(b'}') {
+        if self.peek() == Some(close) {
             self.at += 1;
             self.depth -= 1;
             Ok(false)
         } else {
             Ok(true)
         }
+    }
+
+    /// After a member or item: `true` at `,`, `false` at `close`.
+    #[inline]
+    fn next(&mut self, close: u8) -> Result<bool, Bail> {
+        match self.peek() {
+            Some(b',') => {
+                self.at += 1;
+                Ok(true)
+            }
+            Some(byte) if byte == close => {
+                self.at += 1;
+                self.depth -= 1;
+                Ok(false)
+            }
+            _ => Err(Bail),
+        }
+    }
+
+    /// `{`; `false` when the object is empty (its `}` consumed too).
+    #[inline]
+    pub fn begin_object(&mut self) -> Result<bool, Bail> {
+        self.begin(b'{', b'}')
     }
 
     /// A member's key, as written (a key with an escape bails), and its `:`.
@@ -167,49 +190,19 @@ impl<'a> Parser<'a> {
     /// After a member: `true` at `,` (another member follows), `false` at `}`.
     #[inline]
     pub fn next_member(&mut self) -> Result<bool, Bail> {
-        match self.peek() {
-            Some(b',') => {
-                self.at += 1;
-                Ok(true)
-            }
-            Some(b'}') => {
-                self.at += 1;
-                self.depth -= 1;
-                Ok(false)
-            }
-            _ => Err(Bail),
-        }
+        self.next(b'}')
     }
 
     /// `[`; `false` when the array is empty (its `]` consumed too).
     #[inline]
     pub fn begin_array(&mut self) -> Result<bool, Bail> {
-        self.eat(b'[')?;
-        self.enter()?;
-        if self.peek() == Some(b']') {
-            self.at += 1;
-            self.depth -= 1;
-            Ok(false)
-        } else {
-            Ok(true)
-        }
+        self.begin(b'[', b']')
     }
 
     /// After an item: `true` at `,`, `false` at `]`.
     #[inline]
     pub fn next_item(&mut self) -> Result<bool, Bail> {
-        match self.peek() {
-            Some(b',') => {
-                self.at += 1;
-                Ok(true)
-            }
-            Some(b']') => {
-                self.at += 1;
-                self.depth -= 1;
-                Ok(false)
-            }
-            _ => Err(Bail),
-        }
+        self.next(b']')
     }
 
     /// `null`.

@@ -62,7 +62,7 @@ fn reader(container: &Container) -> Option<TokenStream> {
     let serde = &container.serde;
     match &container.data {
         Data::Struct(_, fields) if fields.iter().any(|f| f.serde.flatten) => None,
-        Data::Struct(_, fields) if serde.transparent => {
+        Data::Struct(style, fields) if serde.transparent => {
             let inner = fields.iter().position(|f| f.in_schema())?;
             let values = fields.iter().enumerate().map(|(index, field)| {
                 if index == inner {
@@ -71,7 +71,7 @@ fn reader(container: &Container) -> Option<TokenStream> {
                     default_value(field)
                 }
             });
-            Some(construct(quote!(Self), Style::of(fields), fields, values))
+            Some(construct(quote!(Self), *style, fields, values))
         }
         Data::Struct(Style::Named, fields) => Some(members(
             quote!(Self),
@@ -106,15 +106,6 @@ fn reader(container: &Container) -> Option<TokenStream> {
                 None => Some(external(&readable)),
                 Some(tag) => internal(tag, &readable),
             }
-        }
-    }
-}
-
-impl Style {
-    fn of(fields: &[Field]) -> Style {
-        match fields.first().and_then(|f| f.original.ident.as_ref()) {
-            Some(_) => Style::Named,
-            None => Style::Tuple,
         }
     }
 }

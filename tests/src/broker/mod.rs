@@ -153,6 +153,24 @@ pub struct Broker {
     heap: [&'static str; 2],
 }
 
+/// Starts made on fresh ports when the broker found one of its ports taken: a port is chosen
+/// free, released, then bound by the JVM, and in between another process (a client's outgoing
+/// connection, from the same ephemeral range) may take it. The failed start's brokers are
+/// dropped, i.e. stopped and their folders removed.
+const PORT_ATTEMPTS: u32 = 3;
+
+fn on_fresh_ports<T>(mut start: impl FnMut() -> Result<T, BrokerError>) -> Result<T, BrokerError> {
+    let mut attempt = 1;
+    loop {
+        match start() {
+            Err(error) if attempt < PORT_ATTEMPTS && error.0.contains("Address already in use") => {
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
 fn free_port() -> Result<u16, BrokerError> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
@@ -187,17 +205,23 @@ impl Broker {
     /// Formats a fresh storage folder and starts a broker of the caller's own on free ports;
     /// returns once it answers a metadata request.
     pub fn start() -> Result<Broker, BrokerError> {
-        let ports = Ports::free()?;
-        let voters = format!("1@127.0.0.1:{}", ports.controller);
-        let mut broker = Broker::prepare(1, ports, voters, 1, SINGLE_HEAP)?;
-        broker.launch()?;
-        Ok(broker)
+        on_fresh_ports(|| {
+            let ports = Ports::free()?;
+            let voters = format!("1@127.0.0.1:{}", ports.controller);
+            let mut broker = Broker::prepare(1, ports, voters, 1, SINGLE_HEAP)?;
+            broker.launch()?;
+            Ok(broker)
+        })
     }
 
     /// A KRaft cluster of `size` combined broker+controller nodes (node ids 1 to `size`, every
     /// node a voter), internal topics replicated `min(size, 3)` times, brokers fenced 3 s after
     /// their last heartbeat; returns once every node answers metadata.
     pub fn start_cluster(size: u32) -> Result<Vec<Broker>, BrokerError> {
+        on_fresh_ports(|| Broker::start_cluster_once(size))
+    }
+
+    fn start_cluster_once(size: u32) -> Result<Vec<Broker>, BrokerError> {
         let ports: Vec<Ports> = (0..size).map(|_| Ports::free()).collect::<Result<_, _>>()?;
         let voters = ports
             .iter()
@@ -575,5 +599,41 @@ impl Drop for Broker {
     fn drop(&mut self) {
         self.kill();
         let _ = fs::remove_dir_all(&self.folder);
+    }
+}
+
+#[cfg(test)]
+mod port_tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_port_is_retried_on_fresh_ports_and_other_errors_are_not() {
+        let taken = || BrokerError::new("bind to 127.0.0.1:40919: Address already in use");
+        let mut calls = 0;
+        let outcome = on_fresh_ports(|| {
+            calls += 1;
+            if calls < PORT_ATTEMPTS {
+                Err(taken())
+            } else {
+                Ok(calls)
+            }
+        });
+        assert_eq!(outcome.ok(), Some(PORT_ATTEMPTS));
+
+        let mut calls = 0;
+        let outcome: Result<(), _> = on_fresh_ports(|| {
+            calls += 1;
+            Err(taken())
+        });
+        assert!(outcome.is_err());
+        assert_eq!(calls, PORT_ATTEMPTS);
+
+        let mut calls = 0;
+        let outcome: Result<(), _> = on_fresh_ports(|| {
+            calls += 1;
+            Err(BrokerError::new("no java"))
+        });
+        assert!(outcome.is_err());
+        assert_eq!(calls, 1);
     }
 }
