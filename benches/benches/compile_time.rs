@@ -1,9 +1,10 @@
 //! `cargo bench --bench compile_time`: how long a crate of 200 events takes to build with
 //! `#[derive(KafkaEvent)]` against the same structs with `serde` + `schemars` derives (what a
-//! user would otherwise write), side by side: two generated crates with the same 200 structs
-//! (8 fields each, a few constraints), their dependencies built first, then each crate alone
-//! built from clean (debug, as `cargo build` and `cargo test` do), three times, the median
-//! reported. `COMPILE_TIME_EVENTS` changes the number of events.
+//! user would otherwise write), side by side: generated crates with the same 200 structs
+//! (8 fields each, a few constraints) — JSON only (the default), with the binary form too
+//! (`#[event(.., binary)]`), and serde + schemars — their dependencies built first, then each
+//! crate alone built from clean (debug, as `cargo build` and `cargo test` do), three times, the
+//! median reported. `COMPILE_TIME_EVENTS` changes the number of events.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -62,12 +63,16 @@ pub struct Event{i} {{
     out
 }
 
-fn generate(root: &Path, count: usize) -> [Generated; 2] {
+fn generate(root: &Path, count: usize) -> [Generated; 3] {
     let workspace = workspace();
     let lock = std::fs::read(workspace.join("Cargo.lock")).expect("the workspace's lock file");
     let derive = Generated {
         name: "events-kafka-event",
         dir: root.join("events-kafka-event"),
+    };
+    let binary = Generated {
+        name: "events-kafka-event-binary",
+        dir: root.join("events-kafka-event-binary"),
     };
     let serde = Generated {
         name: "events-serde-schemars",
@@ -80,39 +85,21 @@ fn generate(root: &Path, count: usize) -> [Generated; 2] {
         )
     };
     let core = workspace.join("event-core");
-    std::fs::create_dir_all(derive.dir.join("src")).expect("folder");
-    std::fs::create_dir_all(serde.dir.join("src")).expect("folder");
-    std::fs::write(
-        derive.dir.join("Cargo.toml"),
-        manifest(
-            derive.name,
-            &format!(
-                "event-core = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nuuid = {{ version = \"1\", features = [\"serde\", \"v4\"] }}\n",
-                core.display().to_string()
-            ),
-        ),
-    )
-    .expect("manifest");
-    std::fs::write(
-        serde.dir.join("Cargo.toml"),
-        manifest(
-            serde.name,
-            "schemars = { version = \"1\", features = [\"uuid1\"] }\nserde = { version = \"1\", features = [\"derive\"] }\nuuid = { version = \"1\", features = [\"serde\", \"v4\"] }\n",
-        ),
-    )
-    .expect("manifest");
-    for generated in [&derive, &serde] {
-        std::fs::write(generated.dir.join("Cargo.lock"), &lock).expect("lock file");
-    }
-    let derive_source = format!(
-        "event_core::domain! {{ pub struct Bench {{ name: \"bench\", topic: \"bench.events\", partitions: 1, retention_days: 1, priority: Low }} }}\n{}",
-        structs(
-            count,
-            "#[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize)]\n#[event(\"bench.entity.action{i}\")]",
-            |constraint| format!("#[event({constraint})]"),
-        )
+    let derive_dependencies = format!(
+        "event-core = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nuuid = {{ version = \"1\", features = [\"serde\", \"v4\"] }}\n",
+        core.display().to_string()
     );
-    std::fs::write(derive.dir.join("src/lib.rs"), derive_source).expect("source");
+    let serde_dependencies = "schemars = { version = \"1\", features = [\"uuid1\"] }\nserde = { version = \"1\", features = [\"derive\"] }\nuuid = { version = \"1\", features = [\"serde\", \"v4\"] }\n";
+    let derive_source = |flags: &str| {
+        format!(
+            "event_core::domain! {{ pub struct Bench {{ name: \"bench\", topic: \"bench.events\", partitions: 1, retention_days: 1, priority: Low }} }}\n{}",
+            structs(
+                count,
+                &format!("#[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize)]\n#[event(\"bench.entity.action{{i}}\"{flags})]"),
+                |constraint| format!("#[event({constraint})]"),
+            )
+        )
+    };
     let serde_source = structs(
         count,
         "#[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]",
@@ -121,8 +108,25 @@ fn generate(root: &Path, count: usize) -> [Generated; 2] {
             _ => "#[schemars(length(max = 16))]".to_owned(),
         },
     );
-    std::fs::write(serde.dir.join("src/lib.rs"), serde_source).expect("source");
-    [derive, serde]
+    for (generated, dependencies, source) in [
+        (&derive, derive_dependencies.as_str(), derive_source("")),
+        (
+            &binary,
+            derive_dependencies.as_str(),
+            derive_source(", binary"),
+        ),
+        (&serde, serde_dependencies, serde_source),
+    ] {
+        std::fs::create_dir_all(generated.dir.join("src")).expect("folder");
+        std::fs::write(
+            generated.dir.join("Cargo.toml"),
+            manifest(generated.name, dependencies),
+        )
+        .expect("manifest");
+        std::fs::write(generated.dir.join("Cargo.lock"), &lock).expect("lock file");
+        std::fs::write(generated.dir.join("src/lib.rs"), source).expect("source");
+    }
+    [derive, binary, serde]
 }
 
 fn cargo(dir: &Path, target: &Path, args: &[&str]) {
@@ -147,7 +151,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(root.join("events-kafka-event/src"));
     let crates = generate(&root, count);
     let target = root.join("target");
-    let mut times: Vec<Vec<Duration>> = vec![Vec::new(), Vec::new()];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); crates.len()];
     for generated in &crates {
         // Dependencies first (and the crate once), so that only the crate is timed.
         cargo(&generated.dir, &target, &["build", "--quiet"]);
@@ -169,15 +173,22 @@ fn main() {
         samples[samples.len() / 2]
     };
     let derive = median(&mut times[0]);
-    let serde = median(&mut times[1]);
+    let binary = median(&mut times[1]);
+    let serde = median(&mut times[2]);
+    let ratio = |time: Duration| time.as_secs_f64() / serde.as_secs_f64();
     println!("compile time of {count} events, clean debug build of the crate alone, median of 3 (dependencies prebuilt):");
     println!();
     println!("| crate | build | ratio | goal |");
     println!("|---|---|---|---|");
     println!(
-        "| `#[derive(KafkaEvent, Serialize, Deserialize)]` + constraints | {:.1} s | {:.2}× | ≤ 1.3× |",
+        "| `#[derive(KafkaEvent, Serialize, Deserialize)]` + constraints (JSON only, the default) | {:.1} s | {:.2}× | ≤ 1.3× |",
         derive.as_secs_f64(),
-        derive.as_secs_f64() / serde.as_secs_f64()
+        ratio(derive)
+    );
+    println!(
+        "| the same with `#[event(.., binary)]` (the binary form too) | {:.1} s | {:.2}× | |",
+        binary.as_secs_f64(),
+        ratio(binary)
     );
     println!(
         "| `#[derive(Serialize, Deserialize, JsonSchema)]` (schemars 1) + constraints | {:.1} s | 1.00× | |",

@@ -12,6 +12,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use event_core::binary::Binary;
 use event_core::catalog::Example;
 use event_core::Envelope;
 use event_domains::combat::{CombatSessionStart, PlayerAttack};
@@ -55,7 +56,7 @@ fn ratio(peer: Duration, ours: Duration) -> String {
 
 fn row<E, P>(name: &str)
 where
-    E: Example,
+    E: Example + Binary,
     P: Serialize + DeserializeOwned,
 {
     let Fixture {

@@ -1,7 +1,8 @@
 //! The binary record: envelopes archived with rkyv 0.8, fields in layout order.
 //!
 //! rkyv archives every struct `#[repr(C)]` in declaration order, so declaration order decides
-//! its padding. The derive therefore emits, for each type, a hidden mirror whose fields are the
+//! its padding. The derive therefore emits, for each type marked `#[event(binary)]` (the binary
+//! form is opt-in: see [`Binary`]), a hidden mirror whose fields are the
 //! type's fields **in layout order** (see [`crate::layout`]), and uses rkyv's remote derive so
 //! that no field is cloned: the mirror reads the original's fields through getters when
 //! archiving and moves them back when deserializing. The order comes from `size_of`/`align_of`
@@ -14,9 +15,10 @@
 //! ```
 //! # event_core::domain! { pub struct Combat { name: "combat", topic: "game.combat.events", partitions: 24, retention_days: 7, priority: High, key_fields: [session_id, player_id] } }
 //! use event_core::{Envelope, KafkaEvent};
-//! # #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize, Debug, PartialEq)]
-//! # #[event("combat.player.attack")]
-//! # pub struct Attack { pub hit: bool, pub damage: u32, pub weapon: String }
+//! #[derive(event_core::KafkaEvent, serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+//! #[event("combat.player.attack", binary)]
+//! pub struct Attack { pub hit: bool, pub damage: u32, pub weapon: String }
+//!
 //! let envelope = Envelope::new(Attack { hit: true, damage: 12, weapon: "rifle".into() });
 //! let bytes = envelope.to_binary().unwrap();
 //! assert_eq!(Envelope::<Attack>::from_binary(&bytes).unwrap(), envelope);
@@ -50,12 +52,29 @@ pub type BinaryDeserializer = HighDeserializer<RkyvError>;
 /// The validator that checks untrusted bytes.
 pub type BinaryValidator<'a> = HighValidator<'a, RkyvError>;
 
-/// A type with a binary (rkyv) form: `With` archives it. Derived for every non-generic type of
-/// `#[derive(KafkaEvent)]` and `#[derive(EventSchema)]` (opt out with
-/// `#[event(binary = false)]`), implemented for the standard types events use.
+/// A type with a binary (rkyv) form: `With` archives it. Derived for the non-generic types of
+/// `#[derive(KafkaEvent)]` and `#[derive(EventSchema)]` marked `#[event(binary)]` (an event's
+/// nested types need it too), implemented for the standard types events use.
+///
+/// ```
+/// use event_core::{domain, EventSchema, KafkaEvent};
+/// use serde::{Deserialize, Serialize};
+///
+/// domain! { pub struct Arena { name: "arena", topic: "arena.events", partitions: 1, retention_days: 1, priority: High } }
+///
+/// #[derive(EventSchema, Serialize, Deserialize, Debug, PartialEq)]
+/// #[event(binary)]
+/// pub struct Position { pub x: f32, pub y: f32 }
+///
+/// #[derive(KafkaEvent, Serialize, Deserialize, Debug, PartialEq)]
+/// #[event("arena.player.moved", binary)]
+/// pub struct PlayerMoved { pub player_id: uuid::Uuid, pub to: Position }
+///
+/// assert!(PlayerMoved::binary_layout().is_some());
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no binary (rkyv) form",
-    note = "derived types get one; implement `event_core::binary::Binary`, or put `#[event(binary = false)]` on the type that holds this field"
+    note = "add `binary` to the `#[event(..)]` of its derive (`#[event(binary)]`), implement `event_core::binary::Binary`, or remove `binary` from the type that holds this field"
 )]
 pub trait Binary: Sized {
     /// The rkyv `with`-wrapper that archives `Self`.
@@ -71,6 +90,29 @@ pub trait Binary: Sized {
     /// The declaration indices of [`binary_fields`](Self::binary_fields) in layout order.
     fn binary_layout_order() -> Vec<usize> {
         Vec::new()
+    }
+}
+
+/// What the layout report and the catalog site show of an event's binary form
+/// ([`KafkaEvent::binary_layout`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinaryLayout {
+    /// The data's fields in declaration order (empty when the data is no record).
+    pub fields: Vec<BinaryField>,
+    /// The declaration indices of [`fields`](Self::fields) in layout order.
+    pub order: Vec<usize>,
+    /// `size_of` the archived envelope: the fixed part of every record.
+    pub fixed_envelope: usize,
+}
+
+impl BinaryLayout {
+    /// The binary layout of event `T`.
+    pub fn of<T: KafkaEvent + Binary>() -> Self {
+        BinaryLayout {
+            fields: T::binary_fields(),
+            order: T::binary_layout_order(),
+            fixed_envelope: core::mem::size_of::<ArchivedEnvelope<T>>(),
+        }
     }
 }
 

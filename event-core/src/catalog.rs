@@ -51,12 +51,11 @@ use std::fmt::Debug;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::binary::Binary;
 use crate::topic::TopicSettings;
 use crate::{Envelope, KafkaEvent};
 
 /// An event of a catalog, with a realistic example instance.
-pub trait Example: KafkaEvent + Binary + PartialEq + Debug {
+pub trait Example: KafkaEvent + PartialEq + Debug {
     /// A realistic instance of the event (never zeros), used in docs, exports and tests.
     fn example() -> Self;
 }

@@ -127,10 +127,14 @@ pub trait KafkaEvent:
         crate::document::event_document::<Self>()
     }
 
+    /// The wire names of the data's fields in declaration order (empty when the data is no
+    /// record), for reports that compare declaration order with layout order.
+    const DECLARED_FIELDS: &'static [&'static str] = &[];
+
     /// The envelope's binary record after checking every constraint, or `None` when the type
-    /// has no binary form. The derive fills it in for every type that gets
-    /// [`Binary`](crate::binary::Binary); a producer in [`WireFormat::Binary`](crate::codec::WireFormat)
-    /// falls back to JSON on `None`.
+    /// has no binary form. The derive fills it in for the types marked `#[event(binary)]`
+    /// ([`Binary`](crate::binary::Binary)); a producer in
+    /// [`WireFormat::Binary`](crate::codec::WireFormat) falls back to JSON on `None`.
     fn binary_value(
         envelope: &crate::Envelope<Self>,
     ) -> Option<Result<Vec<u8>, crate::codec::CodecError>> {
@@ -146,6 +150,12 @@ pub trait KafkaEvent:
         options: &crate::codec::DecodeOptions,
     ) -> Option<Result<crate::Envelope<Self>, crate::codec::CodecError>> {
         let _ = (bytes, options);
+        None
+    }
+
+    /// The fields, layout order and fixed size of this event's binary record, or `None` when
+    /// the type has no binary form (see [`Binary`](crate::binary::Binary)).
+    fn binary_layout() -> Option<crate::binary::BinaryLayout> {
         None
     }
 }

@@ -31,7 +31,7 @@ const PLAYER_B: Uuid = uuid!("c47d1e0f-6b2a-4e9c-8d3f-5a1b7c9e2d64");
 
 /// A match-maker opened a new combat session.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.session.start", version = "1.0.0")]
+#[event("combat.session.start", version = "1.0.0", binary)]
 pub struct CombatSessionStart {
     /// The new session.
     pub session_id: Uuid,
@@ -72,6 +72,7 @@ impl Example for CombatSessionStart {
 
 /// Why a combat session ended.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionEndReason {
     /// A team or player reached the objective.
@@ -86,6 +87,7 @@ pub enum SessionEndReason {
 
 /// The score of one team at the end of a session.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 pub struct TeamScore {
     /// Team number.
     #[event(maximum = 15)]
@@ -96,7 +98,7 @@ pub struct TeamScore {
 
 /// A combat session ended.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.session.end", version = "1.0.0")]
+#[event("combat.session.end", version = "1.0.0", binary)]
 pub struct CombatSessionEnd {
     /// The session.
     pub session_id: Uuid,
@@ -130,7 +132,7 @@ impl Example for CombatSessionEnd {
 
 /// A player joined a combat session.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.session.join", version = "1.0.0")]
+#[event("combat.session.join", version = "1.0.0", binary)]
 pub struct CombatSessionJoin {
     /// The session.
     pub session_id: Uuid,
@@ -156,6 +158,7 @@ impl Example for CombatSessionJoin {
 
 /// Why a player left a session.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum LeaveReason {
     /// The player quit.
@@ -170,7 +173,7 @@ pub enum LeaveReason {
 
 /// A player left a combat session.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.session.leave", version = "1.0.0")]
+#[event("combat.session.leave", version = "1.0.0", binary)]
 pub struct CombatSessionLeave {
     /// The session.
     pub session_id: Uuid,
@@ -195,7 +198,7 @@ impl Example for CombatSessionLeave {
 
 /// A player fired or swung a weapon.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.player.attack", version = "1.0.0")]
+#[event("combat.player.attack", version = "1.0.0", binary)]
 pub struct PlayerAttack {
     /// The session.
     pub session_id: Uuid,
@@ -241,6 +244,7 @@ impl Example for PlayerAttack {
 
 /// How a player defended.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum DefenseAction {
     /// Blocked with a weapon or shield.
@@ -255,7 +259,7 @@ pub enum DefenseAction {
 
 /// A player defended against an attack.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.player.defend", version = "1.0.0")]
+#[event("combat.player.defend", version = "1.0.0", binary)]
 pub struct PlayerDefend {
     /// The session.
     pub session_id: Uuid,
@@ -289,7 +293,7 @@ impl Example for PlayerDefend {
 
 /// A player used an ability.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.ability.used", version = "1.0.0")]
+#[event("combat.ability.used", version = "1.0.0", binary)]
 pub struct AbilityUsed {
     /// The session.
     pub session_id: Uuid,
@@ -329,7 +333,7 @@ impl Example for AbilityUsed {
 
 /// The server computed the damage of a hit (before it is applied).
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.damage.calculated", version = "1.0.0")]
+#[event("combat.damage.calculated", version = "1.0.0", binary)]
 pub struct DamageCalculated {
     /// The session.
     pub session_id: Uuid,
@@ -369,7 +373,7 @@ impl Example for DamageCalculated {
 
 /// Damage was applied to a player's health.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.damage.applied", version = "1.0.0")]
+#[event("combat.damage.applied", version = "1.0.0", binary)]
 pub struct DamageApplied {
     /// The session.
     pub session_id: Uuid,
@@ -408,6 +412,7 @@ impl Example for DamageApplied {
 
 /// What anti-cheat did about a flagged player.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum AntiCheatAction {
     /// Recorded for review only.
@@ -422,7 +427,7 @@ pub enum AntiCheatAction {
 
 /// Anti-cheat flagged suspicious behaviour.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.anticheat.flagged", version = "1.0.0")]
+#[event("combat.anticheat.flagged", version = "1.0.0", binary)]
 pub struct AntiCheatFlagged {
     /// The session.
     pub session_id: Uuid,
@@ -459,7 +464,7 @@ impl Example for AntiCheatFlagged {
 
 /// Anti-cheat cleared a previously flagged player.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.anticheat.cleared", version = "1.0.0")]
+#[event("combat.anticheat.cleared", version = "1.0.0", binary)]
 pub struct AntiCheatCleared {
     /// The session of the original flag.
     pub session_id: Uuid,
@@ -486,7 +491,7 @@ impl Example for AntiCheatCleared {
 
 /// A player was eliminated.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("combat.player.eliminated", version = "1.0.0")]
+#[event("combat.player.eliminated", version = "1.0.0", binary)]
 pub struct PlayerEliminated {
     /// The session.
     pub session_id: Uuid,

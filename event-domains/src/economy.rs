@@ -39,7 +39,7 @@ fn rifle_skin() -> ItemStack {
 
 /// Two players completed a trade.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("economy.trade.executed", version = "1.0.0")]
+#[event("economy.trade.executed", version = "1.0.0", binary)]
 pub struct TradeExecuted {
     /// The trade.
     pub trade_id: Uuid,
@@ -77,7 +77,7 @@ impl Example for TradeExecuted {
 
 /// A player listed items on the market.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("economy.listing.created", version = "1.0.0")]
+#[event("economy.listing.created", version = "1.0.0", binary)]
 pub struct ListingCreated {
     /// The new listing.
     pub listing_id: Uuid,
@@ -108,6 +108,7 @@ impl Example for ListingCreated {
 
 /// Why a listing was withdrawn.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum ListingCancelReason {
     /// The seller withdrew it.
@@ -120,7 +121,7 @@ pub enum ListingCancelReason {
 
 /// A market listing was cancelled.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("economy.listing.cancelled", version = "1.0.0")]
+#[event("economy.listing.cancelled", version = "1.0.0", binary)]
 pub struct ListingCancelled {
     /// The listing.
     pub listing_id: Uuid,
@@ -142,6 +143,7 @@ impl Example for ListingCancelled {
 
 /// Direction of a currency movement.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionDirection {
     /// Money added to the balance.
@@ -152,7 +154,7 @@ pub enum TransactionDirection {
 
 /// A player's currency balance changed.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("economy.currency.transacted", version = "1.0.0")]
+#[event("economy.currency.transacted", version = "1.0.0", binary)]
 pub struct CurrencyTransacted {
     /// The transaction, unique per movement (idempotency key of the ledger).
     pub transaction_id: Uuid,
@@ -189,7 +191,7 @@ impl Example for CurrencyTransacted {
 
 /// A bid was placed in an auction.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("economy.auction.bid_placed", version = "1.0.0")]
+#[event("economy.auction.bid_placed", version = "1.0.0", binary)]
 pub struct AuctionBidPlaced {
     /// The auction.
     pub auction_id: Uuid,
@@ -220,7 +222,7 @@ impl Example for AuctionBidPlaced {
 
 /// An auction closed.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("economy.auction.closed", version = "1.0.0")]
+#[event("economy.auction.closed", version = "1.0.0", binary)]
 pub struct AuctionClosed {
     /// The auction.
     pub auction_id: Uuid,
@@ -254,7 +256,7 @@ impl Example for AuctionClosed {
 
 /// The market recomputed an item's price.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("economy.market.price_updated", version = "1.0.0")]
+#[event("economy.market.price_updated", version = "1.0.0", binary)]
 pub struct MarketPriceUpdated {
     /// Catalog identifier of the item.
     #[event(min_length = 3, max_length = 64, pattern = "^[a-z0-9_.]+$")]
@@ -284,7 +286,7 @@ impl Example for MarketPriceUpdated {
 
 /// A player crafted an item from materials.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("economy.item.crafted", version = "1.0.0")]
+#[event("economy.item.crafted", version = "1.0.0", binary)]
 pub struct ItemCrafted {
     /// Who crafted.
     pub player_id: Uuid,

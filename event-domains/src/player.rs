@@ -29,6 +29,7 @@ event_core::domain! {
 
 /// Why a player was banned.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum BanReason {
     /// Cheating confirmed by anti-cheat or a moderator.
@@ -43,7 +44,7 @@ pub enum BanReason {
 
 /// A player was banned: every domain stops serving them until `until` (or for good).
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("player.account.banned", version = "1.0.0")]
+#[event("player.account.banned", version = "1.0.0", binary)]
 pub struct PlayerBanned {
     /// The banned player.
     pub player_id: Uuid,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A point or direction in world space, in metres.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+#[event(binary)]
 pub struct Vec3 {
     /// East-west axis.
     #[event(minimum = -100000.0, maximum = 100000.0)]
@@ -19,6 +20,7 @@ pub struct Vec3 {
 
 /// The currencies of the game's economy.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum Currency {
     /// Earned by playing.
@@ -31,6 +33,7 @@ pub enum Currency {
 
 /// An amount of one currency, in its smallest unit.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 pub struct Money {
     /// The currency.
     pub currency: Currency,
@@ -41,6 +44,7 @@ pub struct Money {
 
 /// A number of identical items.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[event(binary)]
 pub struct ItemStack {
     /// Catalog identifier of the item, e.g. `weapon.rifle.ak_mk2`.
     #[event(min_length = 3, max_length = 64, pattern = "^[a-z0-9_.]+$")]
@@ -52,6 +56,7 @@ pub struct ItemStack {
 
 /// Kinds of damage; armour and resistances apply per kind.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum DamageType {
     /// Bullets, blades, fists.
@@ -70,6 +75,7 @@ pub enum DamageType {
 
 /// Game server regions.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "kebab-case")]
 pub enum Region {
     /// Europe West.
@@ -88,6 +94,7 @@ pub enum Region {
 
 /// How a game session is played.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum GameMode {
     /// Everyone for themselves.
@@ -102,6 +109,7 @@ pub enum GameMode {
 
 /// Health of a service or of one of its checks.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
     /// Working normally.

@@ -33,6 +33,7 @@ const PLAYER_C: Uuid = uuid!("7e5a3c91-8d2b-4f6e-b4a1-1c9e7d3f5b82");
 
 /// Rank of a guild member.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum GuildRank {
     /// Founder or successor; one per guild.
@@ -47,7 +48,7 @@ pub enum GuildRank {
 
 /// A player joined a guild.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("social.guild.joined", version = "1.0.0")]
+#[event("social.guild.joined", version = "1.0.0", binary)]
 pub struct GuildJoined {
     /// The guild.
     pub guild_id: Uuid,
@@ -72,6 +73,7 @@ impl Example for GuildJoined {
 
 /// Why a member left a guild.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum GuildLeaveReason {
     /// The member left.
@@ -84,7 +86,7 @@ pub enum GuildLeaveReason {
 
 /// A player left a guild.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("social.guild.left", version = "1.0.0")]
+#[event("social.guild.left", version = "1.0.0", binary)]
 pub struct GuildLeft {
     /// The guild.
     pub guild_id: Uuid,
@@ -106,7 +108,7 @@ impl Example for GuildLeft {
 
 /// A player founded a guild.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("social.guild.created", version = "1.0.0")]
+#[event("social.guild.created", version = "1.0.0", binary)]
 pub struct GuildCreated {
     /// The new guild.
     pub guild_id: Uuid,
@@ -136,7 +138,7 @@ impl Example for GuildCreated {
 
 /// Players formed a party.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("social.party.formed", version = "1.0.0")]
+#[event("social.party.formed", version = "1.0.0", binary)]
 pub struct PartyFormed {
     /// The party.
     pub party_id: Uuid,
@@ -159,6 +161,7 @@ impl Example for PartyFormed {
 
 /// Why a party ended.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum PartyDisbandReason {
     /// The leader disbanded it.
@@ -171,7 +174,7 @@ pub enum PartyDisbandReason {
 
 /// A party was disbanded.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("social.party.disbanded", version = "1.0.0")]
+#[event("social.party.disbanded", version = "1.0.0", binary)]
 pub struct PartyDisbanded {
     /// The party.
     pub party_id: Uuid,
@@ -193,6 +196,7 @@ impl Example for PartyDisbanded {
 
 /// Where a chat message was sent.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ChatChannel {
     /// Everyone in the region.
@@ -216,6 +220,7 @@ pub enum ChatChannel {
 
 /// What moderation did with a chat message before it was delivered.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[event(binary)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum ModerationResult {
     /// Delivered unchanged.
@@ -235,7 +240,7 @@ pub enum ModerationResult {
 
 /// A chat message passed the filter and was sent.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("social.chat.message_sent", version = "1.1.0", data_subject = sender_id)]
+#[event("social.chat.message_sent", version = "1.1.0", data_subject = sender_id, binary)]
 pub struct ChatMessageSent {
     /// The message.
     pub message_id: Uuid,
@@ -264,7 +269,7 @@ impl Example for ChatMessageSent {
 
 /// A player's reputation changed.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("social.reputation.changed", version = "1.0.0")]
+#[event("social.reputation.changed", version = "1.0.0", binary)]
 pub struct ReputationChanged {
     /// Whose reputation changed.
     pub player_id: Uuid,
@@ -295,7 +300,7 @@ impl Example for ReputationChanged {
 
 /// Two players became friends.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("social.friend.added", version = "1.0.0")]
+#[event("social.friend.added", version = "1.0.0", binary)]
 pub struct FriendAdded {
     /// Who sent the request.
     pub requester_id: Uuid,

@@ -32,7 +32,7 @@ event_core::domain! {
 
 /// A service reported its health.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("system.service.health_reported", version = "1.0.0")]
+#[event("system.service.health_reported", version = "1.0.0", binary)]
 pub struct ServiceHealthReported {
     /// Service name, e.g. `combat-service`.
     #[event(min_length = 1, max_length = 64, pattern = "^[a-z][a-z0-9-]*$")]
@@ -65,6 +65,7 @@ impl Example for ServiceHealthReported {
 
 /// Unit of an infrastructure metric.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum MetricUnit {
     /// A plain count.
@@ -81,7 +82,7 @@ pub enum MetricUnit {
 
 /// A host or cluster metric was sampled.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("system.infrastructure.metric_recorded", version = "1.0.0")]
+#[event("system.infrastructure.metric_recorded", version = "1.0.0", binary)]
 pub struct InfrastructureMetricRecorded {
     /// Host or cluster the sample is from.
     #[event(min_length = 1, max_length = 128)]
@@ -114,6 +115,7 @@ impl Example for InfrastructureMetricRecorded {
 
 /// What an audited actor did to personal data.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     /// Viewed the data.
@@ -128,6 +130,7 @@ pub enum AuditAction {
 
 /// The GDPR Art. 6 lawful basis of a processing.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[event(binary)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalBasis {
     /// The player consented.
@@ -142,7 +145,7 @@ pub enum LegalBasis {
 
 /// Someone accessed personal data: the audit trail for GDPR/CCPA.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("system.audit.recorded", version = "1.1.0", data_subject = actor_id)]
+#[event("system.audit.recorded", version = "1.1.0", data_subject = actor_id, binary)]
 pub struct AuditRecorded {
     /// The audit record.
     pub audit_id: Uuid,
@@ -191,7 +194,7 @@ impl Example for AuditRecorded {
 /// how many personal fields it decrypted (published by `EventConsumer::with_audit` before each
 /// commit).
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("system.audit.events_read", version = "1.0.0")]
+#[event("system.audit.events_read", version = "1.0.0", binary)]
 pub struct EventsRead {
     /// The audit record.
     pub audit_id: Uuid,
@@ -222,6 +225,7 @@ pub struct EventsRead {
 
 /// The offsets a consumer finished in one partition.
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[event(binary)]
 pub struct PartitionRange {
     /// The topic.
     #[event(min_length = 1, max_length = 249)]
@@ -292,7 +296,7 @@ impl Example for EventsRead {
 
 /// A service reported its request latency and throughput over a window.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("system.performance.metrics_reported", version = "1.0.0")]
+#[event("system.performance.metrics_reported", version = "1.0.0", binary)]
 pub struct PerformanceMetricsReported {
     /// Service name.
     #[event(min_length = 1, max_length = 64, pattern = "^[a-z][a-z0-9-]*$")]
@@ -332,7 +336,7 @@ impl Example for PerformanceMetricsReported {
 
 /// A service version was rolled out.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("system.deployment.completed", version = "1.0.0")]
+#[event("system.deployment.completed", version = "1.0.0", binary)]
 pub struct DeploymentCompleted {
     /// Service name.
     #[event(min_length = 1, max_length = 64, pattern = "^[a-z][a-z0-9-]*$")]

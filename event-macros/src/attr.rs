@@ -53,7 +53,7 @@ pub struct EventAttr {
     /// `data_subject = field`: whose personal data the event carries (its key encrypts the
     /// `pii` fields); a `player_id` field by default.
     pub data_subject: Option<Ident>,
-    /// `binary = false`: no binary (rkyv) form.
+    /// `binary` (or `binary = true`): derive the binary (rkyv) form too; JSON only without it.
     pub binary: Option<bool>,
     /// `read_json = false`: no derived `ReadJson`; the type implements it by hand.
     pub read_json: Option<bool>,
@@ -69,7 +69,7 @@ pub struct EventAttr {
 
 /// Keys accepted by `#[event(..)]` on a type, listed in errors.
 pub const CONTAINER_KEYS: &str = "a name literal, `version = \"MAJOR.MINOR.PATCH\"`, \
-    `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`, `data_subject = field`, `binary = false`, \
+    `domain = path::ToDomain`, `compat = \"backward_transitive\"`, `key = field`, `data_subject = field`, `binary`, \
     `read_json = false`, `bound = \"T: Trait\"`, `validate_with = path::to_fn`";
 
 /// Keys accepted by `#[event(..)]` on a field, listed in errors (from the keyword table).
@@ -233,6 +233,16 @@ fn parse_container_args(cx: &mut Ctxt, input: ParseStream, out: &mut EventAttr) 
             } else {
                 out.name = Some(name);
             }
+        } else if input.peek(Ident::peek_any)
+            && !input.peek2(Token![=])
+            && input
+                .fork()
+                .call(Ident::parse_any)
+                .is_ok_and(|key| key == "binary")
+        {
+            // The bare flag: `#[event("a.b.c", binary)]`.
+            let key = input.call(Ident::parse_any)?;
+            set_once(cx, &key, &mut out.binary, true);
         } else if input.peek(Ident::peek_any) && input.peek2(Token![=]) {
             let key = input.call(Ident::parse_any)?;
             input.parse::<Token![=]>()?;

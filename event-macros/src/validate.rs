@@ -297,6 +297,13 @@ pub fn container(cx: &mut Ctxt, container: &Container, is_event: bool) {
             }
         }
     }
+    let binary = container.event.as_ref().and_then(|e| e.binary) == Some(true);
+    if binary && !container.generics.params.is_empty() {
+        cx.error_spanned_by(
+            container.generics,
+            "`binary` is derived for types without type or lifetime parameters only: remove `binary`, or implement `event_core::binary::Binary` by hand",
+        );
+    }
     match &container.data {
         Data::Struct(style, fields) => {
             if container.serde.transparent {

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use event_core::binary::{ArchivedEnvelope, BinaryField};
+use event_core::binary::BinaryLayout;
 use event_core::catalog::{check_unique, example_envelope, CatalogError, EventDescriptor};
 use event_core::catalog::{EventVisitor, Example};
+use event_core::codec::DecodeOptions;
 use event_core::codec::{CodecError, DomainEvents, KafkaRecord};
 use event_core::validate::{Validate, Violations};
 use event_core::Envelope;
@@ -28,11 +29,15 @@ pub struct CatalogEvent {
     pub validate: fn(&serde_json::Value) -> Result<Result<(), Violations>, serde_json::Error>,
     /// Encodes the example into its Kafka record.
     pub example_record: fn() -> Result<KafkaRecord, CodecError>,
-    /// Encodes the example as a binary record, decodes it back and compares; the record's size.
-    pub binary_round_trip: fn() -> Result<usize, String>,
+    /// Encodes the example as a binary record, decodes it back and compares; the record's size,
+    /// or `None` when the event has no binary form (`#[event(binary)]`).
+    pub binary_round_trip: fn() -> Option<Result<usize, String>>,
     /// The record's fields in declaration order, their layout order and the size of the fixed
-    /// part of the archived envelope, for the layout report.
-    pub binary_layout: fn() -> (Vec<BinaryField>, Vec<usize>, usize),
+    /// part of the archived envelope, for the layout report; `None` without a binary form.
+    pub binary_layout: fn() -> Option<BinaryLayout>,
+    /// The wire names of the data's fields in declaration order
+    /// ([`KafkaEvent::DECLARED_FIELDS`](event_core::KafkaEvent::DECLARED_FIELDS)).
+    pub declared_fields: &'static [&'static str],
     /// Hands the example, with a fresh event id and timestamp, to a producer.
     #[cfg(feature = "kafka")]
     pub publish_example: fn(
@@ -58,21 +63,22 @@ impl CatalogEvent {
             example_record: || example_envelope(E::example()).to_record(),
             binary_round_trip: || {
                 let envelope = example_envelope(E::example());
-                let bytes = envelope.to_binary().map_err(|e| e.to_string())?;
-                let back = Envelope::<E>::from_binary(&bytes).map_err(|e| e.to_string())?;
-                if back == envelope {
-                    Ok(bytes.len())
-                } else {
-                    Err(format!("decoded {back:?}, expected {envelope:?}"))
+                let round_trip = |bytes: Vec<u8>| {
+                    let back = E::from_binary_value(&bytes, &DecodeOptions::default())?
+                        .map_err(|e| e.to_string());
+                    Some(match back {
+                        Ok(back) if back == envelope => Ok(bytes.len()),
+                        Ok(back) => Err(format!("decoded {back:?}, expected {envelope:?}")),
+                        Err(e) => Err(e),
+                    })
+                };
+                match E::binary_value(&envelope)? {
+                    Ok(bytes) => round_trip(bytes),
+                    Err(e) => Some(Err(e.to_string())),
                 }
             },
-            binary_layout: || {
-                (
-                    E::binary_fields(),
-                    E::binary_layout_order(),
-                    std::mem::size_of::<ArchivedEnvelope<E>>(),
-                )
-            },
+            binary_layout: E::binary_layout,
+            declared_fields: E::DECLARED_FIELDS,
             #[cfg(feature = "kafka")]
             publish_example: |producer| {
                 let envelope = example_envelope(E::example())

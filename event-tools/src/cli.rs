@@ -341,13 +341,15 @@ fn accept(catalog: &Catalog) -> Result<(), String> {
 }
 
 fn layout(catalog: &Catalog, out: &Path) -> Result<(), String> {
-    let layouts = catalog
-        .events()
-        .iter()
-        .map(layout_report::event_layout)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("error: {e}"))?;
-    print!("{}", layout_report::render(&layouts));
+    let mut layouts = Vec::new();
+    let mut json_only = Vec::new();
+    for event in catalog.events() {
+        match layout_report::event_layout(event).map_err(|e| format!("error: {e}"))? {
+            Some(layout) => layouts.push(layout),
+            None => json_only.push(event.event_type()),
+        }
+    }
+    print!("{}", layout_report::render(&layouts, &json_only));
     let json = serde_json::to_value(&layouts).map_err(|e| format!("error: {e}"))?;
     let files = [ExportFile {
         path: PathBuf::from("layout.json"),

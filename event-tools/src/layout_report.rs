@@ -2,7 +2,7 @@
 //! archived size in declaration order against layout order, the padding saved, and the binary
 //! record size of its example, next to the specification's 256-byte target.
 
-use event_core::binary::{repr_c_size, BinaryField};
+use event_core::binary::{repr_c_size, BinaryField, BinaryLayout};
 use serde::Serialize;
 
 use crate::catalog::CatalogEvent;
@@ -46,10 +46,18 @@ pub struct EventLayout {
     pub reason: Option<String>,
 }
 
-/// The layout of one catalog event.
-pub fn event_layout(event: &CatalogEvent) -> Result<EventLayout, String> {
-    let (fields, order, fixed_envelope) = (event.binary_layout)();
-    let record_bytes = (event.binary_round_trip)()?;
+/// The layout of one catalog event, or `None` when it has no binary form (`#[event(binary)]`).
+pub fn event_layout(event: &CatalogEvent) -> Result<Option<EventLayout>, String> {
+    let (Some(layout), Some(record_bytes)) = ((event.binary_layout)(), (event.binary_round_trip)())
+    else {
+        return Ok(None);
+    };
+    let BinaryLayout {
+        fields,
+        order,
+        fixed_envelope,
+    } = layout;
+    let record_bytes = record_bytes?;
     let archived = |f: &BinaryField| (f.archived_size, f.archived_align);
     let declared = repr_c_size(fields.iter().map(archived));
     let ordered = repr_c_size(order.iter().filter_map(|&i| fields.get(i)).map(archived));
@@ -65,7 +73,7 @@ pub fn event_layout(event: &CatalogEvent) -> Result<EventLayout, String> {
             variable.join(", ")
         )
     });
-    Ok(EventLayout {
+    Ok(Some(EventLayout {
         event_type: event.event_type(),
         fields: order
             .iter()
@@ -84,11 +92,11 @@ pub fn event_layout(event: &CatalogEvent) -> Result<EventLayout, String> {
         record_bytes,
         within_budget,
         reason,
-    })
+    }))
 }
 
-/// The report as a text table.
-pub fn render(layouts: &[EventLayout]) -> String {
+/// The report as a text table, then the events without a binary form by name.
+pub fn render(layouts: &[EventLayout], json_only: &[&str]) -> String {
     let mut out = String::new();
     for layout in layouts {
         out.push_str(&format!(
@@ -110,6 +118,12 @@ pub fn render(layouts: &[EventLayout]) -> String {
         if let Some(reason) = &layout.reason {
             out.push_str(&format!("    over budget: {reason}\n"));
         }
+    }
+    if !json_only.is_empty() {
+        out.push_str(&format!(
+            "no binary form (JSON only; `#[event(binary)]` derives one): {}\n",
+            json_only.join(", ")
+        ));
     }
     out
 }

@@ -21,6 +21,7 @@ event_core::domain! {
 /// How a match is played (a definition the event refers to).
 #[derive(EventSchema, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
+#[event(binary)]
 pub enum Mode {
     /// Everyone for themselves.
     Deathmatch,
@@ -30,7 +31,7 @@ pub enum Mode {
 
 /// A match started.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("arena.match.start", version = "1.0.0")]
+#[event("arena.match.start", version = "1.0.0", binary)]
 pub struct MatchStart {
     /// The match.
     pub match_id: Uuid,
@@ -68,7 +69,7 @@ impl Example for MatchStart {
 
 /// A match ended.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
-#[event("arena.match.end", version = "1.0.0")]
+#[event("arena.match.end", version = "1.0.0", binary)]
 pub struct MatchEnd {
     /// The match.
     pub match_id: Uuid,

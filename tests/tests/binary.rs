@@ -6,14 +6,14 @@ use event_core::binary::{repr_c_size, ArchivedOf, Binary};
 use event_core::catalog::{example_envelope, Example};
 use event_core::codec::CodecError;
 use event_core::{Envelope, KafkaEvent};
-use event_tools::layout_report::event_layout;
-use kafka_events_tests::fixture::{Arena, MatchEnd, MatchStart};
+use event_tools::layout_report::{event_layout, render};
+use kafka_events_tests::fixture::{AnnouncementPosted, Arena, MatchEnd, MatchStart};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Declared in the worst order: every small field before a larger one.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, PartialEq)]
-#[event("arena.layout.worst")]
+#[event("arena.layout.worst", binary)]
 pub struct Worst {
     pub ready: bool,
     pub score: u64,
@@ -25,7 +25,7 @@ pub struct Worst {
 
 /// The same fields declared in the best order.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, PartialEq)]
-#[event("arena.layout.best")]
+#[event("arena.layout.best", binary)]
 pub struct Best {
     pub name: String,
     pub score: u64,
@@ -92,8 +92,12 @@ fn a_record_round_trips_exactly() {
 fn every_catalog_event_round_trips_and_hot_path_events_fit_256_bytes_or_are_explained() {
     let mut combat = 0;
     for event in event_domains::catalog().events().iter().copied() {
-        (event.binary_round_trip)().unwrap_or_else(|e| panic!("{}: {e}", event.event_type()));
-        let layout = event_layout(&event).expect("report");
+        (event.binary_round_trip)()
+            .expect("every event of the game's catalog has a binary form")
+            .unwrap_or_else(|e| panic!("{}: {e}", event.event_type()));
+        let layout = event_layout(&event)
+            .expect("report")
+            .expect("a binary form");
         assert!(
             layout.archived_size_layout <= layout.archived_size_declared,
             "{}",
@@ -124,11 +128,26 @@ fn every_catalog_event_round_trips_and_hot_path_events_fit_256_bytes_or_are_expl
         .filter_map(|e| {
             event_layout(e)
                 .ok()
+                .flatten()
                 .filter(|l| !l.within_budget)
                 .map(|l| l.event_type)
         })
         .collect();
     assert_eq!(over, ["combat.anticheat.flagged"]);
+}
+
+#[test]
+fn an_event_without_binary_has_no_layout_and_the_report_names_it() {
+    let event = event_tools::catalog::CatalogEvent::of::<AnnouncementPosted>();
+    assert_eq!((event.binary_round_trip)(), None);
+    assert_eq!((event.binary_layout)(), None);
+    assert_eq!(event_layout(&event), Ok(None));
+    assert_eq!(event.declared_fields, ["message"]);
+    let report = render(&[], &[event.event_type()]);
+    assert_eq!(
+        report,
+        "no binary form (JSON only; `#[event(binary)]` derives one): arena.announcement.posted\n"
+    );
 }
 
 #[test]

@@ -153,6 +153,9 @@ fn an_event_with_three_versions_lists_the_changes_between_each_two() {
         .with_snapshot_folder(&snapshots);
     let files = site_files(&catalog, &SiteOptions::default()).expect("site");
     let page = text_of(&files, "arena.match.start.html");
+    // This twin of the fixture has no `#[event(binary)]`: no record to draw.
+    assert!(page.contains("has no binary form: it travels as JSON only"));
+    assert!(!page.contains("<svg class=\"layout\""));
     let history = &page[page.find("id=\"history\"").expect("history")..];
     assert!(history
         .contains("<li>1.0.0: <code>schemas/arena/arena.match.start/v1/1.0.0.json</code></li>"));

@@ -9,7 +9,7 @@ use event_core::codec::{
 use event_core::validate::Validate;
 use event_core::{DomainEvents, Envelope, KafkaEvent};
 use event_domains::CombatEvent;
-use kafka_events_tests::fixture::{AnnouncementPosted, Arena, ArenaEvent, MatchStart};
+use kafka_events_tests::fixture::{AnnouncementPosted, ArenaEvent, MatchEnd, MatchStart};
 use kafka_events_tests::{data_definition, draft7_validator, violation};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -169,29 +169,25 @@ fn every_example_round_trips_as_a_binary_record_through_its_domain_enum() {
 
 #[test]
 fn an_event_without_a_binary_form_is_written_as_json_and_not_read_as_binary() {
+    // The binary form is opt-in: `MatchEnd` says `#[event(.., binary)]`, `AnnouncementPosted`
+    // does not.
+    let end = example_envelope(MatchEnd::example());
+    assert!(MatchEnd::binary_value(&end).is_some());
+    assert!(MatchEnd::binary_layout().is_some());
     let envelope = example_envelope(AnnouncementPosted::example());
-    assert!(AnnouncementPosted::binary_value(&envelope).is_some());
+    assert!(AnnouncementPosted::binary_value(&envelope).is_none());
+    assert!(AnnouncementPosted::binary_layout().is_none());
     let record = envelope.to_record_with(&binary()).expect("encodes");
-    assert_eq!(
-        record.header("content-type"),
-        Some(BINARY_CONTENT_TYPE.as_bytes())
-    );
-    // `Everything` of the schema truth tests opts out (`binary = false`): here a local twin.
-    #[derive(KafkaEvent, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
-    #[event("arena.note.posted", version = "1.0.0", binary = false)]
-    struct NotePosted {
-        note: String,
-    }
-    let note = Envelope::new(NotePosted {
-        note: "n".to_owned(),
-    });
-    let record = note.to_record_with(&binary()).expect("encodes");
     assert_eq!(
         record.header("content-type"),
         Some(b"application/json".as_slice())
     );
-    let error =
-        decode_envelope::<NotePosted>(WireFormat::Binary, b"\x01\x02").expect_err("no binary form");
+    assert_eq!(
+        Envelope::<AnnouncementPosted>::from_json(&record.value).expect("JSON"),
+        envelope
+    );
+    let error = decode_envelope::<AnnouncementPosted>(WireFormat::Binary, b"\x01\x02")
+        .expect_err("no binary form");
     assert_eq!(error.kind(), "no_binary_form");
 }
 

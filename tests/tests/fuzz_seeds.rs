@@ -46,7 +46,7 @@ impl EventVisitor for IndexedSeeds<'_> {
     fn visit<E: Example>(&mut self) {
         let envelope = example_envelope(E::example());
         let bytes = if self.binary {
-            envelope.to_binary().map(|bytes| bytes.to_vec())
+            E::binary_value(&envelope).expect("every catalog event has a binary form")
         } else {
             envelope.to_json()
         }

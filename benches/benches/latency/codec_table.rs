@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use event_core::catalog::{example_envelope, EventVisitor, Example};
-use event_core::codec::DomainEvents;
+use event_core::codec::{DecodeOptions, DomainEvents};
 use event_core::validate::Validate;
 use event_core::Envelope;
 use event_domains::{CombatEvent, EconomyEvent, PlayerEvent, SocialEvent, SystemEvent};
@@ -110,7 +110,10 @@ impl Row {
             .with_draft(jsonschema::Draft::Draft7)
             .build(&E::json_schema())
             .expect("the schema compiles");
-        let binary = envelope.to_binary().expect("a valid example");
+        let binary = E::binary_value(&envelope)
+            .expect("every event of the game's catalog has a binary form")
+            .expect("a valid example");
+        let options = DecodeOptions::default();
         let [plain_encode, encode] = interleaved([
             &mut || {
                 black_box(serde_json::to_vec(black_box(&envelope)).ok());
@@ -149,7 +152,7 @@ impl Row {
             },
         ]);
         let [binary_decode] = interleaved([&mut || {
-            black_box(Envelope::<E>::from_binary(black_box(&binary)).ok());
+            black_box(E::from_binary_value(black_box(&binary), &options).map(Result::ok));
         }]);
         Row {
             event_type: E::EVENT_TYPE,

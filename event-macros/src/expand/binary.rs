@@ -1,20 +1,22 @@
 //! `impl Binary`: a hidden rkyv mirror of the type. Records get their fields in layout order
 //! (decided in const evaluation, so the mirror's fields are slots picked by const indices);
-//! newtype/tuple structs and enums keep their declaration order. Generic types and types marked
-//! `#[event(binary = false)]` get none.
+//! newtype/tuple structs and enums keep their declaration order. Derived for types marked
+//! `#[event(binary)]` only (not generic: checked in `validate`): the rkyv mirror is about half
+//! of what a type's derive costs to compile, so JSON-only types do not pay for it.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use crate::ast::{Container, Data, Field, Style, Variant};
 
-/// Whether the type gets `impl Binary`: not generic, not `#[event(binary = false)]`.
+/// Whether the type gets `impl Binary`: marked `#[event(binary)]` and not generic.
 pub fn has_binary_form(container: &Container) -> bool {
-    let opted_out = container
+    let opted_in = container
         .event
         .as_ref()
-        .is_some_and(|e| e.binary == Some(false));
-    !opted_out && container.generics.params.is_empty()
+        .is_some_and(|e| e.binary == Some(true));
+    opted_in && container.generics.params.is_empty()
 }
 
 pub fn expand_binary(container: &Container) -> TokenStream {
@@ -22,6 +24,24 @@ pub fn expand_binary(container: &Container) -> TokenStream {
         return TokenStream::new();
     }
     let ident = container.ident;
+    // Each field's type needs a binary form: checked first, at the field's type, so the error
+    // points there before rkyv's derive reports the same at the derive.
+    let field_types: Vec<&syn::Type> = match &container.data {
+        Data::Struct(_, fields) => fields
+            .iter()
+            .filter(|f| f.in_schema())
+            .map(|f| f.ty)
+            .collect(),
+        Data::Enum(variants) => variants
+            .iter()
+            .flat_map(|v| v.fields.iter().map(|f| f.ty))
+            .collect(),
+    };
+    let checks = field_types.iter().map(|ty| {
+        quote_spanned! {ty.span()=>
+            const _: fn() = ::event_core::__private::has_binary_form::<#ty>;
+        }
+    });
     let body = match &container.data {
         Data::Struct(Style::Named, fields) => record(ident, fields),
         Data::Struct(Style::Unit, _) => unit(ident),
@@ -32,6 +52,7 @@ pub fn expand_binary(container: &Container) -> TokenStream {
         #[doc(hidden)]
         #[allow(non_camel_case_types, non_snake_case, clippy::all)]
         const _: () = {
+            #(#checks)*
             #body
         };
     }

@@ -7,7 +7,7 @@ use syn::parse_quote;
 use syn::spanned::Spanned;
 
 use super::with_schema_bounds;
-use crate::ast::Container;
+use crate::ast::{Container, Data, Style};
 use crate::validate::{EventSpec, KeyChoice};
 
 pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStream {
@@ -61,6 +61,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
     };
     let partition_key = partition_key(key, &domain);
     let binary_codec = binary_codec(container);
+    let declared_fields = declared_fields(container);
     let data_subject = data_subject.as_ref().map(|name| {
         quote!(const DATA_SUBJECT: ::core::option::Option<&'static str> = ::core::option::Option::Some(#name);)
     });
@@ -91,10 +92,20 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
                 <#domain as ::event_core::Domain>::TOPIC,
                 #major
             );
+            #declared_fields
             #binary_codec
         }
         #domain_check
     }
+}
+
+/// `DECLARED_FIELDS`: the wire names of a record's fields in the schema, in declaration order.
+fn declared_fields(container: &Container) -> TokenStream {
+    let Data::Struct(Style::Named, fields) = &container.data else {
+        return TokenStream::new();
+    };
+    let names = fields.iter().filter(|f| f.in_schema()).map(|f| &f.name);
+    quote!(const DECLARED_FIELDS: &'static [&'static str] = &[#(#names),*];)
 }
 
 /// `fn partition_key` and `KEY_FIELD`: the named field, or the first of the domain's
@@ -158,8 +169,8 @@ fn partition_key(key: &KeyChoice, domain: &TokenStream) -> TokenStream {
     }
 }
 
-/// `binary_value` and `from_binary_value` for a type that gets `impl Binary`: generic types and `#[event(binary = false)]` keep
-/// the trait's `None`.
+/// `binary_value`, `from_binary_value` and `binary_layout` for a type that gets `impl Binary`
+/// (`#[event(binary)]`); others keep the trait's `None`.
 fn binary_codec(container: &Container) -> TokenStream {
     if !super::binary::has_binary_form(container) {
         return TokenStream::new();
@@ -184,6 +195,10 @@ fn binary_codec(container: &Container) -> TokenStream {
             ::core::result::Result<::event_core::Envelope<Self>, ::event_core::codec::CodecError>,
         > {
             ::core::option::Option::Some(::event_core::Envelope::<Self>::from_binary_with(bytes, options))
+        }
+
+        fn binary_layout() -> ::core::option::Option<::event_core::binary::BinaryLayout> {
+            ::core::option::Option::Some(::event_core::binary::BinaryLayout::of::<Self>())
         }
     }
 }

@@ -13,4 +13,17 @@ pub struct Twice {
     pub a: u8,
 }
 
+// The binary form is derived for types without parameters only.
+#[derive(EventSchema, Serialize, Deserialize)]
+#[event(binary)]
+pub struct Generic<T> {
+    pub a: T,
+}
+
+#[derive(EventSchema, Serialize, Deserialize)]
+#[event(binary, binary = true)]
+pub struct BinaryTwice {
+    pub a: u8,
+}
+
 fn main() {}

@@ -148,14 +148,17 @@ impl CodeModel {
                 .unwrap_or_default()
                 .trim_start_matches("#/definitions/")
                 .to_owned();
-            let (fields, _, _) = (event.binary_layout)();
             event_defs.push(EventDef {
                 event_type: event.event_type().to_owned(),
                 data,
                 domain: event.descriptor.domain.to_owned(),
                 folder: event.folder().to_owned(),
                 topic: event.descriptor.topic.to_owned(),
-                declared_fields: fields.iter().map(|f| f.name.to_owned()).collect(),
+                declared_fields: event
+                    .declared_fields
+                    .iter()
+                    .map(|&name| name.to_owned())
+                    .collect(),
             });
             documents.push((event.event_type().to_owned(), document));
         }

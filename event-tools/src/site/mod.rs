@@ -110,12 +110,19 @@ struct EventFacts<'a> {
     example: String,
     headers: Vec<(String, String)>,
     personal_fields: Vec<String>,
-    binary_fields: Vec<BinaryField>,
-    binary_order: Vec<usize>,
-    record_bytes: usize,
+    /// The binary record's layout, when the event has a binary form.
+    binary: Option<BinaryFacts>,
     versions: Vec<Snapshot>,
     /// Lowercase words the search matches.
     search: Vec<String>,
+}
+
+/// The binary record of an event's example: fields in declaration order, their layout order
+/// and the record's size.
+struct BinaryFacts {
+    fields: Vec<BinaryField>,
+    order: Vec<usize>,
+    record_bytes: usize,
 }
 
 impl EventFacts<'_> {
@@ -152,8 +159,14 @@ fn facts<'a>(
         event_type: event_type.to_owned(),
         message,
     };
-    let record_bytes = (event.binary_round_trip)().map_err(layout_error)?;
-    let (binary_fields, binary_order, _) = (event.binary_layout)();
+    let binary = match ((event.binary_layout)(), (event.binary_round_trip)()) {
+        (Some(layout), Some(record_bytes)) => Some(BinaryFacts {
+            fields: layout.fields,
+            order: layout.order,
+            record_bytes: record_bytes.map_err(layout_error)?,
+        }),
+        _ => None,
+    };
     let record = (event.example_record)().map_err(|e| layout_error(e.to_string()))?;
     let headers = record
         .headers
@@ -194,9 +207,7 @@ fn facts<'a>(
         example,
         headers,
         personal_fields,
-        binary_fields,
-        binary_order,
-        record_bytes,
+        binary,
         versions,
     })
 }
