@@ -137,7 +137,3 @@ impl<T: ?Sized> ProbeNoKey for &KeyProbe<'_, T> {
         None
     }
 }
-
-/// Compiles only when `T` has a binary form: the derive names each field's type here, at the
-/// field, so that a missing `#[event(binary)]` is reported where the field is declared.
-pub fn has_binary_form<T: crate::binary::Binary>() {}

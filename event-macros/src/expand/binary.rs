@@ -24,8 +24,9 @@ pub fn expand_binary(container: &Container) -> TokenStream {
         return TokenStream::new();
     }
     let ident = container.ident;
-    // Each field's type needs a binary form: checked first, at the field's type, so the error
-    // points there before rkyv's derive reports the same at the derive.
+    // Each field's type needs a binary form: bounds of a struct are checked before any body,
+    // so the first error points at the field's type (rkyv's derive then reports the same at
+    // the derive).
     let field_types: Vec<&syn::Type> = match &container.data {
         Data::Struct(_, fields) => fields
             .iter()
@@ -39,7 +40,7 @@ pub fn expand_binary(container: &Container) -> TokenStream {
     };
     let checks = field_types.iter().map(|ty| {
         quote_spanned! {ty.span()=>
-            const _: fn() = ::event_core::__private::has_binary_form::<#ty>;
+            #ty: ::event_core::binary::Binary,
         }
     });
     let body = match &container.data {
@@ -52,7 +53,7 @@ pub fn expand_binary(container: &Container) -> TokenStream {
         #[doc(hidden)]
         #[allow(non_camel_case_types, non_snake_case, clippy::all)]
         const _: () = {
-            #(#checks)*
+            struct __EveryFieldIsBinary where #(#checks)*;
             #body
         };
     }

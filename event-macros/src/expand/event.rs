@@ -163,8 +163,7 @@ fn partition_key(key: &KeyChoice, domain: &TokenStream) -> TokenStream {
     };
     quote! {
         #key_field
-        // `#[inline]`: compiled where it is called (as serde's generic impls are), not in
-        // every crate that derives: a catalog crate of 200 events builds in 1.3× the time of serde's.
+        // `#[inline]`: compiled where it is called (see the module `expand`).
         #[inline]
         fn partition_key(&self) -> ::core::option::Option<::event_core::__private::Vec<u8>> {
             #body

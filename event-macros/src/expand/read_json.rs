@@ -47,8 +47,7 @@ pub fn expand_read_json(container: &Container) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #impl_generics ::event_core::json::ReadJson for #ident #ty_generics #where_clause {
-            // `#[inline]`: compiled where it is called (as serde's generic impls are), not in
-            // every crate that derives: a catalog crate of 200 events builds in 1.3× the time of serde's.
+            // `#[inline]`: compiled where it is called (see the module `expand`).
             #[inline]
             #[allow(clippy::needless_borrow, clippy::match_single_binding, unreachable_code)]
             fn read_json(

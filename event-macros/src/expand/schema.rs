@@ -107,8 +107,7 @@ pub fn expand_event_schema(container: &Container) -> TokenStream {
             const LAYOUT_CLASS: ::event_core::layout::LayoutClass = #layout_class;
             #optional
             #schema_name
-            // `#[inline]`: compiled where it is called (as serde's generic impls are), not in
-            // every crate that derives: a catalog crate of 200 events builds in 1.3× the time of serde's.
+            // `#[inline]`: compiled where it is called (see the module `expand`).
             #[inline]
             fn schema(generator: &mut ::event_core::schema::SchemaGenerator) -> ::event_core::schema::Schema {
                 #body

@@ -26,8 +26,7 @@ pub fn expand_validate(container: &Container) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #impl_generics ::event_core::validate::Validate for #ident #ty_generics #where_clause {
-            // `#[inline]`: compiled where it is called (as serde's generic impls are), not in
-            // every crate that derives: a catalog crate of 200 events builds in 1.3× the time of serde's.
+            // `#[inline]`: compiled where it is called (see the module `expand`).
             #[inline]
             #[allow(unused_variables)]
             fn validate_at(

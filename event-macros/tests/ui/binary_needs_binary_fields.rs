@@ -10,8 +10,8 @@ pub struct Position {
     pub y: f32,
 }
 
-// A binary event needs a binary form of every type it holds: the error names the field's type
-// and says how to give it one.
+// A binary event needs a binary form of every type it holds: the first error points at the
+// field's type and says how to give it one.
 #[derive(KafkaEvent, Serialize, Deserialize, Debug, PartialEq)]
 #[event("arena.player.moved", binary)]
 pub struct PlayerMoved {
