@@ -60,6 +60,12 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         }
     };
     let partition_key = partition_key(key, &domain);
+    // Major 1 writes to the domain's topic itself: no const evaluation per event for it.
+    let topic = if major <= 1 {
+        quote!(<#domain as ::event_core::Domain>::TOPIC)
+    } else {
+        quote!(::event_core::__versioned_topic!(<#domain as ::event_core::Domain>::TOPIC, #major))
+    };
     let binary_codec = binary_codec(container);
     let declared_fields = declared_fields(container);
     let data_subject = data_subject.as_ref().map(|name| {
@@ -88,10 +94,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
             #compat
             #partition_key
             #data_subject
-            const TOPIC: &'static str = ::event_core::__versioned_topic!(
-                <#domain as ::event_core::Domain>::TOPIC,
-                #major
-            );
+            const TOPIC: &'static str = #topic;
             #declared_fields
             #binary_codec
         }
