@@ -2,7 +2,7 @@
 //!
 //! The generated `schema`, `validate_at`, `write_json`, `read_json` and `partition_key` are
 //! `#[inline]`: compiled in the crates that call them, as serde's generic impls are, not in
-//! every crate that derives (a crate of 200 events then builds in 1.3× the time of the same
+//! every crate that derives (a crate of 200 events then builds in about 1.3× the time of the same
 //! structs with serde + schemars derives; `cargo bench --bench compile_time`).
 
 mod binary;
