@@ -10,13 +10,13 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Container, Data, Field, Style, Variant};
 
-/// Whether the type gets `impl Binary`: marked `#[event(binary)]` and not generic.
+/// Whether the type gets `impl Binary`: marked `#[event(binary)]` (`validate` refuses the mark
+/// on a generic type, so nothing is expanded for one).
 pub fn has_binary_form(container: &Container) -> bool {
-    let opted_in = container
+    container
         .event
         .as_ref()
-        .is_some_and(|e| e.binary == Some(true));
-    opted_in && container.generics.params.is_empty()
+        .is_some_and(|e| e.binary == Some(true))
 }
 
 pub fn expand_binary(container: &Container) -> TokenStream {

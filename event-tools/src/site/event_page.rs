@@ -33,32 +33,28 @@ pub fn event_page(site: &Site<'_>, facts: &EventFacts<'_>) -> String {
          <pre tabindex=\"0\"><code>{}</code></pre>\n</section>",
         escape(&facts.example)
     );
-    match &facts.binary {
-        Some(binary) => {
-            let _ = writeln!(
-                main,
-                "<section aria-labelledby=\"layout\">\n<h2 id=\"layout\">Memory layout</h2>\n\
-                 <p>The binary record's data fields ({}): each bar is a field at its offset, hatched \
-                 parts are padding. Fields are written in layout order.</p>\n{}</section>",
-                code(descriptor.rust_type),
-                layout_svg(
-                    event.event_type(),
-                    &binary.fields,
-                    &binary.order,
-                    binary.record_bytes
-                )
-            );
-        }
-        None => {
-            let _ = writeln!(
-                main,
-                "<section aria-labelledby=\"layout\">\n<h2 id=\"layout\">Memory layout</h2>\n\
-                 <p>{} has no binary form: it travels as JSON only (<code>#[event(binary)]</code> \
-                 on it and on the types it holds derives one).</p>\n</section>",
-                code(descriptor.rust_type),
-            );
-        }
-    }
+    let layout = match &facts.binary {
+        Some(binary) => format!(
+            "<p>The binary record's data fields ({}): each bar is a field at its offset, hatched \
+             parts are padding. Fields are written in layout order.</p>\n{}",
+            code(descriptor.rust_type),
+            layout_svg(
+                event.event_type(),
+                &binary.fields,
+                &binary.order,
+                binary.record_bytes
+            )
+        ),
+        None => format!(
+            "<p>{} has no binary form: it travels as JSON only (<code>#[event(binary)]</code> \
+             on it and on the types it holds derives one).</p>\n",
+            code(descriptor.rust_type),
+        ),
+    };
+    let _ = writeln!(
+        main,
+        "<section aria-labelledby=\"layout\">\n<h2 id=\"layout\">Memory layout</h2>\n{layout}</section>"
+    );
     main.push_str(&history_section(
         &facts.versions,
         descriptor.compat,
