@@ -1,6 +1,8 @@
 //! `cargo bench --bench kafka_load`: sustained produce → consume of mixed catalog events
 //! through a real broker, with the end-to-end latency of every event (envelope timestamp set
-//! just before the send, read in the consumer's handler) and where the CPU time went.
+//! just before the send, read in the consumer's handler) and where the CPU time went; then the
+//! same load through a plain rdkafka + serde_json client (the peer: no validation, metrics,
+//! spans or dead letters), so that our CPU per event is read next to the peer's of the same run.
 //!
 //! By default it starts an Apache Kafka broker (the tests' harness: KRaft, single node, from
 //! Maven Central's jars) on free loopback ports; set `KAFKA_LOAD_BOOTSTRAP=host:port` to
@@ -11,14 +13,21 @@
 //! are created with `compression.type=producer` so the broker stores the batches as sent);
 //! `KAFKA_LOAD_FETCH_WAIT_MS` the consumers' `fetch.wait.max.ms` (default: librdkafka's);
 //! `KAFKA_LOAD_WARMUP_SECONDS` (default 30) how long the same load runs before the clock
-//! starts (the broker's JIT compiler needs it); `KAFKA_LOAD_COMBAT_FORMAT=binary` writes the
-//! combat domain's events as binary records (`WireFormat::Binary`) instead of JSON, the other
-//! domains staying JSON (run it once each way to compare).
+//! starts (the broker's JIT compiler needs it; the peer, on a warm broker, gets a third of it);
+//! `KAFKA_LOAD_COMBAT_FORMAT=binary` writes the combat domain's events as binary records
+//! (`WireFormat::Binary`) instead of JSON, the other domains staying JSON (run it once each way
+//! to compare); `KAFKA_LOAD_PRODUCER` and `KAFKA_LOAD_CONSUMER` set further librdkafka
+//! properties of the producers and consumers (`linger.ms=20,batch.size=1000000`), ours and
+//! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer.
 //!
 //! Besides throughput and latency it reports the CPU seconds of the broker's JVM and of this
 //! process, each split by thread (from `/proc/<pid>/task`), and the bytes the broker stored.
 
-use std::collections::HashMap;
+#[path = "kafka_load/peer.rs"]
+mod peer;
+#[path = "kafka_load/process.rs"]
+mod process;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
@@ -34,6 +43,7 @@ use event_kafka::{
 use event_tools::export::topic_configs;
 use kafka_events_tests::broker::Broker;
 use kafka_events_tests::kafka::{own_examples, set_topic_setting};
+use process::{thread_groups_line, Usage, Window};
 use uuid::Uuid;
 
 /// One event of the mix, whatever its domain.
@@ -45,22 +55,44 @@ enum AnyEvent {
     System(SystemEvent),
 }
 
+/// `items` of each domain interleaved (the first of each domain, then the second …), as the
+/// mix sends them.
+fn interleaved<T>(domains: [Vec<T>; 4]) -> Vec<(usize, T)> {
+    let longest = domains.iter().map(Vec::len).max().unwrap_or(0);
+    let mut iters: Vec<_> = domains.into_iter().map(Vec::into_iter).collect();
+    let mut mix = Vec::new();
+    for _ in 0..longest {
+        for (domain, items) in iters.iter_mut().enumerate() {
+            mix.extend(items.next().map(|item| (domain, item)));
+        }
+    }
+    mix
+}
+
 impl AnyEvent {
     /// Every example of the four domains' own events, domains interleaved.
     fn mix() -> Vec<AnyEvent> {
-        let combat = own_examples::<CombatEvent>();
-        let economy = own_examples::<EconomyEvent>();
-        let social = own_examples::<SocialEvent>();
-        let system = own_examples::<SystemEvent>();
-        let longest = combat.len();
-        let mut mix = Vec::new();
-        for i in 0..longest {
-            mix.extend(combat.get(i).cloned().map(AnyEvent::Combat));
-            mix.extend(economy.get(i).cloned().map(AnyEvent::Economy));
-            mix.extend(social.get(i).cloned().map(AnyEvent::Social));
-            mix.extend(system.get(i).cloned().map(AnyEvent::System));
-        }
-        mix
+        let combat = own_examples::<CombatEvent>()
+            .into_iter()
+            .map(AnyEvent::Combat);
+        let economy = own_examples::<EconomyEvent>()
+            .into_iter()
+            .map(AnyEvent::Economy);
+        let social = own_examples::<SocialEvent>()
+            .into_iter()
+            .map(AnyEvent::Social);
+        let system = own_examples::<SystemEvent>()
+            .into_iter()
+            .map(AnyEvent::System);
+        interleaved([
+            combat.collect(),
+            economy.collect(),
+            social.collect(),
+            system.collect(),
+        ])
+        .into_iter()
+        .map(|(_, event)| event)
+        .collect()
     }
 
     fn domain_index(&self) -> usize {
@@ -122,150 +154,223 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// CPU seconds (user + system) in a `/proc/…/stat` file; `None` off Linux.
-fn stat_cpu_seconds(path: &str) -> Option<f64> {
-    let stat = std::fs::read_to_string(path).ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
-}
-
-/// CPU seconds (user + system) of a process.
-fn cpu_seconds(pid: &str) -> Option<f64> {
-    stat_cpu_seconds(&format!("/proc/{pid}/stat"))
-}
-
-/// CPU seconds the hypervisor gave to other guests while this machine wanted them ("steal",
-/// all cores), from `/proc/stat`: a run with much of it was measured on a noisy host.
-/// The resident memory of this process, in MiB (`VmRSS` of `/proc/self/status`).
-fn resident_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-/// Samples [`resident_mib`] every 500 ms until `stop`; the samples.
-fn sample_memory(stop: Arc<AtomicBool>) -> thread::JoinHandle<Vec<f64>> {
-    thread::spawn(move || {
-        let mut samples = Vec::new();
-        while !stop.load(Ordering::Relaxed) {
-            samples.extend(resident_mib());
-            thread::sleep(Duration::from_millis(500));
-        }
-        samples.extend(resident_mib());
-        samples
-    })
-}
-
-fn stolen_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let cpu = stat.lines().next()?.split_whitespace().collect::<Vec<_>>();
-    Some(cpu.get(8)?.parse::<f64>().ok()? / 100.0)
-}
-
-/// CPU seconds of each thread of a process, by thread id, with the thread's name.
-fn thread_cpu(pid: &str) -> HashMap<String, (String, f64)> {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return HashMap::new();
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| {
-            let tid = task.file_name().to_string_lossy().into_owned();
-            let name = std::fs::read_to_string(task.path().join("comm")).ok()?;
-            let seconds = stat_cpu_seconds(&task.path().join("stat").to_string_lossy())?;
-            Some((tid, (name.trim().to_owned(), seconds)))
+/// The `key=value` pairs of the environment variable `name`, comma-separated.
+fn properties(name: &str) -> Vec<(String, String)> {
+    let list = std::env::var(name).unwrap_or_default();
+    list.split(',')
+        .filter(|pair| !pair.trim().is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) => (key.trim().to_owned(), value.trim().to_owned()),
+            None => panic!("{name}: `{pair}` is not key=value"),
         })
         .collect()
 }
 
-/// The CPU each group of threads used between two [`thread_cpu`] readings, largest first;
-/// threads are grouped by name without trailing digits (`rdk:broker1` → `rdk:broker…`).
-fn cpu_by_thread_group(
-    before: &HashMap<String, (String, f64)>,
-    after: &HashMap<String, (String, f64)>,
-) -> Vec<(String, f64)> {
-    let mut groups: HashMap<String, f64> = HashMap::new();
-    for (tid, (name, seconds)) in after {
-        let earlier = before.get(tid).map_or(0.0, |(_, seconds)| *seconds);
-        let trimmed = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
-        let group = if trimmed.len() < name.len() {
-            format!("{trimmed}…")
-        } else {
-            name.clone()
-        };
-        *groups.entry(group).or_default() += seconds - earlier;
+/// The run's settings, from the environment (see the module's documentation).
+struct Settings {
+    total: usize,
+    rate: u64,
+    fetch_wait_ms: Option<String>,
+    compression: Option<String>,
+    /// librdkafka properties set on every producer, after its defaults.
+    producer_properties: Vec<(String, String)>,
+    /// librdkafka properties set on every consumer, after its defaults.
+    consumer_properties: Vec<(String, String)>,
+    warm_up_seconds: u64,
+    combat_format: WireFormat,
+    peer: bool,
+}
+
+impl Settings {
+    fn from_env() -> Settings {
+        let fetch_wait_ms = std::env::var("KAFKA_LOAD_FETCH_WAIT_MS").ok();
+        let compression = std::env::var("KAFKA_LOAD_COMPRESSION").ok();
+        let producer_properties = compression
+            .iter()
+            .map(|codec| ("compression.type".to_owned(), codec.clone()))
+            .chain(properties("KAFKA_LOAD_PRODUCER"))
+            .collect();
+        let consumer_properties = fetch_wait_ms
+            .iter()
+            .map(|wait| ("fetch.wait.max.ms".to_owned(), wait.clone()))
+            .chain(properties("KAFKA_LOAD_CONSUMER"))
+            .collect();
+        Settings {
+            total: env_number("KAFKA_LOAD_EVENTS", 1_000_000) as usize,
+            rate: env_number("KAFKA_LOAD_RATE", 100_000).max(1),
+            fetch_wait_ms,
+            compression,
+            producer_properties,
+            consumer_properties,
+            warm_up_seconds: env_number("KAFKA_LOAD_WARMUP_SECONDS", 30),
+            combat_format: match std::env::var("KAFKA_LOAD_COMBAT_FORMAT").as_deref() {
+                Ok("binary") => WireFormat::Binary,
+                Ok("json") | Err(_) => WireFormat::Json,
+                Ok(other) => panic!("KAFKA_LOAD_COMBAT_FORMAT={other}: expected json or binary"),
+            },
+            peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
+        }
     }
-    let mut groups: Vec<(String, f64)> = groups.into_iter().filter(|(_, s)| *s >= 0.05).collect();
-    groups.sort_by(|a, b| b.1.total_cmp(&a.1));
-    groups
 }
 
-fn print_thread_groups(process: &str, groups: &[(String, f64)]) {
-    let listed: Vec<String> = groups
-        .iter()
-        .take(10)
-        .map(|(name, seconds)| format!("{name} {seconds:.1} s"))
-        .collect();
-    println!("  CPU by thread, {process}: {}", listed.join(", "));
+/// What one poll of a consumer thread read.
+enum Read {
+    /// An event: when it was sent (ms since the epoch) and how long it took (µs).
+    Event { sent_ms: i64, latency_us: u64 },
+    /// A record written to the dead-letter topic (ours) or that did not decode (the peer's).
+    DeadLetter,
+    /// Nothing within the poll's timeout.
+    Nothing,
 }
 
-/// Consumes `expected` events of domain `E`, recording each one's send time (ms since the
-/// epoch) and latency (µs).
 /// What a consumer thread reports: (send time in ms, latency in µs) of each event, and the
 /// number of dead letters.
 type Consumed = (Vec<(i64, u64)>, usize);
 
-/// Consumes `expected` events of domain `E`, recording each one's send time (ms since the
-/// epoch) and latency (µs); sends the result on `done`, then keeps its consumer (and its
-/// librdkafka threads) alive until `release`, so their CPU can be read per thread.
-fn consume<E: DomainEvents>(
-    config: KafkaConfig,
-    expected: usize,
+/// What a consumer thread shares with the run.
+struct Handoff {
     ready: mpsc::Sender<()>,
     stop: Arc<AtomicBool>,
     done: mpsc::Sender<Consumed>,
     release: Arc<Barrier>,
-) {
-    let group = format!("kafka-load-{}", E::DOMAIN);
-    let consumer = EventConsumer::<E>::new(&config, ConsumerOptions::new(group))
-        .unwrap_or_else(|error| panic!("consumer: {error}"));
+}
+
+/// Reads `expected` events with `read`; announces itself on `ready` after the first poll
+/// (which joined the group), sends the result on `done`, then keeps the thread's consumer
+/// (and its librdkafka threads) alive until `release`, so their CPU can be read per thread.
+fn consume_loop(expected: usize, handoff: Handoff, mut read: impl FnMut() -> Read) {
     let mut latencies = Vec::with_capacity(expected);
     let mut dead_letters = 0;
     let mut announced = false;
-    while latencies.len() + dead_letters < expected && !stop.load(Ordering::Relaxed) {
+    while latencies.len() + dead_letters < expected && !handoff.stop.load(Ordering::Relaxed) {
+        match read() {
+            Read::Event {
+                sent_ms,
+                latency_us,
+            } => latencies.push((sent_ms, latency_us)),
+            Read::DeadLetter => dead_letters += 1,
+            Read::Nothing => {}
+        }
+        if !announced {
+            announced = true;
+            let _ = handoff.ready.send(());
+        }
+    }
+    let _ = handoff.done.send((latencies, dead_letters));
+    handoff.release.wait();
+}
+
+/// How long a record took from its envelope's timestamp to now.
+fn read_now(sent: chrono::DateTime<Utc>) -> Read {
+    let latency = (Utc::now() - sent).num_microseconds().unwrap_or(i64::MAX);
+    Read::Event {
+        sent_ms: sent.timestamp_millis(),
+        latency_us: latency.max(0) as u64,
+    }
+}
+
+/// Consumes `expected` events of domain `E` with our typed consumer.
+fn consume<E: DomainEvents>(config: KafkaConfig, expected: usize, handoff: Handoff) {
+    let group = format!("kafka-load-{}", E::DOMAIN);
+    let consumer = EventConsumer::<E>::new(&config, ConsumerOptions::new(group))
+        .unwrap_or_else(|error| panic!("consumer: {error}"));
+    consume_loop(expected, handoff, || {
+        let mut read = Read::Nothing;
         let polled = consumer.poll(Duration::from_millis(100), |received| {
-            let sent = received.event.timestamp();
-            let latency = (Utc::now() - sent).num_microseconds().unwrap_or(i64::MAX);
-            latencies.push((sent.timestamp_millis(), latency.max(0) as u64));
+            read = read_now(received.event.timestamp());
             Ok::<(), std::convert::Infallible>(())
         });
         match polled {
-            Ok(Polled::DeadLettered { .. }) => dead_letters += 1,
-            Ok(_) => {}
-            Err(error) => eprintln!("{}: {error}", E::DOMAIN),
+            Ok(Polled::DeadLettered { .. }) => Read::DeadLetter,
+            Ok(_) => read,
+            Err(error) => {
+                eprintln!("{}: {error}", E::DOMAIN);
+                Read::Nothing
+            }
         }
-        if !announced {
-            // The first poll joined the group; assignment follows within the session timeout.
-            announced = true;
-            let _ = ready.send(());
-        }
-    }
-    let _ = done.send((latencies, dead_letters));
-    release.wait();
+    });
 }
 
-/// Sends `count` events of the mix, starting at its `first`, paced at `rate` per second;
-/// each delivery goes to the confirmer.
-fn send_paced(
-    producer: &EventProducer,
-    mix: &[AnyEvent],
-    first: usize,
-    count: usize,
-    rate: u64,
-    confirmer: &mpsc::SyncSender<PendingDelivery>,
-) {
+/// One consumer thread per domain of the mix, each reading its domain's events.
+struct Consumers {
+    stop: Arc<AtomicBool>,
+    done: mpsc::Receiver<Consumed>,
+    release: Arc<Barrier>,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+impl Consumers {
+    /// Starts a thread per domain running `body(domain index, events expected, handoff)`,
+    /// and returns once each has polled and the group had 5 s to assign its partitions.
+    fn start(
+        expected: [usize; 4],
+        body: impl Fn(usize, usize, Handoff) + Clone + Send + 'static,
+    ) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (done_tx, done) = mpsc::channel();
+        let release = Arc::new(Barrier::new(expected.len() + 1));
+        let threads: Vec<_> = (0..expected.len())
+            .map(|index| {
+                let handoff = Handoff {
+                    ready: ready_tx.clone(),
+                    stop: Arc::clone(&stop),
+                    done: done_tx.clone(),
+                    release: Arc::clone(&release),
+                };
+                let body = body.clone();
+                let count = expected[index];
+                thread::Builder::new()
+                    .name(format!("consume-{index}"))
+                    .spawn(move || body(index, count, handoff))
+                    .unwrap_or_else(|error| panic!("consumer thread: {error}"))
+            })
+            .collect();
+        for _ in 0..threads.len() {
+            let _ = ready_rx.recv();
+        }
+        thread::sleep(Duration::from_secs(5));
+        Consumers {
+            stop,
+            done,
+            release,
+            threads,
+        }
+    }
+
+    /// Every thread's events, waiting up to 120 s for them.
+    fn collect(&self) -> Consumed {
+        let watchdog = {
+            let stop = Arc::clone(&self.stop);
+            thread::spawn(move || {
+                thread::sleep(Duration::from_secs(120));
+                stop.store(true, Ordering::Relaxed);
+            })
+        };
+        let mut latencies = Vec::new();
+        let mut dead_letters = 0;
+        for (mut domain, dead) in self.done.iter().take(self.threads.len()) {
+            latencies.append(&mut domain);
+            dead_letters += dead;
+        }
+        drop(watchdog);
+        (latencies, dead_letters)
+    }
+
+    /// Lets the threads close their consumers, and waits for them.
+    fn close(self) {
+        self.release.wait();
+        for thread in self.threads {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// How often the bench's confirming thread takes the deliveries handed over meanwhile.
+const CONFIRM_EVERY: Duration = Duration::from_millis(5);
+
+/// Calls `send(i)` for `i` in `0..count`, paced at `rate` per second.
+fn send_paced(count: usize, rate: u64, mut send: impl FnMut(usize) -> bool) {
     let started = Instant::now();
     for i in 0..count {
         if i % 256 == 0 {
@@ -274,16 +379,80 @@ fn send_paced(
                 thread::sleep(ahead);
             }
         }
-        let pending = mix[(first + i) % mix.len()].send(producer);
-        if confirmer.send(pending).is_err() {
+        if !send(i) {
             break;
         }
+    }
+}
+
+/// Sends the `i`-th event of the mix from its `first` through `producer`, each delivery to the
+/// confirmer; `false` once the confirmer is gone.
+fn sender<'a>(
+    producer: &'a EventProducer,
+    mix: &'a [AnyEvent],
+    confirmer: &'a mpsc::SyncSender<PendingDelivery>,
+    first: usize,
+) -> impl FnMut(usize) -> bool + 'a {
+    move |i| {
+        let pending = mix[(first + i) % mix.len()].send(producer);
+        confirmer.send(pending).is_ok()
     }
 }
 
 /// Bytes of the log segments of the catalog's topics (not Kafka's internal ones).
 fn catalog_bytes(broker: &Broker) -> u64 {
     broker.segment_bytes(|topic| topic.starts_with("game."))
+}
+
+/// How the producing side of a measured load went, timed from the window's start.
+struct Produced {
+    produced_in: Duration,
+    confirmed_in: Duration,
+    failed: usize,
+}
+
+/// The figures of one measured load.
+struct Measured {
+    produced: Produced,
+    consumed_in: Duration,
+    started_ms: i64,
+    latencies: Vec<(i64, u64)>,
+    dead_letters: usize,
+    lost: usize,
+    usage: Usage,
+    stored: Option<u64>,
+}
+
+/// Measures the load `produce` sends (it is given the window's start) as `consumers` read
+/// it; `expected` counts every event the consumers wait for (warm-up included).
+fn measure(
+    broker: Option<&Broker>,
+    consumers: Consumers,
+    expected: usize,
+    produce: impl FnOnce(Instant) -> Produced,
+) -> Measured {
+    let stored_before = broker.map(catalog_bytes);
+    let window = Window::open(broker.and_then(Broker::pid).map(|pid| pid.to_string()));
+    let started = Instant::now();
+    let started_ms = Utc::now().timestamp_millis();
+    let produced = produce(started);
+    let (latencies, dead_letters) = consumers.collect();
+    let consumed_in = started.elapsed();
+    let usage = window.close();
+    let stored = stored_before
+        .zip(broker.map(catalog_bytes))
+        .map(|(before, after)| after.saturating_sub(before));
+    consumers.close();
+    Measured {
+        produced,
+        consumed_in,
+        started_ms,
+        lost: expected.saturating_sub(latencies.len() + dead_letters),
+        latencies,
+        dead_letters,
+        usage,
+        stored,
+    }
 }
 
 fn percentile(sorted: &[u64], p: f64) -> f64 {
@@ -294,18 +463,103 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     sorted[index] as f64 / 1000.0
 }
 
+/// The latencies of the measured window's events, summarised.
+struct Latency {
+    received: usize,
+    throughput: f64,
+    p50: f64,
+    p99: f64,
+    p999: f64,
+    /// The p99 (ms) of the events sent in each second: shows warm-up and stalls.
+    per_second_p99: Vec<String>,
+}
+
+impl Measured {
+    fn latency(&self) -> Latency {
+        let seconds_run = (self.produced.produced_in.as_secs() + 1) as usize;
+        let measured = || {
+            self.latencies
+                .iter()
+                .filter(|(sent_ms, _)| *sent_ms >= self.started_ms)
+        };
+        let mut per_second: Vec<Vec<u64>> = vec![Vec::new(); seconds_run];
+        for (sent_ms, latency) in measured() {
+            let second = ((sent_ms - self.started_ms).max(0) / 1000) as usize;
+            per_second[second.min(seconds_run - 1)].push(*latency);
+        }
+        let per_second_p99 = per_second
+            .iter_mut()
+            .map(|bucket| {
+                bucket.sort_unstable();
+                format!("{:.0}", percentile(bucket, 0.99))
+            })
+            .collect();
+        let mut latencies: Vec<u64> = measured().map(|(_, latency)| *latency).collect();
+        latencies.sort_unstable();
+        Latency {
+            received: latencies.len(),
+            throughput: latencies.len() as f64 / self.consumed_in.as_secs_f64(),
+            p50: percentile(&latencies, 0.50),
+            p99: percentile(&latencies, 0.99),
+            p999: percentile(&latencies, 0.999),
+            per_second_p99,
+        }
+    }
+
+    /// This process's CPU per event of the window, in µs.
+    fn cpu_per_event(&self, total: usize) -> Option<f64> {
+        self.usage.own_cpu.map(|own| own / total as f64 * 1e6)
+    }
+
+    /// The run's lines before the table.
+    fn print_summary(&self, total: usize) {
+        let latency = self.latency();
+        let produced = &self.produced;
+        println!(
+            "  produced in {:.1} s ({:.0}/s), all confirmed after {:.1} s ({} failed)",
+            produced.produced_in.as_secs_f64(),
+            total as f64 / produced.produced_in.as_secs_f64(),
+            produced.confirmed_in.as_secs_f64(),
+            produced.failed,
+        );
+        println!(
+            "  consumed {} (+{} dead letters) in {:.1} s",
+            latency.received,
+            self.dead_letters,
+            self.consumed_in.as_secs_f64()
+        );
+        println!(
+            "  p99 (ms) of the events sent in each second: {}",
+            latency.per_second_p99.join(" ")
+        );
+        let memory = &self.usage.memory;
+        if let (Some(first), Some(last)) = (memory.first(), memory.last()) {
+            let peak = memory.iter().copied().fold(0.0, f64::max);
+            println!(
+                "  resident memory of this process (MiB, every 0.5 s): start {first:.0}, middle {:.0}, end {last:.0}, peak {peak:.0}",
+                memory[memory.len() / 2]
+            );
+        }
+        println!(
+            "{}",
+            thread_groups_line("broker", &self.usage.broker_threads)
+        );
+        println!(
+            "{}",
+            thread_groups_line("this process", &self.usage.own_threads)
+        );
+    }
+}
+
+fn seconds(cpu: Option<f64>) -> String {
+    cpu.map_or("n/a".to_owned(), |s| format!("{s:.1} s"))
+}
+
 fn main() {
-    let total = env_number("KAFKA_LOAD_EVENTS", 1_000_000) as usize;
-    let rate = env_number("KAFKA_LOAD_RATE", 100_000).max(1);
-    let fetch_wait_ms = std::env::var("KAFKA_LOAD_FETCH_WAIT_MS").ok();
-    let compression = std::env::var("KAFKA_LOAD_COMPRESSION").ok();
-    let warm_up_seconds = env_number("KAFKA_LOAD_WARMUP_SECONDS", 30);
-    let warm_up = (warm_up_seconds * rate) as usize;
-    let combat_format = match std::env::var("KAFKA_LOAD_COMBAT_FORMAT").as_deref() {
-        Ok("binary") => WireFormat::Binary,
-        Ok("json") | Err(_) => WireFormat::Json,
-        Ok(other) => panic!("KAFKA_LOAD_COMBAT_FORMAT={other}: expected json or binary"),
-    };
+    let settings = Settings::from_env();
+    let total = settings.total;
+    let rate = settings.rate;
+    let warm_up = (settings.warm_up_seconds * rate) as usize;
     let (broker, bootstrap) = match std::env::var("KAFKA_LOAD_BOOTSTRAP") {
         Ok(bootstrap) => (None, bootstrap),
         Err(_) => {
@@ -315,11 +569,13 @@ fn main() {
         }
     };
     let config = KafkaConfig::new(bootstrap.clone());
-    let mut topics = with_dead_letter_topics(
-        topic_configs(event_domains::catalog().events()),
-        event_kafka::DEAD_LETTER_SUFFIX,
-    );
-    if compression.is_some() {
+    let catalog_topics = topic_configs(event_domains::catalog().events());
+    let mut topics =
+        with_dead_letter_topics(catalog_topics.clone(), event_kafka::DEAD_LETTER_SUFFIX);
+    if settings.peer {
+        topics.extend(peer::topics(&catalog_topics));
+    }
+    if settings.compression.is_some() {
         // The catalog's topics store lz4 and would recompress another codec; to measure the
         // codec itself, the broker keeps each batch as the producer sent it.
         set_topic_setting(&mut topics, "compression.type", "producer");
@@ -344,50 +600,28 @@ fn main() {
 
     // Consumers first, joined before the load starts.
     let mut consumer_config = config.clone().set("session.timeout.ms", "6000");
-    if let Some(wait) = &fetch_wait_ms {
-        consumer_config = consumer_config.set("fetch.wait.max.ms", wait.clone());
+    for (key, value) in &settings.consumer_properties {
+        consumer_config = consumer_config.set(key.clone(), value.clone());
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    let (ready_tx, ready_rx) = mpsc::channel();
-    let (done_tx, done_rx) = mpsc::channel();
-    let release = Arc::new(Barrier::new(5));
-    let spawn = |index: usize| {
+    let consumers = Consumers::start(expected, move |index, count, handoff| {
         let config = consumer_config.clone();
-        let ready = ready_tx.clone();
-        let stop = Arc::clone(&stop);
-        let done = done_tx.clone();
-        let release = Arc::clone(&release);
-        let count = expected[index];
-        thread::Builder::new()
-            .name(format!("consume-{index}"))
-            .spawn(move || match index {
-                0 => consume::<CombatEvent>(config, count, ready, stop, done, release),
-                1 => consume::<EconomyEvent>(config, count, ready, stop, done, release),
-                2 => consume::<SocialEvent>(config, count, ready, stop, done, release),
-                _ => consume::<SystemEvent>(config, count, ready, stop, done, release),
-            })
-            .unwrap_or_else(|error| panic!("consumer thread: {error}"))
-    };
-    let consumers: Vec<_> = (0..4).map(spawn).collect();
-    for _ in 0..4 {
-        let _ = ready_rx.recv();
-    }
-    thread::sleep(Duration::from_secs(5));
+        match index {
+            0 => consume::<CombatEvent>(config, count, handoff),
+            1 => consume::<EconomyEvent>(config, count, handoff),
+            2 => consume::<SocialEvent>(config, count, handoff),
+            _ => consume::<SystemEvent>(config, count, handoff),
+        }
+    });
 
-    let own_pid = std::process::id().to_string();
-    let broker_pid = broker
-        .as_ref()
-        .and_then(Broker::pid)
-        .map(|pid| pid.to_string());
     let mut producer_config = config.clone();
-    if let Some(codec) = &compression {
-        producer_config = producer_config.set("compression.type", codec.clone());
+    for (key, value) in &settings.producer_properties {
+        producer_config = producer_config.set(key.clone(), value.clone());
     }
     // The examples' personal data is fictitious: it goes in clear, as before.
     let producer = EventProducer::new(&producer_config)
         .unwrap_or_else(|error| panic!("{error}"))
         .allow_clear_personal_data()
-        .with_domain_wire_format("combat", combat_format);
+        .with_domain_wire_format("combat", settings.combat_format);
     let first: Vec<PendingDelivery> = mix.iter().map(|event| event.send(&producer)).collect();
     for pending in first {
         pending
@@ -398,170 +632,115 @@ fn main() {
     let confirmer = thread::Builder::new()
         .name("confirm".into())
         .spawn(move || {
+            // Every 5 ms, the deliveries handed over meanwhile: most are confirmed by then,
+            // so waiting for them seldom parks this thread (a wake-up per record costs more
+            // CPU than the rest of the delivery).
             let mut failed = 0usize;
-            for pending in pending_rx {
-                if let Err(error) = pending.wait() {
-                    failed += 1;
-                    if failed <= 5 {
-                        eprintln!("delivery: {error}");
+            let mut batch = Vec::new();
+            loop {
+                thread::sleep(CONFIRM_EVERY);
+                let open = loop {
+                    match pending_rx.try_recv() {
+                        Ok(pending) => batch.push(pending),
+                        Err(mpsc::TryRecvError::Empty) => break true,
+                        Err(mpsc::TryRecvError::Disconnected) => break false,
+                    }
+                };
+                for pending in batch.drain(..) {
+                    if let Err(error) = pending.wait() {
+                        failed += 1;
+                        if failed <= 5 {
+                            eprintln!("delivery: {error}");
+                        }
                     }
                 }
+                if !open {
+                    break failed;
+                }
             }
-            failed
         })
         .unwrap_or_else(|error| panic!("confirmer thread: {error}"));
-    send_paced(&producer, &mix, 0, warm_up, rate, &pending_tx);
+    send_paced(warm_up, rate, sender(&producer, &mix, &pending_tx, 0));
     // Let the consumers drain the warm-up before the clock starts.
     producer
         .flush(Duration::from_secs(60))
         .unwrap_or_else(|error| panic!("warm-up: {error}"));
+    // The peer's clients, warmed up on the broker ours warmed, before either is measured.
+    let peer = settings
+        .peer
+        .then(|| peer::Peer::start(&bootstrap, &settings));
     thread::sleep(Duration::from_secs(3));
 
-    let stored_before = broker.as_ref().map(catalog_bytes);
-    let own_cpu_before = cpu_seconds(&own_pid);
-    let broker_cpu_before = broker_pid.as_deref().and_then(cpu_seconds);
-    let own_threads_before = thread_cpu(&own_pid);
-    let stolen_before = stolen_seconds();
-    let broker_threads_before = broker_pid.as_deref().map(thread_cpu).unwrap_or_default();
-    let memory_stop = Arc::new(AtomicBool::new(false));
-    let memory = sample_memory(Arc::clone(&memory_stop));
-    let started = Instant::now();
-    let started_ms = Utc::now().timestamp_millis();
-    send_paced(&producer, &mix, warm_up, total, rate, &pending_tx);
-    let produced_in = started.elapsed();
-    drop(pending_tx);
-    let failed = confirmer.join().unwrap_or(usize::MAX);
-    let confirmed_in = started.elapsed();
-
-    let watchdog = {
-        let stop = Arc::clone(&stop);
-        thread::spawn(move || {
-            thread::sleep(Duration::from_secs(120));
-            stop.store(true, Ordering::Relaxed);
-        })
-    };
-    let mut latencies = Vec::with_capacity(total);
-    let mut dead_letters = 0;
-    drop(done_tx);
-    for (mut domain, dead) in done_rx.iter().take(consumers.len()) {
-        latencies.append(&mut domain);
-        dead_letters += dead;
-    }
-    let consumed_in = started.elapsed();
-    drop(watchdog);
-    memory_stop.store(true, Ordering::Relaxed);
-    let memory = memory.join().unwrap_or_default();
-    let own_cpu = own_cpu_before
-        .zip(cpu_seconds(&own_pid))
-        .map(|(a, b)| b - a);
-    let broker_cpu = broker_cpu_before
-        .zip(broker_pid.as_deref().and_then(cpu_seconds))
-        .map(|(a, b)| b - a);
-    let stolen = stolen_before.zip(stolen_seconds()).map(|(a, b)| b - a);
-    let own_threads = cpu_by_thread_group(&own_threads_before, &thread_cpu(&own_pid));
-    let broker_threads = broker_pid
-        .as_deref()
-        .map(|pid| cpu_by_thread_group(&broker_threads_before, &thread_cpu(pid)))
-        .unwrap_or_default();
-    let stored = stored_before
-        .zip(broker.as_ref().map(catalog_bytes))
-        .map(|(before, after)| after.saturating_sub(before));
-    // Read: the consumers may close now.
-    release.wait();
-    for consumer in consumers {
-        let _ = consumer.join();
-    }
+    let ours = measure(
+        broker.as_ref(),
+        consumers,
+        expected.iter().sum(),
+        |started| {
+            send_paced(total, rate, sender(&producer, &mix, &pending_tx, warm_up));
+            let produced_in = started.elapsed();
+            drop(pending_tx);
+            let failed = confirmer.join().unwrap_or(usize::MAX);
+            Produced {
+                produced_in,
+                confirmed_in: started.elapsed(),
+                failed,
+            }
+        },
+    );
+    drop(producer);
 
     // The codec's share: encode + validated decode of the same mix on one thread.
     let codec_events = total.min(200_000);
     let codec_started = Instant::now();
     let mut bytes = 0usize;
     for i in 0..codec_events {
-        bytes += mix[i % mix.len()].encode_decode(combat_format);
+        bytes += mix[i % mix.len()].encode_decode(settings.combat_format);
     }
     let codec_per_event = codec_started.elapsed().as_secs_f64() / codec_events as f64;
 
-    // Lost: everything the consumers were expecting (warm-up included) and did not get.
-    let lost = expected
-        .iter()
-        .sum::<usize>()
-        .saturating_sub(latencies.len() + dead_letters);
-
-    // p99 of the events sent in each second of the run: shows warm-up and stalls.
-    let seconds_run = (produced_in.as_secs() + 1) as usize;
-    let mut per_second: Vec<Vec<u64>> = vec![Vec::new(); seconds_run];
-    for (sent_ms, latency) in latencies
-        .iter()
-        .filter(|(sent_ms, _)| *sent_ms >= started_ms)
-    {
-        let second = ((sent_ms - started_ms).max(0) / 1000) as usize;
-        per_second[second.min(seconds_run - 1)].push(*latency);
-    }
-    let per_second_p99: Vec<String> = per_second
-        .iter_mut()
-        .map(|bucket| {
-            bucket.sort_unstable();
-            format!("{:.0}", percentile(bucket, 0.99))
-        })
-        .collect();
-    let mut latencies: Vec<u64> = latencies
-        .into_iter()
-        .filter(|(sent_ms, _)| *sent_ms >= started_ms)
-        .map(|(_, latency)| latency)
-        .collect();
-    latencies.sort_unstable();
-    let received = latencies.len();
-    let throughput = received as f64 / consumed_in.as_secs_f64();
-    let p50 = percentile(&latencies, 0.50);
-    let p99 = percentile(&latencies, 0.99);
-    let p999 = percentile(&latencies, 0.999);
-    let seconds = |cpu: Option<f64>| cpu.map_or("n/a".to_owned(), |s| format!("{s:.1} s"));
-
     println!(
-        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} after {warm_up_seconds} s of warm-up (combat events as {}, compression.type={}, fetch.wait.max.ms={})",
-        match combat_format {
+        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} after {} s of warm-up (combat events as {}, compression.type={}, fetch.wait.max.ms={}, producers {:?}, consumers {:?})",
+        settings.warm_up_seconds,
+        match settings.combat_format {
             WireFormat::Json => "JSON",
             WireFormat::Binary => "binary records",
         },
-        compression.as_deref().unwrap_or("lz4, the default"),
-        fetch_wait_ms.as_deref().unwrap_or("librdkafka's default")
+        settings.compression.as_deref().unwrap_or("lz4, the default"),
+        settings.fetch_wait_ms.as_deref().unwrap_or("librdkafka's default"),
+        settings.producer_properties,
+        settings.consumer_properties,
     );
-    println!(
-        "  produced in {:.1} s ({:.0}/s), all confirmed after {:.1} s ({failed} failed)",
-        produced_in.as_secs_f64(),
-        total as f64 / produced_in.as_secs_f64(),
-        confirmed_in.as_secs_f64()
-    );
-    println!(
-        "  consumed {received} (+{dead_letters} dead letters) in {:.1} s",
-        consumed_in.as_secs_f64()
-    );
-    println!(
-        "  p99 (ms) of the events sent in each second: {}",
-        per_second_p99.join(" ")
-    );
-    if let (Some(first), Some(last)) = (memory.first(), memory.last()) {
-        let peak = memory.iter().copied().fold(0.0, f64::max);
-        let half = memory.len() / 2;
+    ours.print_summary(total);
+
+    let peer = peer.map(|peer| {
+        let measured = peer.measure(broker.as_ref());
         println!(
-            "  resident memory of this process (MiB, every 0.5 s): start {first:.0}, middle {:.0}, end {last:.0}, peak {peak:.0}",
-            memory[half]
+            "the same load through plain rdkafka + serde_json (no validation, metrics, spans or dead letters), {} s of warm-up on the warm broker:",
+            settings.warm_up_seconds / 3
         );
-    }
-    print_thread_groups("broker", &broker_threads);
-    print_thread_groups("this process", &own_threads);
+        measured.print_summary(total);
+        measured
+    });
+
+    let latency = ours.latency();
     println!();
     println!("| measure | target | measured |");
     println!("|---|---|---|");
-    println!("| sustained end-to-end throughput | 100 000 events/s | {throughput:.0} events/s |");
-    println!("| end-to-end latency p50 | | {p50:.1} ms |");
-    println!("| end-to-end latency p99 | < 50 ms | {p99:.1} ms |");
-    println!("| end-to-end latency p999 | | {p999:.1} ms |");
-    println!("| events lost (sent − received) | 0 | {} |", lost);
-    println!("| CPU: broker | | {} |", seconds(broker_cpu));
+    println!(
+        "| sustained end-to-end throughput | 100 000 events/s | {:.0} events/s |",
+        latency.throughput
+    );
+    println!("| end-to-end latency p50 | | {:.1} ms |", latency.p50);
+    println!(
+        "| end-to-end latency p99 | < 50 ms | {:.1} ms |",
+        latency.p99
+    );
+    println!("| end-to-end latency p999 | | {:.1} ms |", latency.p999);
+    println!("| events lost (sent − received) | 0 | {} |", ours.lost);
+    println!("| CPU: broker | | {} |", seconds(ours.usage.broker_cpu));
     println!(
         "| CPU: this process (producer, 4 consumers, librdkafka) | | {} |",
-        seconds(own_cpu)
+        seconds(ours.usage.own_cpu)
     );
     println!(
         "| CPU: of which encode + validated decode | | {:.1} s ({:.2} µs/event, {} B/event) |",
@@ -571,15 +750,28 @@ fn main() {
     );
     println!(
         "| CPU stolen by the host (other guests) during the run | 0 | {} |",
-        seconds(stolen)
+        seconds(ours.usage.stolen)
     );
-    if let Some(own) = own_cpu {
+    let ours_per_event = ours.cpu_per_event(total);
+    if let Some(per_event) = ours_per_event {
         println!(
-            "| CPU of this process per event (produce + consume) | ≤ 5 µs | {:.1} µs |",
-            own / total as f64 * 1e6
+            "| CPU of this process per event (produce + consume) | ≤ 5 µs | {per_event:.1} µs |"
         );
     }
-    if let Some(stored) = stored {
+    if let Some(peer) = &peer {
+        let latency = peer.latency();
+        println!(
+            "| the same with plain rdkafka + serde_json: throughput, p99, lost | | {:.0} events/s, {:.1} ms, {} |",
+            latency.throughput, latency.p99, peer.lost
+        );
+        if let (Some(ours), Some(theirs)) = (ours_per_event, peer.cpu_per_event(total)) {
+            println!(
+                "| the same with plain rdkafka + serde_json: CPU per event (ours ÷ plain) | | {theirs:.1} µs ({:.2}×) |",
+                ours / theirs
+            );
+        }
+    }
+    if let Some(stored) = ours.stored {
         println!(
             "| bytes stored by the broker per event (log segments) | | {:.0} B |",
             stored as f64 / total as f64

@@ -6,8 +6,13 @@
 //! A cross-domain event (see [`player`](crate::player)) is listed by the enum of every domain
 //! that acts on it, after the domain's own events: the enum's consumer then subscribes to the
 //! event's topic too ([`DomainEvents::topics`](event_core::codec::DomainEvents::topics)).
+//!
+//! Each enum serialises (serde) as the envelope it holds, without a tag: the record's value
+//! as serde_json writes it, unvalidated (the load bench's plain rdkafka + serde_json peer
+//! sends them so).
 
 use event_core::{DomainEvents, Envelope};
+use serde::Serialize;
 
 use crate::combat::*;
 use crate::economy::*;
@@ -18,7 +23,8 @@ use crate::system::*;
 /// Every event of the `combat` domain, as a consumer of its topic receives them: `decode`
 /// dispatches on the record's `event_type` header (falling back to the body) and returns the
 /// validated envelope, so a consumer writes one `match`.
-#[derive(DomainEvents, Debug, Clone, PartialEq)]
+#[derive(DomainEvents, Serialize, Debug, Clone, PartialEq)]
+#[serde(untagged)]
 pub enum CombatEvent {
     /// [`CombatSessionStart`].
     CombatSessionStart(Envelope<CombatSessionStart>),
@@ -51,7 +57,8 @@ pub enum CombatEvent {
 /// Every event of the `economy` domain, as a consumer of its topic receives them: `decode`
 /// dispatches on the record's `event_type` header (falling back to the body) and returns the
 /// validated envelope, so a consumer writes one `match`.
-#[derive(DomainEvents, Debug, Clone, PartialEq)]
+#[derive(DomainEvents, Serialize, Debug, Clone, PartialEq)]
+#[serde(untagged)]
 pub enum EconomyEvent {
     /// [`TradeExecuted`].
     TradeExecuted(Envelope<TradeExecuted>),
@@ -76,7 +83,8 @@ pub enum EconomyEvent {
 /// Every event of the `social` domain, as a consumer of its topic receives them: `decode`
 /// dispatches on the record's `event_type` header (falling back to the body) and returns the
 /// validated envelope, so a consumer writes one `match`.
-#[derive(DomainEvents, Debug, Clone, PartialEq)]
+#[derive(DomainEvents, Serialize, Debug, Clone, PartialEq)]
+#[serde(untagged)]
 pub enum SocialEvent {
     /// [`GuildJoined`].
     GuildJoined(Envelope<GuildJoined>),
@@ -101,7 +109,8 @@ pub enum SocialEvent {
 /// Every event of the `system` domain, as a consumer of its topic receives them: `decode`
 /// dispatches on the record's `event_type` header (falling back to the body) and returns the
 /// validated envelope, so a consumer writes one `match`.
-#[derive(DomainEvents, Debug, Clone, PartialEq)]
+#[derive(DomainEvents, Serialize, Debug, Clone, PartialEq)]
+#[serde(untagged)]
 pub enum SystemEvent {
     /// [`ServiceHealthReported`].
     ServiceHealthReported(Envelope<ServiceHealthReported>),
@@ -118,8 +127,33 @@ pub enum SystemEvent {
 }
 
 /// Every event of the `player` domain, as a service that owns player accounts receives them.
-#[derive(DomainEvents, Debug, Clone, PartialEq)]
+#[derive(DomainEvents, Serialize, Debug, Clone, PartialEq)]
+#[serde(untagged)]
 pub enum PlayerEvent {
     /// [`PlayerBanned`].
     PlayerBanned(Envelope<PlayerBanned>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use event_core::codec::DomainEvents;
+
+    /// Each enum's serde form is the envelope it holds: the record's value, byte for byte.
+    fn serialises_as_its_record_value<E: DomainEvents + Serialize>() {
+        for event in E::examples() {
+            let record = event.to_record().expect("a valid example");
+            let plain = serde_json::to_vec(&event).expect("serialises");
+            assert_eq!(plain, record.value, "{}", event.event_type());
+        }
+    }
+
+    #[test]
+    fn every_domain_enum_serialises_as_its_envelope() {
+        serialises_as_its_record_value::<CombatEvent>();
+        serialises_as_its_record_value::<EconomyEvent>();
+        serialises_as_its_record_value::<PlayerEvent>();
+        serialises_as_its_record_value::<SocialEvent>();
+        serialises_as_its_record_value::<SystemEvent>();
+    }
 }

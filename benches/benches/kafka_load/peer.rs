@@ -1,0 +1,315 @@
+//! The load's peer: the same mix, rate and librdkafka settings through a client a user without
+//! this framework would write with rdkafka and serde_json. A `ThreadedProducer` whose context
+//! counts failed deliveries (no future per record) sends `serde_json::to_vec` of each event's
+//! envelope with its partition key and an `event_type` header; per domain a `BaseConsumer`
+//! reads its topics, dispatches on that header and decodes with `serde_json::from_slice` into
+//! the event's envelope, librdkafka storing offsets as records are polled. No validation,
+//! metrics, spans, dead letters or personal-data checks, and each event's topic, key and name
+//! are computed once, not per record: the peer is the floor of what librdkafka and serde cost
+//! here. Its topics are the catalog's with the suffix [`SUFFIX`].
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use event_core::catalog::{EventVisitor, Example};
+use event_core::codec::{DomainEvents, EVENT_TYPE_HEADER};
+use event_core::topic::TopicConfig;
+use event_core::Envelope;
+use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
+use event_kafka::{CONSUMER_DEFAULTS, PRODUCER_DEFAULTS};
+use kafka_events_tests::broker::Broker;
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
+use rdkafka::ClientContext;
+use uuid::Uuid;
+
+use super::{
+    consume_loop, measure, read_now, send_paced, AnyEvent, Consumers, Handoff, Measured, Produced,
+    Read, Settings,
+};
+
+/// The suffix of the peer's topics.
+pub const SUFFIX: &str = ".peer";
+
+/// The peer's topics: the catalog's, renamed.
+pub fn topics(catalog: &[TopicConfig]) -> Vec<TopicConfig> {
+    catalog
+        .iter()
+        .map(|topic| TopicConfig {
+            topic: format!("{}{SUFFIX}", topic.topic),
+            ..topic.clone()
+        })
+        .collect()
+}
+
+/// librdkafka's configuration: our clients' defaults without the statistics our metrics read.
+fn client_config(bootstrap: &str, defaults: &[(&str, &str)]) -> ClientConfig {
+    let mut config = ClientConfig::new();
+    config.set("bootstrap.servers", bootstrap);
+    for (key, value) in defaults {
+        if *key != "statistics.interval.ms" {
+            config.set(*key, *value);
+        }
+    }
+    config
+}
+
+/// Counts the deliveries librdkafka reports failed.
+#[derive(Default)]
+struct CountFailures {
+    failed: AtomicUsize,
+}
+
+impl ClientContext for CountFailures {}
+
+impl ProducerContext for CountFailures {
+    type DeliveryOpaque = ();
+
+    fn delivery(&self, result: &DeliveryResult<'_>, _: ()) {
+        if result.is_err() {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+type PlainProducer = ThreadedProducer<CountFailures>;
+
+/// An event of the mix with what the peer computes once: its topic, key and name.
+struct PlainEvent {
+    event: AnyEvent,
+    topic: String,
+    key: Option<Vec<u8>>,
+    event_type: &'static str,
+}
+
+impl PlainEvent {
+    fn of(event: AnyEvent) -> PlainEvent {
+        fn parts<E: DomainEvents>(event: &E) -> (&'static str, Option<Vec<u8>>, &'static str) {
+            let record = event.to_record().expect("a valid example");
+            (record.topic, record.key, event.event_type())
+        }
+        let (topic, key, event_type) = match &event {
+            AnyEvent::Combat(e) => parts(e),
+            AnyEvent::Economy(e) => parts(e),
+            AnyEvent::Social(e) => parts(e),
+            AnyEvent::System(e) => parts(e),
+        };
+        PlainEvent {
+            event,
+            topic: format!("{topic}{SUFFIX}"),
+            key,
+            event_type,
+        }
+    }
+
+    /// A fresh id, stamped now, written by serde_json and handed to the producer; `false` if
+    /// librdkafka refused it.
+    fn send(&self, producer: &PlainProducer) -> bool {
+        fn stamped<E: DomainEvents + Clone + serde::Serialize>(event: &E) -> Vec<u8> {
+            let event = event
+                .clone()
+                .with_event_id(Uuid::new_v4())
+                .with_timestamp(Utc::now());
+            serde_json::to_vec(&event).expect("serde_json writes an envelope")
+        }
+        let value = match &self.event {
+            AnyEvent::Combat(e) => stamped(e),
+            AnyEvent::Economy(e) => stamped(e),
+            AnyEvent::Social(e) => stamped(e),
+            AnyEvent::System(e) => stamped(e),
+        };
+        let headers = OwnedHeaders::new().insert(Header {
+            key: EVENT_TYPE_HEADER,
+            value: Some(self.event_type),
+        });
+        let mut record = BaseRecord::<[u8], [u8]>::to(&self.topic)
+            .payload(value.as_slice())
+            .headers(headers);
+        if let Some(key) = &self.key {
+            record = record.key(key.as_slice());
+        }
+        loop {
+            match producer.send(record) {
+                Ok(()) => return true,
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
+                    thread::sleep(Duration::from_millis(1));
+                    record = returned;
+                }
+                Err((error, _)) => {
+                    eprintln!("peer: enqueue: {error}");
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// What the peer's consumer calls for a record of each event: serde_json's typed decode of
+/// the envelope, giving its timestamp.
+type Decode = fn(&[u8]) -> Option<DateTime<Utc>>;
+
+fn decode<T: Example>(value: &[u8]) -> Option<DateTime<Utc>> {
+    serde_json::from_slice::<Envelope<T>>(value)
+        .ok()
+        .map(|envelope| envelope.timestamp())
+}
+
+/// The decoders of a domain's events, by name.
+#[derive(Default)]
+struct Decoders(HashMap<&'static str, Decode>);
+
+impl EventVisitor for Decoders {
+    fn visit<T: Example>(&mut self) {
+        self.0.insert(T::EVENT_TYPE, decode::<T>);
+    }
+}
+
+/// Consumes `expected` events of the domain `E` lists, from the peer's topics.
+fn consume<E: DomainEvents>(
+    bootstrap: &str,
+    properties: &[(String, String)],
+    expected: usize,
+    handoff: Handoff,
+) {
+    let mut decoders = Decoders::default();
+    E::visit_events(&mut decoders);
+    let mut config = client_config(bootstrap, CONSUMER_DEFAULTS);
+    config
+        .set("group.id", format!("kafka-load-peer-{}", E::DOMAIN))
+        .set("session.timeout.ms", "6000");
+    for (key, value) in properties {
+        config.set(key, value);
+    }
+    let consumer: BaseConsumer = config
+        .create()
+        .unwrap_or_else(|error| panic!("peer consumer: {error}"));
+    let topics: Vec<String> = E::topics()
+        .iter()
+        .map(|topic| format!("{topic}{SUFFIX}"))
+        .collect();
+    let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
+    consumer
+        .subscribe(&topics)
+        .unwrap_or_else(|error| panic!("peer subscribe: {error}"));
+    consume_loop(expected, handoff, || {
+        match consumer.poll(Duration::from_millis(100)) {
+            Some(Ok(message)) => {
+                let sent = message
+                    .headers()
+                    .and_then(|headers| {
+                        headers
+                            .iter()
+                            .find(|header| header.key == EVENT_TYPE_HEADER)
+                    })
+                    .and_then(|header| header.value)
+                    .and_then(|name| std::str::from_utf8(name).ok())
+                    .and_then(|name| decoders.0.get(name))
+                    .and_then(|decode| decode(message.payload().unwrap_or_default()));
+                sent.map_or(Read::DeadLetter, read_now)
+            }
+            Some(Err(error)) => {
+                eprintln!("peer {}: {error}", E::DOMAIN);
+                Read::Nothing
+            }
+            None => Read::Nothing,
+        }
+    });
+}
+
+/// Sends the `i`-th event of `mix` from its `first`.
+fn sender<'a>(
+    mix: &'a [PlainEvent],
+    producer: &'a PlainProducer,
+    first: usize,
+) -> impl FnMut(usize) -> bool + 'a {
+    move |i| mix[(first + i) % mix.len()].send(producer)
+}
+
+/// The peer's clients, warmed up and ready to measure.
+pub struct Peer {
+    mix: Vec<PlainEvent>,
+    producer: PlainProducer,
+    consumers: Consumers,
+    expected: [usize; 4],
+    warm_up: usize,
+    total: usize,
+    rate: u64,
+}
+
+impl Peer {
+    /// Starts the peer's consumers and producer and runs a third of our warm-up through them
+    /// (on the broker our warm-up warmed).
+    pub fn start(bootstrap: &str, settings: &Settings) -> Peer {
+        let mix: Vec<PlainEvent> = AnyEvent::mix().into_iter().map(PlainEvent::of).collect();
+        let warm_up = (settings.warm_up_seconds / 3 * settings.rate) as usize;
+        let mut expected = [0usize; 4];
+        for event in (0..warm_up + settings.total).map(|i| &mix[i % mix.len()]) {
+            expected[event.event.domain_index()] += 1;
+        }
+        let consumers = {
+            let bootstrap = bootstrap.to_owned();
+            let properties = settings.consumer_properties.clone();
+            Consumers::start(expected, move |index, count, handoff| {
+                let set = &properties;
+                match index {
+                    0 => consume::<CombatEvent>(&bootstrap, set, count, handoff),
+                    1 => consume::<EconomyEvent>(&bootstrap, set, count, handoff),
+                    2 => consume::<SocialEvent>(&bootstrap, set, count, handoff),
+                    _ => consume::<SystemEvent>(&bootstrap, set, count, handoff),
+                }
+            })
+        };
+        let mut config = client_config(bootstrap, PRODUCER_DEFAULTS);
+        for (key, value) in &settings.producer_properties {
+            config.set(key, value);
+        }
+        let producer: PlainProducer = config
+            .create_with_context(CountFailures::default())
+            .unwrap_or_else(|error| panic!("peer producer: {error}"));
+        let peer = Peer {
+            mix,
+            producer,
+            consumers,
+            expected,
+            warm_up,
+            total: settings.total,
+            rate: settings.rate,
+        };
+        send_paced(
+            peer.warm_up,
+            peer.rate,
+            sender(&peer.mix, &peer.producer, 0),
+        );
+        peer.producer
+            .flush(Duration::from_secs(60))
+            .unwrap_or_else(|error| panic!("peer warm-up: {error}"));
+        peer
+    }
+
+    /// Measures the load through the peer, as ours.
+    pub fn measure(self, broker: Option<&Broker>) -> Measured {
+        let failed_before = self.producer.context().failed.load(Ordering::Relaxed);
+        let expected = self.expected.iter().sum();
+        measure(broker, self.consumers, expected, |started: Instant| {
+            let send = sender(&self.mix, &self.producer, self.warm_up);
+            send_paced(self.total, self.rate, send);
+            let produced_in = started.elapsed();
+            if let Err(error) = self.producer.flush(Duration::from_secs(60)) {
+                eprintln!("peer: flush: {error}");
+            }
+            Produced {
+                produced_in,
+                confirmed_in: started.elapsed(),
+                // Failed deliveries, and records still undelivered after the flush.
+                failed: self.producer.context().failed.load(Ordering::Relaxed) - failed_before
+                    + usize::try_from(self.producer.in_flight_count()).unwrap_or(0),
+            }
+        })
+    }
+}
