@@ -329,7 +329,10 @@ impl<T: KafkaEvent> Envelope<T> {
                 found: self.event_type().to_owned(),
             });
         }
-        if major_of(self.version()) != Some(T::VERSION.major()) {
+        // The version `T` is written in (what a record of `T` usually carries) is its own.
+        if self.version() != T::VERSION.as_str()
+            && major_of(self.version()) != Some(T::VERSION.major())
+        {
             return Err(CodecError::IncompatibleVersion {
                 expected: T::VERSION.major(),
                 found: self.version().to_owned(),

@@ -229,6 +229,11 @@ pub struct Delivery {
 /// A record handed to the producer whose delivery is not yet confirmed. Await it (async code)
 /// or [`wait`](Self::wait) for it (threads). Dropping it does not cancel the delivery; it only
 /// forgoes the confirmation.
+///
+/// At high rates, confirm deliveries in batches (every few milliseconds, those handed over
+/// meanwhile, most of them resolved by then) rather than parking a thread on each: a wake-up
+/// per record cost about 1 CPU-µs per event in the `kafka_load` bench, more than the rest of
+/// the delivery.
 #[must_use = "a delivery is confirmed only by awaiting or waiting on it"]
 pub struct PendingDelivery {
     topic: Cow<'static, str>,

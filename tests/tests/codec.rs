@@ -294,6 +294,21 @@ fn hostile_or_wrong_input_gives_typed_errors() {
         decode(&newer),
         Err(CodecError::IncompatibleVersion { expected, .. }) if expected == major
     ));
+    // Another version of the same major is read; a malformed one is refused, though its
+    // major matches (the version the type is written in skips the parse, no other does).
+    let later = edited(|v| v["version"] = json!(format!("{major}.7.3")));
+    assert_eq!(
+        decode(&later).map(|e| e.version().to_owned()),
+        Ok(format!("{major}.7.3"))
+    );
+    for malformed in [
+        format!("{major}.0"),
+        format!("{major}.01.0"),
+        format!("{major}.0.0.1"),
+    ] {
+        let refused = edited(|v| v["version"] = json!(malformed));
+        assert!(decode(&refused).is_err(), "{malformed}");
+    }
     let invalid = edited(|v| v["data"]["max_players"] = json!(500));
     match decode(&invalid) {
         Err(CodecError::Invalid(violations)) => {
