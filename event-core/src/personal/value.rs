@@ -5,6 +5,7 @@ use std::fmt;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::json::{write_str, Bail, Parser, ReadJson, WriteJson};
 use crate::layout::LayoutClass;
 use crate::schema::{InstanceType, Schema, SchemaGenerator, StringKeywords};
 use crate::validate::Validate;
@@ -148,6 +149,32 @@ impl Serialize for Personal {
     }
 }
 
+/// Written as its `Serialize` writes it: the clear text, or a sealed value's wire string.
+impl WriteJson for Personal {
+    #[inline]
+    fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        match self {
+            Personal::Clear(text) => write_str(out, text),
+            Personal::Sealed(sealed) => write_str(out, &sealed.wire),
+        }
+        Ok(())
+    }
+}
+
+/// A string is clear text, as `Deserialize` reads it; the consumer's sealed marker (an object,
+/// never on the wire) and anything else are left to serde_json.
+impl ReadJson for Personal {
+    #[inline]
+    fn read_json(parser: &mut Parser<'_>) -> Result<Self, Bail> {
+        match parser.peek() {
+            Some(b'"') => parser
+                .string()
+                .map(|text| Personal::Clear(text.into_owned())),
+            _ => Err(Bail),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Personal {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(PersonalVisitor)
@@ -260,6 +287,43 @@ mod tests {
             serde_json::json!({"text": "x"}),
         ] {
             assert!(serde_json::from_value::<Personal>(bad).is_err());
+        }
+    }
+
+    #[test]
+    fn the_derived_codec_reads_and_writes_what_serde_json_does() {
+        let sealed = Personal::Sealed(Sealed {
+            reason: SealReason::KeyUnavailable,
+            wire: "AAAA\"x".into(),
+        });
+        for value in [
+            Personal::from("10.20.30.41"),
+            Personal::from("a\"\u{7}é"),
+            sealed,
+        ] {
+            let written = crate::json::to_vec(&value).unwrap();
+            assert_eq!(written, serde_json::to_vec(&value).unwrap());
+        }
+        for text in [r#""Ada""#, r#""a\u00e9\n""#, r#" "x" "#] {
+            let fast = crate::json::read_fast::<Personal>(text.as_bytes());
+            assert_eq!(
+                fast.ok(),
+                serde_json::from_str::<Personal>(text).ok(),
+                "{text}"
+            );
+        }
+        // The consumer's sealed marker and anything not a string: serde_json's, whole.
+        for text in [r#"{"sealed":"erased","wire":"AAAA"}"#, "3", "null"] {
+            assert_eq!(
+                crate::json::read_fast::<Personal>(text.as_bytes()),
+                Err(Bail)
+            );
+            let read = crate::json::from_slice::<Personal>(text.as_bytes());
+            assert_eq!(
+                read.ok(),
+                serde_json::from_str::<Personal>(text).ok(),
+                "{text}"
+            );
         }
     }
 }
