@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -133,20 +134,18 @@ impl<T: Validate> Validate for BTreeSet<T> {
     }
 }
 
-impl<K: ToString, V: Validate, S> Validate for HashMap<K, V, S> {
+impl<K: fmt::Display, V: Validate, S> Validate for HashMap<K, V, S> {
     fn validate_at(&self, at: &Location<'_>, errors: &mut Vec<Violation>) {
         for (key, value) in self {
-            let key = key.to_string();
-            value.validate_at(&at.key(&key), errors);
+            value.validate_at(&at.shown_key(key), errors);
         }
     }
 }
 
-impl<K: ToString, V: Validate> Validate for BTreeMap<K, V> {
+impl<K: fmt::Display, V: Validate> Validate for BTreeMap<K, V> {
     fn validate_at(&self, at: &Location<'_>, errors: &mut Vec<Violation>) {
         for (key, value) in self {
-            let key = key.to_string();
-            value.validate_at(&at.key(&key), errors);
+            value.validate_at(&at.shown_key(key), errors);
         }
     }
 }
@@ -167,4 +166,20 @@ tuples! {
     (A 0, B 1, C 2, D 3);
     (A 0, B 1, C 2, D 3, E 4);
     (A 0, B 1, C 2, D 3, E 4, F 5);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_map_value_is_reported_at_its_key_as_displayed() {
+        let map = BTreeMap::from([("a/b".to_owned(), f64::NAN), ("ok".to_owned(), 1.0)]);
+        let errors = map.validate().unwrap_err().0;
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].pointer, "/a~1b");
+        let by_id = HashMap::<_, _>::from([(uuid::Uuid::nil(), f32::INFINITY)]);
+        let errors = by_id.validate().unwrap_err().0;
+        assert_eq!(errors[0].pointer, format!("/{}", uuid::Uuid::nil()));
+    }
 }
