@@ -55,44 +55,25 @@ enum AnyEvent {
     System(SystemEvent),
 }
 
-/// `items` of each domain interleaved (the first of each domain, then the second …), as the
-/// mix sends them.
-fn interleaved<T>(domains: [Vec<T>; 4]) -> Vec<(usize, T)> {
-    let longest = domains.iter().map(Vec::len).max().unwrap_or(0);
-    let mut iters: Vec<_> = domains.into_iter().map(Vec::into_iter).collect();
-    let mut mix = Vec::new();
-    for _ in 0..longest {
-        for (domain, items) in iters.iter_mut().enumerate() {
-            mix.extend(items.next().map(|item| (domain, item)));
-        }
-    }
-    mix
-}
-
 impl AnyEvent {
     /// Every example of the four domains' own events, domains interleaved.
     fn mix() -> Vec<AnyEvent> {
-        let combat = own_examples::<CombatEvent>()
+        let combat = own_examples::<CombatEvent>();
+        let economy = own_examples::<EconomyEvent>();
+        let social = own_examples::<SocialEvent>();
+        let system = own_examples::<SystemEvent>();
+        let longest = [combat.len(), economy.len(), social.len(), system.len()]
             .into_iter()
-            .map(AnyEvent::Combat);
-        let economy = own_examples::<EconomyEvent>()
-            .into_iter()
-            .map(AnyEvent::Economy);
-        let social = own_examples::<SocialEvent>()
-            .into_iter()
-            .map(AnyEvent::Social);
-        let system = own_examples::<SystemEvent>()
-            .into_iter()
-            .map(AnyEvent::System);
-        interleaved([
-            combat.collect(),
-            economy.collect(),
-            social.collect(),
-            system.collect(),
-        ])
-        .into_iter()
-        .map(|(_, event)| event)
-        .collect()
+            .max()
+            .unwrap_or(0);
+        let mut mix = Vec::new();
+        for i in 0..longest {
+            mix.extend(combat.get(i).cloned().map(AnyEvent::Combat));
+            mix.extend(economy.get(i).cloned().map(AnyEvent::Economy));
+            mix.extend(social.get(i).cloned().map(AnyEvent::Social));
+            mix.extend(system.get(i).cloned().map(AnyEvent::System));
+        }
+        mix
     }
 
     fn domain_index(&self) -> usize {
