@@ -18,7 +18,8 @@
 //! (`WireFormat::Binary`) instead of JSON, the other domains staying JSON (run it once each way
 //! to compare); `KAFKA_LOAD_PRODUCER` and `KAFKA_LOAD_CONSUMER` set further librdkafka
 //! properties of the producers and consumers (`linger.ms=20,batch.size=1000000`), ours and
-//! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer.
+//! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer, `KAFKA_LOAD_PEER_CONSUMERS=1` gives it
+//! one consumer for the four domains instead of one each.
 //!
 //! Besides throughput and latency it reports the CPU seconds of the broker's JVM and of this
 //! process, each split by thread (from `/proc/<pid>/task`), and the bytes the broker stored.
@@ -160,6 +161,8 @@ struct Settings {
     warm_up_seconds: u64,
     combat_format: WireFormat,
     peer: bool,
+    /// The peer's consumers: 4 (one per domain, as ours) or 1 (one for every domain).
+    peer_consumers: u64,
 }
 
 impl Settings {
@@ -190,6 +193,7 @@ impl Settings {
                 Ok(other) => panic!("KAFKA_LOAD_COMBAT_FORMAT={other}: expected json or binary"),
             },
             peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
+            peer_consumers: env_number("KAFKA_LOAD_PEER_CONSUMERS", 4),
         }
     }
 }
@@ -281,10 +285,10 @@ struct Consumers {
 }
 
 impl Consumers {
-    /// Starts a thread per domain running `body(domain index, events expected, handoff)`,
+    /// Starts a thread per entry of `expected` running `body(index, events expected, handoff)`,
     /// and returns once each has polled and the group had 5 s to assign its partitions.
     fn start(
-        expected: [usize; 4],
+        expected: &[usize],
         body: impl Fn(usize, usize, Handoff) + Clone + Send + 'static,
     ) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
@@ -584,7 +588,7 @@ fn main() {
     for (key, value) in &settings.consumer_properties {
         consumer_config = consumer_config.set(key.clone(), value.clone());
     }
-    let consumers = Consumers::start(expected, move |index, count, handoff| {
+    let consumers = Consumers::start(&expected, move |index, count, handoff| {
         let config = consumer_config.clone();
         match index {
             0 => consume::<CombatEvent>(config, count, handoff),

@@ -170,18 +170,63 @@ impl EventVisitor for Decoders {
     }
 }
 
-/// Consumes `expected` events of the domain `E` lists, from the peer's topics.
-fn consume<E: DomainEvents>(
+/// What one of the peer's consumers reads: its group, its topics and the decoders of the
+/// events on them.
+#[derive(Default)]
+struct Subscription {
+    group: String,
+    topics: Vec<String>,
+    decoders: Decoders,
+}
+
+impl Subscription {
+    /// Adds the topics and events of the domain `E` lists.
+    fn with<E: DomainEvents>(mut self) -> Self {
+        if !self.group.is_empty() {
+            self.group.push('-');
+        }
+        self.group.push_str(E::DOMAIN);
+        for topic in E::topics() {
+            let topic = format!("{topic}{SUFFIX}");
+            if !self.topics.contains(&topic) {
+                self.topics.push(topic);
+            }
+        }
+        E::visit_events(&mut self.decoders);
+        self
+    }
+
+    /// The subscription of the consumer `index` of `count` (one per domain, or one for all).
+    fn of(index: usize, count: usize) -> Self {
+        let all = Subscription::default();
+        match (count, index) {
+            (1, _) => all
+                .with::<CombatEvent>()
+                .with::<EconomyEvent>()
+                .with::<SocialEvent>()
+                .with::<SystemEvent>(),
+            (_, 0) => all.with::<CombatEvent>(),
+            (_, 1) => all.with::<EconomyEvent>(),
+            (_, 2) => all.with::<SocialEvent>(),
+            _ => all.with::<SystemEvent>(),
+        }
+    }
+}
+
+/// Consumes `expected` events of `subscription`'s topics.
+fn consume(
     bootstrap: &str,
     properties: &[(String, String)],
+    subscription: Subscription,
     expected: usize,
     handoff: Handoff,
 ) {
-    let mut decoders = Decoders::default();
-    E::visit_events(&mut decoders);
     let mut config = client_config(bootstrap, CONSUMER_DEFAULTS);
     config
-        .set("group.id", format!("kafka-load-peer-{}", E::DOMAIN))
+        .set(
+            "group.id",
+            format!("kafka-load-peer-{}", subscription.group),
+        )
         .set("session.timeout.ms", "6000");
     for (key, value) in properties {
         config.set(key, value);
@@ -189,14 +234,11 @@ fn consume<E: DomainEvents>(
     let consumer: BaseConsumer = config
         .create()
         .unwrap_or_else(|error| panic!("peer consumer: {error}"));
-    let topics: Vec<String> = E::topics()
-        .iter()
-        .map(|topic| format!("{topic}{SUFFIX}"))
-        .collect();
-    let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
+    let topics: Vec<&str> = subscription.topics.iter().map(String::as_str).collect();
     consumer
         .subscribe(&topics)
         .unwrap_or_else(|error| panic!("peer subscribe: {error}"));
+    let decoders = subscription.decoders.0;
     consume_loop(expected, handoff, || {
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(message)) => {
@@ -209,12 +251,12 @@ fn consume<E: DomainEvents>(
                     })
                     .and_then(|header| header.value)
                     .and_then(|name| std::str::from_utf8(name).ok())
-                    .and_then(|name| decoders.0.get(name))
+                    .and_then(|name| decoders.get(name))
                     .and_then(|decode| decode(message.payload().unwrap_or_default()));
                 sent.map_or(Read::DeadLetter, read_now)
             }
             Some(Err(error)) => {
-                eprintln!("peer {}: {error}", E::DOMAIN);
+                eprintln!("peer {}: {error}", subscription.group);
                 Read::Nothing
             }
             None => Read::Nothing,
@@ -231,12 +273,13 @@ fn sender<'a>(
     move |i| mix[(first + i) % mix.len()].send(producer)
 }
 
-/// The peer's clients, warmed up and ready to measure.
+/// The peer's clients (consumers per domain, or one for all with `KAFKA_LOAD_PEER_CONSUMERS=1`),
+/// warmed up and ready to measure.
 pub struct Peer {
     mix: Vec<PlainEvent>,
     producer: PlainProducer,
     consumers: Consumers,
-    expected: [usize; 4],
+    expected: Vec<usize>,
     warm_up: usize,
     total: usize,
     rate: u64,
@@ -248,21 +291,23 @@ impl Peer {
     pub fn start(bootstrap: &str, settings: &Settings) -> Peer {
         let mix: Vec<PlainEvent> = AnyEvent::mix().into_iter().map(PlainEvent::of).collect();
         let warm_up = (settings.warm_up_seconds / 3 * settings.rate) as usize;
-        let mut expected = [0usize; 4];
-        for event in (0..warm_up + settings.total).map(|i| &mix[i % mix.len()]) {
-            expected[event.event.domain_index()] += 1;
-        }
+        let sent = (0..warm_up + settings.total).map(|i| &mix[i % mix.len()]);
+        let expected = if settings.peer_consumers == 1 {
+            vec![sent.count()]
+        } else {
+            let mut by_domain = vec![0usize; 4];
+            for event in sent {
+                by_domain[event.event.domain_index()] += 1;
+            }
+            by_domain
+        };
         let consumers = {
             let bootstrap = bootstrap.to_owned();
             let properties = settings.consumer_properties.clone();
-            Consumers::start(expected, move |index, count, handoff| {
-                let set = &properties;
-                match index {
-                    0 => consume::<CombatEvent>(&bootstrap, set, count, handoff),
-                    1 => consume::<EconomyEvent>(&bootstrap, set, count, handoff),
-                    2 => consume::<SocialEvent>(&bootstrap, set, count, handoff),
-                    _ => consume::<SystemEvent>(&bootstrap, set, count, handoff),
-                }
+            let count = expected.len();
+            Consumers::start(&expected, move |index, events, handoff| {
+                let subscription = Subscription::of(index, count);
+                consume(&bootstrap, &properties, subscription, events, handoff);
             })
         };
         let mut config = client_config(bootstrap, PRODUCER_DEFAULTS);
