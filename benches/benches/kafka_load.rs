@@ -38,8 +38,8 @@ use chrono::Utc;
 use event_core::codec::{DomainEvents, RecordOptions, WireFormat};
 use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
 use event_kafka::{
-    provision, with_dead_letter_topics, ConsumerOptions, EventConsumer, EventProducer, KafkaConfig,
-    PendingDelivery, Polled, ProvisionOptions,
+    provision, with_dead_letter_topics, with_topic_suffix, ConsumerOptions, EventConsumer,
+    EventProducer, KafkaConfig, PendingDelivery, Polled, ProvisionOptions,
 };
 use event_tools::export::topic_configs;
 use kafka_events_tests::broker::Broker;
@@ -558,7 +558,7 @@ fn main() {
     let mut topics =
         with_dead_letter_topics(catalog_topics.clone(), event_kafka::DEAD_LETTER_SUFFIX);
     if settings.peer {
-        topics.extend(peer::topics(&catalog_topics));
+        topics.extend(with_topic_suffix(catalog_topics, peer::SUFFIX));
     }
     if settings.compression.is_some() {
         // The catalog's topics store lz4 and would recompress another codec; to measure the
@@ -701,7 +701,7 @@ fn main() {
         let measured = peer.measure(broker.as_ref());
         println!(
             "the same load through plain rdkafka + serde_json (no validation, metrics, spans or dead letters), {} s of warm-up on the warm broker:",
-            settings.warm_up_seconds / 3
+            peer::warm_up_seconds(&settings)
         );
         measured.print_summary(total);
         measured

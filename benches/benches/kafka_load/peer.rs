@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use event_core::catalog::{EventVisitor, Example};
 use event_core::codec::{DomainEvents, EVENT_TYPE_HEADER};
-use event_core::topic::TopicConfig;
 use event_core::Envelope;
 use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
 use event_kafka::{CONSUMER_DEFAULTS, PRODUCER_DEFAULTS};
@@ -37,15 +36,9 @@ use super::{
 /// The suffix of the peer's topics.
 pub const SUFFIX: &str = ".peer";
 
-/// The peer's topics: the catalog's, renamed.
-pub fn topics(catalog: &[TopicConfig]) -> Vec<TopicConfig> {
-    catalog
-        .iter()
-        .map(|topic| TopicConfig {
-            topic: format!("{}{SUFFIX}", topic.topic),
-            ..topic.clone()
-        })
-        .collect()
+/// How long the peer warms up: a third of our warm-up, on the broker ours warmed.
+pub fn warm_up_seconds(settings: &Settings) -> u64 {
+    settings.warm_up_seconds / 3
 }
 
 /// librdkafka's configuration: our clients' defaults without the statistics our metrics read.
@@ -290,7 +283,7 @@ impl Peer {
     /// (on the broker our warm-up warmed).
     pub fn start(bootstrap: &str, settings: &Settings) -> Peer {
         let mix: Vec<PlainEvent> = AnyEvent::mix().into_iter().map(PlainEvent::of).collect();
-        let warm_up = (settings.warm_up_seconds / 3 * settings.rate) as usize;
+        let warm_up = (warm_up_seconds(settings) * settings.rate) as usize;
         let sent = (0..warm_up + settings.total).map(|i| &mix[i % mix.len()]);
         let expected = if settings.peer_consumers == 1 {
             vec![sent.count()]
