@@ -19,7 +19,9 @@
 //! to compare); `KAFKA_LOAD_PRODUCER` and `KAFKA_LOAD_CONSUMER` set further librdkafka
 //! properties of the producers and consumers (`linger.ms=20,batch.size=1000000`), ours and
 //! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer, `KAFKA_LOAD_PEER_CONSUMERS=1` gives it
-//! one consumer for the four domains instead of one each.
+//! one consumer for the four domains instead of one each. Our producer hands events over
+//! detached (`enqueue_event_detached`); `KAFKA_LOAD_DELIVERIES=pending` takes a
+//! `PendingDelivery` per record instead, confirmed by a thread of its own.
 //!
 //! Besides throughput and latency it reports the CPU seconds of the broker's JVM and of this
 //! process, each split by thread (from `/proc/<pid>/task`), and the bytes the broker stored.
@@ -29,7 +31,7 @@ mod peer;
 #[path = "kafka_load/process.rs"]
 mod process;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -86,25 +88,30 @@ impl AnyEvent {
         }
     }
 
-    /// A fresh id, stamped now, handed to the producer.
-    fn send(&self, producer: &EventProducer) -> PendingDelivery {
+    /// A fresh id, stamped now, handed to the producer: detached, or with the delivery to
+    /// wait for.
+    fn send(&self, producer: &EventProducer, detached: bool) -> Option<PendingDelivery> {
         fn stamped<E: DomainEvents + Clone>(
             event: &E,
             producer: &EventProducer,
-        ) -> PendingDelivery {
+            detached: bool,
+        ) -> Option<PendingDelivery> {
             let event = event
                 .clone()
                 .with_event_id(Uuid::new_v4())
                 .with_timestamp(Utc::now());
-            producer
-                .enqueue_event(&event)
-                .unwrap_or_else(|error| panic!("enqueue: {error}"))
+            let enqueued = if detached {
+                producer.enqueue_event_detached(&event).map(|()| None)
+            } else {
+                producer.enqueue_event(&event).map(Some)
+            };
+            enqueued.unwrap_or_else(|error| panic!("enqueue: {error}"))
         }
         match self {
-            AnyEvent::Combat(e) => stamped(e, producer),
-            AnyEvent::Economy(e) => stamped(e, producer),
-            AnyEvent::Social(e) => stamped(e, producer),
-            AnyEvent::System(e) => stamped(e, producer),
+            AnyEvent::Combat(e) => stamped(e, producer, detached),
+            AnyEvent::Economy(e) => stamped(e, producer, detached),
+            AnyEvent::Social(e) => stamped(e, producer, detached),
+            AnyEvent::System(e) => stamped(e, producer, detached),
         }
     }
 
@@ -161,6 +168,8 @@ struct Settings {
     warm_up_seconds: u64,
     combat_format: WireFormat,
     peer: bool,
+    /// Our producer's deliveries detached (the default) or each waited for.
+    detached: bool,
     /// The peer's consumers: 4 (one per domain, as ours) or 1 (one for every domain).
     peer_consumers: u64,
 }
@@ -194,6 +203,11 @@ impl Settings {
             },
             peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
             peer_consumers: env_number("KAFKA_LOAD_PEER_CONSUMERS", 4),
+            detached: match std::env::var("KAFKA_LOAD_DELIVERIES").as_deref() {
+                Ok("detached") | Err(_) => true,
+                Ok("pending") => false,
+                Ok(other) => panic!("KAFKA_LOAD_DELIVERIES={other}: expected detached or pending"),
+            },
         }
     }
 }
@@ -370,18 +384,56 @@ fn send_paced(count: usize, rate: u64, mut send: impl FnMut(usize) -> bool) {
     }
 }
 
-/// Sends the `i`-th event of the mix from its `first` through `producer`, each delivery to the
-/// confirmer; `false` once the confirmer is gone.
+/// Sends the `i`-th event of the mix from its `first` through `producer`: each delivery to the
+/// confirmer if there is one, else detached; `false` once the confirmer is gone.
 fn sender<'a>(
     producer: &'a EventProducer,
     mix: &'a [AnyEvent],
-    confirmer: &'a mpsc::SyncSender<PendingDelivery>,
+    confirmer: Option<&'a mpsc::SyncSender<PendingDelivery>>,
     first: usize,
 ) -> impl FnMut(usize) -> bool + 'a {
     move |i| {
-        let pending = mix[(first + i) % mix.len()].send(producer);
-        confirmer.send(pending).is_ok()
+        let event = &mix[(first + i) % mix.len()];
+        match (event.send(producer, confirmer.is_none()), confirmer) {
+            (Some(pending), Some(confirmer)) => confirmer.send(pending).is_ok(),
+            _ => true,
+        }
     }
+}
+
+/// The confirming thread of the deliveries sent to it, and how many of them failed.
+fn confirmer(pending: mpsc::Receiver<PendingDelivery>) -> thread::JoinHandle<usize> {
+    thread::Builder::new()
+        .name("confirm".into())
+        .spawn(move || {
+            // Every 5 ms, the deliveries handed over meanwhile: most are confirmed by then,
+            // so waiting for them seldom parks this thread (a wake-up per record costs more
+            // CPU than the rest of the delivery).
+            let mut failed = 0usize;
+            let mut batch = Vec::new();
+            loop {
+                thread::sleep(CONFIRM_EVERY);
+                let open = loop {
+                    match pending.try_recv() {
+                        Ok(pending) => batch.push(pending),
+                        Err(mpsc::TryRecvError::Empty) => break true,
+                        Err(mpsc::TryRecvError::Disconnected) => break false,
+                    }
+                };
+                for pending in batch.drain(..) {
+                    if let Err(error) = pending.wait() {
+                        failed += 1;
+                        if failed <= 5 {
+                            eprintln!("delivery: {error}");
+                        }
+                    }
+                }
+                if !open {
+                    break failed;
+                }
+            }
+        })
+        .unwrap_or_else(|error| panic!("confirmer thread: {error}"))
 }
 
 /// Bytes of the log segments of the catalog's topics (not Kafka's internal ones).
@@ -603,49 +655,36 @@ fn main() {
         producer_config = producer_config.set(key.clone(), value.clone());
     }
     // The examples' personal data is fictitious: it goes in clear, as before.
+    let failed_detached = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&failed_detached);
     let producer = EventProducer::new(&producer_config)
         .unwrap_or_else(|error| panic!("{error}"))
         .allow_clear_personal_data()
-        .with_domain_wire_format("combat", settings.combat_format);
-    let first: Vec<PendingDelivery> = mix.iter().map(|event| event.send(&producer)).collect();
-    for pending in first {
-        pending
-            .wait()
-            .unwrap_or_else(|error| panic!("warm-up: {error}"));
-    }
-    let (pending_tx, pending_rx) = mpsc::sync_channel::<PendingDelivery>(100_000);
-    let confirmer = thread::Builder::new()
-        .name("confirm".into())
-        .spawn(move || {
-            // Every 5 ms, the deliveries handed over meanwhile: most are confirmed by then,
-            // so waiting for them seldom parks this thread (a wake-up per record costs more
-            // CPU than the rest of the delivery).
-            let mut failed = 0usize;
-            let mut batch = Vec::new();
-            loop {
-                thread::sleep(CONFIRM_EVERY);
-                let open = loop {
-                    match pending_rx.try_recv() {
-                        Ok(pending) => batch.push(pending),
-                        Err(mpsc::TryRecvError::Empty) => break true,
-                        Err(mpsc::TryRecvError::Disconnected) => break false,
-                    }
-                };
-                for pending in batch.drain(..) {
-                    if let Err(error) = pending.wait() {
-                        failed += 1;
-                        if failed <= 5 {
-                            eprintln!("delivery: {error}");
-                        }
-                    }
-                }
-                if !open {
-                    break failed;
-                }
+        .with_domain_wire_format("combat", settings.combat_format)
+        .with_delivery_failure_handler(move |error| {
+            if counted.fetch_add(1, Ordering::Relaxed) < 5 {
+                eprintln!("delivery: {error}");
             }
-        })
-        .unwrap_or_else(|error| panic!("confirmer thread: {error}"));
-    send_paced(warm_up, rate, sender(&producer, &mix, &pending_tx, 0));
+        });
+    for event in &mix {
+        if let Some(pending) = event.send(&producer, false) {
+            pending
+                .wait()
+                .unwrap_or_else(|error| panic!("warm-up: {error}"));
+        }
+    }
+    // Deliveries waited for by a thread of their own, or detached (the default).
+    let (pending_tx, confirming) = if settings.detached {
+        (None, None)
+    } else {
+        let (sender, receiver) = mpsc::sync_channel::<PendingDelivery>(100_000);
+        (Some(sender), Some(confirmer(receiver)))
+    };
+    send_paced(
+        warm_up,
+        rate,
+        sender(&producer, &mix, pending_tx.as_ref(), 0),
+    );
     // Let the consumers drain the warm-up before the clock starts.
     producer
         .flush(Duration::from_secs(60))
@@ -661,10 +700,18 @@ fn main() {
         consumers,
         expected.iter().sum(),
         |started| {
-            send_paced(total, rate, sender(&producer, &mix, &pending_tx, warm_up));
+            send_paced(
+                total,
+                rate,
+                sender(&producer, &mix, pending_tx.as_ref(), warm_up),
+            );
             let produced_in = started.elapsed();
             drop(pending_tx);
-            let failed = confirmer.join().unwrap_or(usize::MAX);
+            let mut failed = confirming.map_or(0, |thread| thread.join().unwrap_or(usize::MAX));
+            if let Err(error) = producer.flush(Duration::from_secs(60)) {
+                eprintln!("flush: {error}");
+            }
+            failed += failed_detached.load(Ordering::Relaxed);
             Produced {
                 produced_in,
                 confirmed_in: started.elapsed(),

@@ -779,7 +779,12 @@ impl<E: DomainEvents> EventConsumer<E> {
         let value = message.payload().unwrap_or_default();
         let headers = dead_letter_headers(message.headers(), reason, position, &self.group_id);
         let delivered = producer
-            .enqueue_raw(Cow::Owned(topic.to_owned()), message.key(), headers, value)
+            .enqueue_raw(
+                Cow::Owned(topic.to_owned()),
+                message.key(),
+                headers,
+                Some(value),
+            )
             .and_then(|pending| pending.wait());
         match delivered {
             Ok(_) => Ok(false),
@@ -792,7 +797,7 @@ impl<E: DomainEvents> EventConsumer<E> {
                     &refused.to_string(),
                 );
                 producer
-                    .enqueue_raw(Cow::Owned(topic.to_owned()), None, headers, &[])
+                    .enqueue_raw(Cow::Owned(topic.to_owned()), None, headers, Some(&[]))
                     .and_then(|pending| pending.wait())?;
                 Ok(true)
             }
@@ -979,7 +984,7 @@ mod tests {
             .with_close_timeout(Duration::ZERO);
         raise_fatal_error(producer.producer.client());
         let error = producer
-            .enqueue_raw(Cow::Borrowed("t"), None, Default::default(), b"x")
+            .enqueue_raw(Cow::Borrowed("t"), None, Default::default(), Some(b"x"))
             .err()
             .expect("a producer that failed for good refuses records");
         assert!(
@@ -993,7 +998,7 @@ mod tests {
             "renewed"
         );
         assert!(producer
-            .enqueue_raw(Cow::Borrowed("t"), None, Default::default(), b"x")
+            .enqueue_raw(Cow::Borrowed("t"), None, Default::default(), Some(b"x"))
             .is_ok());
     }
 

@@ -34,6 +34,7 @@ mod audit;
 mod config;
 mod consumer;
 mod dead_letter;
+mod delivery;
 mod headers;
 mod lag;
 mod native;

@@ -11,12 +11,14 @@ use event_core::codec::{
     CodecError, DomainEvents, KafkaRecord, RecordOptions, WireFormat, CORRELATION_HEADER,
 };
 use event_core::{Envelope, KafkaEvent};
+use futures_channel::oneshot;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 use tracing::Span;
 
 use crate::config::{create_client_with_context, KafkaConfig};
+use crate::delivery::{Awaiting, Deliveries, DeliveryReport, Outcome};
 use crate::personal::{fields_of, fields_of_domain, EventFields, PersonalData};
 use crate::telemetry::{
     self, record_bytes, ProducerMetrics, ProducerStatistics, SendInstruments, Sending,
@@ -233,11 +235,12 @@ pub struct Delivery {
 /// At high rates, confirm deliveries in batches (every few milliseconds, those handed over
 /// meanwhile, most of them resolved by then) rather than parking a thread on each: a wake-up
 /// per record cost about 1 CPU-µs per event in the `kafka_load` bench, more than the rest of
-/// the delivery.
+/// the delivery. Or hand records over without one
+/// ([`EventProducer::enqueue_detached`]).
 #[must_use = "a delivery is confirmed only by awaiting or waiting on it"]
 pub struct PendingDelivery {
     topic: Cow<'static, str>,
-    future: DeliveryFuture,
+    outcome: oneshot::Receiver<Outcome>,
     report: Option<DeliveryReport>,
     /// The event's `send` span, ended when this is dropped: not while it is polled, where an
     /// OpenTelemetry exporter that blocks on its own executor (the simple span processor)
@@ -245,23 +248,17 @@ pub struct PendingDelivery {
     span: Span,
 }
 
-/// What an event's delivery counts when it resolves.
-struct DeliveryReport {
-    instruments: Arc<SendInstruments>,
-    metrics: Arc<ProducerMetrics>,
-    handed_over: Instant,
-}
-
-impl DeliveryReport {
-    fn resolved(&self, topic: &str, result: &Result<Delivery, ProduceError>) {
-        match result {
-            Ok(_) => self.instruments.delivered(self.handed_over.elapsed()),
-            Err(error) => self.metrics.failed(topic, error.kind()),
+impl PendingDelivery {
+    /// A delivery of a record to `topic` that `outcome` reports.
+    fn new(topic: Cow<'static, str>, outcome: oneshot::Receiver<Outcome>) -> Self {
+        PendingDelivery {
+            topic,
+            outcome,
+            report: None,
+            span: Span::none(),
         }
     }
-}
 
-impl PendingDelivery {
     /// Blocks the thread until the broker confirms or refuses the record.
     pub fn wait(self) -> Result<Delivery, ProduceError> {
         futures_executor::block_on(self)
@@ -273,18 +270,18 @@ impl Future for PendingDelivery {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let topic = self.topic.clone();
-        let result = match Pin::new(&mut self.future).poll(cx) {
+        let result = match Pin::new(&mut self.outcome).poll(cx) {
             Poll::Pending => return Poll::Pending,
-            Poll::Ready(Ok(Ok(delivery))) => Ok(Delivery {
+            Poll::Ready(Ok(Ok((partition, offset)))) => Ok(Delivery {
                 topic,
-                partition: delivery.partition,
-                offset: delivery.offset,
+                partition,
+                offset,
             }),
-            Poll::Ready(Ok(Err((source, _message)))) => Err(delivery_error(topic, source)),
+            Poll::Ready(Ok(Err(source))) => Err(delivery_error(topic, source)),
             Poll::Ready(Err(_canceled)) => Err(ProduceError::Canceled { topic }),
         };
         if let Some(report) = self.report.take() {
-            report.resolved(&self.topic, &result);
+            report.resolved(&result);
             if let Ok(delivery) = &result {
                 telemetry::delivered(&self.span, delivery.partition, delivery.offset);
             }
@@ -295,7 +292,7 @@ impl Future for PendingDelivery {
 
 /// A failed delivery as the caller should see it: [`ProduceError::Unauthorized`] when the
 /// cluster's ACLs refused the write, else [`ProduceError::Delivery`].
-fn delivery_error(topic: Cow<'static, str>, source: KafkaError) -> ProduceError {
+pub(crate) fn delivery_error(topic: Cow<'static, str>, source: KafkaError) -> ProduceError {
     match source.rdkafka_error_code() {
         Some(RDKafkaErrorCode::TopicAuthorizationFailed) => ProduceError::Unauthorized {
             topic: topic.into_owned(),
@@ -333,7 +330,7 @@ fn delivery_error(topic: Cow<'static, str>, source: KafkaError) -> ProduceError 
 ///
 /// [`with_close_timeout`]: Self::with_close_timeout
 pub struct EventProducer {
-    pub(crate) producer: FutureProducer<ProducerStatistics>,
+    pub(crate) producer: ThreadedProducer<Deliveries>,
     metrics: Arc<ProducerMetrics>,
     enqueue_timeout: Duration,
     close_timeout: Duration,
@@ -427,12 +424,15 @@ fn service_of(config: &KafkaConfig) -> &str {
     config.get("client.id").unwrap_or("rdkafka")
 }
 
+/// A record as librdkafka takes it, with what it carries to its delivery report.
+type Record<'a> = BaseRecord<'a, [u8], [u8], Box<Awaiting>>;
+
 /// What one try to hand a record to librdkafka did.
 enum Enqueued<'a> {
     /// Handed over.
-    Sent(PendingDelivery),
+    Sent,
     /// The local queue is full; the record comes back to be tried again.
-    QueueFull(FutureRecord<'a, [u8], [u8]>),
+    QueueFull(Record<'a>),
 }
 
 impl EventProducer {
@@ -450,7 +450,7 @@ impl EventProducer {
         let metrics = Arc::new(ProducerMetrics::new(service_of(config)));
         let producer = create_client_with_context(
             &config.client_config(PRODUCER_DEFAULTS.iter().chain(defaults)),
-            ProducerStatistics::new(metrics.service().clone()),
+            Deliveries::new(ProducerStatistics::new(metrics.service().clone())),
             "producer",
         )?;
         Ok(EventProducer {
@@ -645,10 +645,7 @@ impl EventProducer {
         &self,
         envelope: &Envelope<T>,
     ) -> Result<PendingDelivery, ProduceError> {
-        let outgoing = self.outgoing(T::TOPIC, T::EVENT_TYPE, envelope.event_id(), || {
-            self.validated_record(envelope)
-        })?;
-        self.enqueue_outgoing(outgoing)
+        self.enqueue_outgoing(self.outgoing_envelope(envelope)?)
     }
 
     /// [`enqueue`](Self::enqueue) for an event of a domain enum (`CombatEvent` …).
@@ -656,18 +653,78 @@ impl EventProducer {
         &self,
         event: &E,
     ) -> Result<PendingDelivery, ProduceError> {
+        self.enqueue_outgoing(self.outgoing_event(event)?)
+    }
+
+    /// [`enqueue`](Self::enqueue) without a [`PendingDelivery`], for high rates: nothing waits
+    /// per record. The delivery is counted in the metrics when the broker confirms it, and a
+    /// failed one is handed to the failure handler
+    /// ([`with_delivery_failure_handler`](Self::with_delivery_failure_handler); by default an
+    /// error event), in the producer's polling thread. [`flush`](Self::flush) waits for every
+    /// record handed over. The event's `send` span ends with the hand-over.
+    ///
+    /// The `kafka_load` bench's producer costs about 1 CPU-µs per event less this way than
+    /// with a [`PendingDelivery`] per record confirmed by a thread of its own.
+    pub fn enqueue_detached<T: KafkaEvent>(
+        &self,
+        envelope: &Envelope<T>,
+    ) -> Result<(), ProduceError> {
+        self.enqueue_outgoing_detached(self.outgoing_envelope(envelope)?)
+    }
+
+    /// [`enqueue_detached`](Self::enqueue_detached) for an event of a domain enum.
+    pub fn enqueue_event_detached<E: DomainEvents>(&self, event: &E) -> Result<(), ProduceError> {
+        self.enqueue_outgoing_detached(self.outgoing_event(event)?)
+    }
+
+    /// Hands each failed delivery of a record sent with
+    /// [`enqueue_detached`](Self::enqueue_detached) to `handler` instead of logging it as an
+    /// error event. It runs in the producer's polling thread: keep it short. Failures are
+    /// counted in the metrics either way.
+    ///
+    /// ```no_run
+    /// # use event_kafka::{EventProducer, KafkaConfig};
+    /// # let config = KafkaConfig::new("localhost:9092");
+    /// let failed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    /// let counted = std::sync::Arc::clone(&failed);
+    /// let producer = EventProducer::new(&config)?.with_delivery_failure_handler(move |_error| {
+    ///     counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    /// });
+    /// # Ok::<(), event_kafka::ClientError>(())
+    /// ```
+    pub fn with_delivery_failure_handler(
+        self,
+        handler: impl Fn(&ProduceError) + Send + Sync + 'static,
+    ) -> Self {
+        self.producer
+            .context()
+            .set_failure_handler(Arc::new(handler));
+        self
+    }
+
+    /// The validated record of `envelope`, with its span and metrics.
+    fn outgoing_envelope<T: KafkaEvent>(
+        &self,
+        envelope: &Envelope<T>,
+    ) -> Result<Outgoing, ProduceError> {
+        self.outgoing(T::TOPIC, T::EVENT_TYPE, envelope.event_id(), || {
+            self.validated_record(envelope)
+        })
+    }
+
+    /// The validated record of a domain enum's `event`, with its span and metrics.
+    fn outgoing_event<E: DomainEvents>(&self, event: &E) -> Result<Outgoing, ProduceError> {
         let event_type = event.event_type();
         let fields = fields_of_domain::<E>(event_type);
         // Every variant of a domain enum is known; the fallback only labels a refusal.
         let topic = fields.as_ref().map_or(UNKNOWN_TOPIC, |fields| fields.topic);
-        let outgoing = self.outgoing(topic, event_type, event.event_id(), || {
+        self.outgoing(topic, event_type, event.event_id(), || {
             let options = self.record_options(event_type, fields.as_deref());
             let record = event
                 .to_record_with(&options)
                 .map_err(|source| ProduceError::Invalid { event_type, source })?;
             self.sealed(fields.as_deref(), record, event_type)
-        })?;
-        self.enqueue_outgoing(outgoing)
+        })
     }
 
     /// Publishes `envelope` and waits for the broker's confirmation. While the local queue is
@@ -677,19 +734,17 @@ impl EventProducer {
         &self,
         envelope: &Envelope<T>,
     ) -> Result<Delivery, ProduceError> {
-        let outgoing = self.outgoing(T::TOPIC, T::EVENT_TYPE, envelope.event_id(), || {
-            self.validated_record(envelope)
-        })?;
+        let outgoing = self.outgoing_envelope(envelope)?;
         let topic = &outgoing.topic;
-        let mut future = self.future_record(topic, &outgoing.record);
+        let (mut record, pending) = self.awaited(topic, &outgoing.record);
         let mut room = RoomWait::new(self.enqueue_timeout);
         let handed_over = loop {
-            match self.try_enqueue(topic, future) {
-                Ok(Enqueued::Sent(pending)) => break Ok(pending),
+            match self.try_enqueue(topic, record) {
+                Ok(Enqueued::Sent) => break Ok(pending),
                 Ok(Enqueued::QueueFull(returned)) => match room.next_pause(topic) {
                     Ok(pause) => {
                         futures_timer::Delay::new(pause).await;
-                        future = returned;
+                        record = returned;
                     }
                     Err(error) => break Err(error),
                 },
@@ -758,10 +813,41 @@ impl EventProducer {
     fn enqueue_outgoing(&self, outgoing: Outgoing) -> Result<PendingDelivery, ProduceError> {
         let handed_over = {
             let _entered = outgoing.span.enter();
-            let future = self.future_record(&outgoing.topic, &outgoing.record);
-            self.enqueue_blocking(&outgoing.topic, future)
+            let (record, pending) = self.awaited(&outgoing.topic, &outgoing.record);
+            self.enqueue_blocking(&outgoing.topic, record)
+                .map(|()| pending)
         };
         self.reported(handed_over, outgoing)
+    }
+
+    /// Hands an event's record to librdkafka with its delivery report and no
+    /// [`PendingDelivery`], waiting for room while the queue is full.
+    fn enqueue_outgoing_detached(&self, outgoing: Outgoing) -> Result<(), ProduceError> {
+        let Outgoing {
+            record,
+            topic,
+            span,
+            instruments,
+        } = outgoing;
+        // The span ends with the hand-over: nothing holds it until the delivery.
+        let _entered = span.enter();
+        let report = DeliveryReport {
+            topic: topic.clone(),
+            instruments: Arc::clone(&instruments),
+            metrics: Arc::clone(&self.metrics),
+            handed_over: Instant::now(),
+        };
+        let handed_over = self.base_record(&topic, &record, Awaiting::Detached(report));
+        match self.enqueue_blocking(&topic, handed_over) {
+            Ok(()) => {
+                count_handed_over(&instruments, &record);
+                Ok(())
+            }
+            Err(error) => {
+                self.metrics.failed(&topic, error.kind());
+                Err(error)
+            }
+        }
     }
 
     /// Counts an event handed over (or not) and lets its delivery report the rest.
@@ -772,17 +858,9 @@ impl EventProducer {
     ) -> Result<PendingDelivery, ProduceError> {
         match handed_over {
             Ok(mut pending) => {
-                let record = &outgoing.record;
-                let headers = record
-                    .headers
-                    .iter()
-                    .map(|(name, value)| (name.as_bytes(), value.as_slice()));
-                outgoing.instruments.handed_over(record_bytes(
-                    record.key.as_deref(),
-                    &record.value,
-                    headers,
-                ));
+                count_handed_over(&outgoing.instruments, &outgoing.record);
                 pending.report = Some(DeliveryReport {
+                    topic: outgoing.topic,
                     instruments: outgoing.instruments,
                     metrics: Arc::clone(&self.metrics),
                     handed_over: Instant::now(),
@@ -797,38 +875,59 @@ impl EventProducer {
         }
     }
 
-    /// librdkafka's record for a validated record of ours.
-    fn future_record<'a>(
+    /// librdkafka's record for a validated record of ours, carrying `awaiting` to its report.
+    fn base_record<'a>(
         &self,
         topic: &'a str,
         record: &'a KafkaRecord,
-    ) -> FutureRecord<'a, [u8], [u8]> {
+        awaiting: Awaiting,
+    ) -> Record<'a> {
         let headers = headers(record.headers.iter().map(|(k, v)| (*k, v.as_slice())));
-        let future = FutureRecord::to(topic)
+        let base = BaseRecord::with_opaque_to(topic, Box::new(awaiting))
             .payload(record.value.as_slice())
             .headers(headers);
         match &record.key {
-            Some(key) => future.key(key.as_slice()),
-            None => future,
+            Some(key) => base.key(key.as_slice()),
+            None => base,
         }
     }
 
-    /// Hands bytes to librdkafka as they are: only for records whose value is already known to
-    /// be what the topic should carry (dead letters).
+    /// librdkafka's record for a validated record of ours, and the [`PendingDelivery`] its
+    /// report resolves.
+    // `&Cow`, not `&str`: the topic is cloned into the result, and a catalog topic (a
+    // `&'static str`) is then not copied per record.
+    #[allow(clippy::ptr_arg)]
+    fn awaited<'a>(
+        &self,
+        topic: &'a Cow<'static, str>,
+        record: &'a KafkaRecord,
+    ) -> (Record<'a>, PendingDelivery) {
+        let (sender, outcome) = oneshot::channel();
+        let base = self.base_record(topic, record, Awaiting::Pending(sender));
+        (base, PendingDelivery::new(topic.clone(), outcome))
+    }
+
+    /// Hands bytes to librdkafka as they are (`None`: a null value, a tombstone): only for
+    /// records whose value is already known to be what the topic should carry (dead letters,
+    /// the key store's records).
     pub(crate) fn enqueue_raw(
         &self,
         topic: Cow<'static, str>,
         key: Option<&[u8]>,
         headers: OwnedHeaders,
-        value: &[u8],
+        value: Option<&[u8]>,
     ) -> Result<PendingDelivery, ProduceError> {
-        let mut future = FutureRecord::<[u8], [u8]>::to(&topic)
-            .payload(value)
+        let (sender, outcome) = oneshot::channel();
+        let mut record = BaseRecord::with_opaque_to(&topic, Box::new(Awaiting::Pending(sender)))
             .headers(headers);
-        if let Some(key) = key {
-            future = future.key(key);
+        if let Some(value) = value {
+            record = record.payload(value);
         }
-        self.enqueue_blocking(&topic, future)
+        if let Some(key) = key {
+            record = record.key(key);
+        }
+        self.enqueue_blocking(&topic, record)?;
+        Ok(PendingDelivery::new(topic, outcome))
     }
 
     /// Tries to hand `future` over until there is room, sleeping this thread in between (the
@@ -839,15 +938,15 @@ impl EventProducer {
     fn enqueue_blocking(
         &self,
         topic: &Cow<'static, str>,
-        mut future: FutureRecord<'_, [u8], [u8]>,
-    ) -> Result<PendingDelivery, ProduceError> {
+        mut record: Record<'_>,
+    ) -> Result<(), ProduceError> {
         let mut room = RoomWait::new(self.enqueue_timeout);
         loop {
-            match self.try_enqueue(topic, future)? {
-                Enqueued::Sent(pending) => return Ok(pending),
+            match self.try_enqueue(topic, record)? {
+                Enqueued::Sent => return Ok(()),
                 Enqueued::QueueFull(returned) => {
                     std::thread::sleep(room.next_pause(topic)?);
-                    future = returned;
+                    record = returned;
                 }
             }
         }
@@ -860,15 +959,10 @@ impl EventProducer {
     fn try_enqueue<'a>(
         &self,
         topic: &Cow<'static, str>,
-        future: FutureRecord<'a, [u8], [u8]>,
+        record: Record<'a>,
     ) -> Result<Enqueued<'a>, ProduceError> {
-        match self.producer.send_result(future) {
-            Ok(delivery) => Ok(Enqueued::Sent(PendingDelivery {
-                topic: topic.clone(),
-                future: delivery,
-                report: None,
-                span: Span::none(),
-            })),
+        match self.producer.send(record) {
+            Ok(()) => Ok(Enqueued::Sent),
             Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
                 Ok(Enqueued::QueueFull(returned))
             }
@@ -901,6 +995,15 @@ impl Drop for EventProducer {
         // The outcome reaches each record's PendingDelivery; nothing more to report here.
         let _ = self.producer.flush(self.close_timeout);
     }
+}
+
+/// Counts a record handed to librdkafka, with its bytes.
+fn count_handed_over(instruments: &SendInstruments, record: &KafkaRecord) {
+    let headers = record
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_bytes(), value.as_slice()));
+    instruments.handed_over(record_bytes(record.key.as_deref(), &record.value, headers));
 }
 
 /// Kafka headers from name/value pairs, in order.

@@ -611,6 +611,42 @@ fn an_undeliverable_event_is_a_typed_error_for_the_caller() {
 }
 
 #[test]
+fn a_detached_events_failed_delivery_goes_to_the_failure_handler() {
+    let config = KafkaConfig::new(nowhere()).set("message.timeout.ms", "1500");
+    let (failures, failed) = std::sync::mpsc::channel();
+    let producer = EventProducer::new(&config)
+        .expect("producer")
+        .with_delivery_failure_handler(move |error| {
+            let _ = failures.send(error.to_string());
+        });
+    let envelope = example_envelope(PlayerAttack::example());
+    producer.enqueue_detached(&envelope).expect("handed over");
+    let failure = failed
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the handler was called");
+    assert!(failure.contains("delivery failed"), "{failure}");
+    assert!(failure.contains("game.combat.events"), "{failure}");
+    assert!(failed.try_recv().is_err(), "one failure, reported once");
+}
+
+#[test]
+fn detached_events_arrive_once_each_after_a_flush() {
+    let corner = Isolated::new("detached");
+    let events: Vec<CombatEvent> = (0..50).map(|_| attack_in_new_session()).collect();
+    let producer = corner.producer();
+    for event in &events {
+        producer.enqueue_event_detached(event).expect("handed over");
+    }
+    producer.flush(LIMIT).expect("every record delivered");
+    let consumer = corner.consumer::<CombatEvent>("detached");
+    let seen = consume(&consumer, events.len());
+    let sent: HashSet<Uuid> = events.iter().map(DomainEvents::event_id).collect();
+    let received = handled_ids(&seen);
+    assert_eq!(received.len(), events.len(), "each once");
+    assert_eq!(received.into_iter().collect::<HashSet<_>>(), sent);
+}
+
+#[test]
 fn provisioning_an_unreachable_cluster_is_a_typed_error() {
     assert_refused(&KafkaConfig::new(nowhere()));
 }

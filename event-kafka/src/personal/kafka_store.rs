@@ -6,6 +6,7 @@
 //! subject writes a tombstone per key and a `<subject>/erased` marker; compaction then removes
 //! the wrapped keys from the log.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ use base64::Engine;
 use event_core::topic::TopicConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
-use rdkafka::producer::FutureRecord;
+use rdkafka::message::OwnedHeaders;
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::store::{DataKeyStore, KeyStoreError, SubjectKeys, WrappedKey};
@@ -229,20 +230,15 @@ impl KafkaKeyStore {
 
     /// Writes `value` (`None`: a tombstone) under `key` and waits for the broker.
     fn write(&self, key: &str, value: Option<&[u8]>) -> Result<(), KeyStoreError> {
-        let mut record = FutureRecord::<str, [u8]>::to(&self.topic).key(key);
-        if let Some(value) = value {
-            record = record.payload(value);
-        }
+        let topic = Cow::Owned(self.topic.clone());
         let delivery = self
             .producer
-            .producer
-            .send_result(record)
-            .map_err(|(e, _)| store_error("cannot write a key", e))?;
-        match futures_executor::block_on(delivery) {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err((error, _))) => Err(store_error("the key was not written", error)),
-            Err(_) => Err(KeyStoreError("the key write was cancelled".to_owned())),
-        }
+            .enqueue_raw(topic, Some(key.as_bytes()), OwnedHeaders::new(), value)
+            .map_err(|error| store_error("cannot write a key", error))?;
+        delivery
+            .wait()
+            .map(drop)
+            .map_err(|error| store_error("the key was not written", error))
     }
 }
 

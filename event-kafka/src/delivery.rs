@@ -1,0 +1,125 @@
+//! Delivery reports: what each record handed to librdkafka carries to its report, and the
+//! producer's context that receives them (in the producer's polling thread).
+//!
+//! A record someone waits for carries the sending half of a one-shot channel, whose other
+//! half is its [`PendingDelivery`](crate::PendingDelivery); a detached record
+//! ([`EventProducer::enqueue_detached`](crate::EventProducer::enqueue_detached)) carries its
+//! metrics, and its report counts it and hands a failure to the producer's failure handler:
+//! no channel, no waiting thread, one allocation per record.
+
+use std::borrow::Cow;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use futures_channel::oneshot;
+use rdkafka::error::KafkaError;
+use rdkafka::message::Message;
+use rdkafka::producer::{DeliveryResult, ProducerContext};
+use rdkafka::statistics::Statistics;
+use rdkafka::ClientContext;
+
+use crate::producer::{delivery_error, ProduceError};
+use crate::telemetry::{ProducerMetrics, ProducerStatistics, SendInstruments};
+
+/// Where a record landed (partition, offset), or why it did not.
+pub(crate) type Outcome = Result<(i32, i64), KafkaError>;
+
+/// What a record carries to its delivery report.
+pub(crate) enum Awaiting {
+    /// A [`PendingDelivery`](crate::PendingDelivery) waits for the outcome.
+    Pending(oneshot::Sender<Outcome>),
+    /// Nobody waits: the report counts the delivery, a failure goes to the handler.
+    Detached(DeliveryReport),
+}
+
+/// What an event's delivery counts when it resolves.
+pub(crate) struct DeliveryReport {
+    pub(crate) topic: Cow<'static, str>,
+    pub(crate) instruments: Arc<SendInstruments>,
+    pub(crate) metrics: Arc<ProducerMetrics>,
+    pub(crate) handed_over: Instant,
+}
+
+impl DeliveryReport {
+    /// Counts the delivery (its time since hand-over) or its failure.
+    pub(crate) fn resolved<T>(&self, result: &Result<T, ProduceError>) {
+        match result {
+            Ok(_) => self.instruments.delivered(self.handed_over.elapsed()),
+            Err(error) => self.metrics.failed(&self.topic, error.kind()),
+        }
+    }
+}
+
+/// What the producer does with a detached record's failed delivery.
+pub(crate) type FailureHandler = Arc<dyn Fn(&ProduceError) + Send + Sync>;
+
+/// The default failure handler: an error event (the failure is counted in the metrics too).
+fn log_failure(error: &ProduceError) {
+    tracing::error!(kind = error.kind(), "{error}");
+}
+
+/// The producer's context: librdkafka's statistics (the queue-depth gauge) and the delivery
+/// reports.
+pub(crate) struct Deliveries {
+    statistics: ProducerStatistics,
+    on_failure: RwLock<FailureHandler>,
+}
+
+impl Deliveries {
+    pub(crate) fn new(statistics: ProducerStatistics) -> Self {
+        Deliveries {
+            statistics,
+            on_failure: RwLock::new(Arc::new(log_failure)),
+        }
+    }
+
+    /// Hands later failures of detached records to `handler`.
+    pub(crate) fn set_failure_handler(&self, handler: FailureHandler) {
+        // A poisoned lock only means a handler panicked; replacing it is still right.
+        let mut current = self
+            .on_failure
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *current = handler;
+    }
+
+    fn failed(&self, error: &ProduceError) {
+        let handler = Arc::clone(
+            &self
+                .on_failure
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        handler(error);
+    }
+}
+
+impl ClientContext for Deliveries {
+    fn stats(&self, statistics: Statistics) {
+        self.statistics.stats(statistics);
+    }
+}
+
+impl ProducerContext for Deliveries {
+    type DeliveryOpaque = Box<Awaiting>;
+
+    fn delivery(&self, result: &DeliveryResult<'_>, awaiting: Box<Awaiting>) {
+        let outcome = match result {
+            Ok(message) => Ok((message.partition(), message.offset())),
+            Err((error, _)) => Err(error.clone()),
+        };
+        match *awaiting {
+            Awaiting::Pending(sender) => {
+                // The receiver may be gone: a dropped PendingDelivery forgoes the confirmation.
+                let _ = sender.send(outcome);
+            }
+            Awaiting::Detached(report) => {
+                let result = outcome.map_err(|source| delivery_error(report.topic.clone(), source));
+                report.resolved(&result);
+                if let Err(error) = &result {
+                    self.failed(error);
+                }
+            }
+        }
+    }
+}
