@@ -249,14 +249,17 @@ pub struct PendingDelivery {
 }
 
 impl PendingDelivery {
-    /// A delivery of a record to `topic` that `outcome` reports.
-    fn new(topic: Cow<'static, str>, outcome: oneshot::Receiver<Outcome>) -> Self {
-        PendingDelivery {
+    /// The delivery of a record to `topic`, and what the record carries to its report to
+    /// resolve it.
+    fn awaiting(topic: Cow<'static, str>) -> (Awaiting, Self) {
+        let (sender, outcome) = oneshot::channel();
+        let pending = PendingDelivery {
             topic,
             outcome,
             report: None,
             span: Span::none(),
-        }
+        };
+        (Awaiting::Pending(sender), pending)
     }
 
     /// Blocks the thread until the broker confirms or refuses the record.
@@ -902,9 +905,8 @@ impl EventProducer {
         topic: &'a Cow<'static, str>,
         record: &'a KafkaRecord,
     ) -> (Record<'a>, PendingDelivery) {
-        let (sender, outcome) = oneshot::channel();
-        let base = self.base_record(topic, record, Awaiting::Pending(sender));
-        (base, PendingDelivery::new(topic.clone(), outcome))
+        let (awaiting, pending) = PendingDelivery::awaiting(topic.clone());
+        (self.base_record(topic, record, awaiting), pending)
     }
 
     /// Hands bytes to librdkafka as they are (`None`: a null value, a tombstone): only for
@@ -917,9 +919,8 @@ impl EventProducer {
         headers: OwnedHeaders,
         value: Option<&[u8]>,
     ) -> Result<PendingDelivery, ProduceError> {
-        let (sender, outcome) = oneshot::channel();
-        let mut record = BaseRecord::with_opaque_to(&topic, Box::new(Awaiting::Pending(sender)))
-            .headers(headers);
+        let (awaiting, pending) = PendingDelivery::awaiting(topic.clone());
+        let mut record = BaseRecord::with_opaque_to(&topic, Box::new(awaiting)).headers(headers);
         if let Some(value) = value {
             record = record.payload(value);
         }
@@ -927,13 +928,13 @@ impl EventProducer {
             record = record.key(key);
         }
         self.enqueue_blocking(&topic, record)?;
-        Ok(PendingDelivery::new(topic, outcome))
+        Ok(pending)
     }
 
-    /// Tries to hand `future` over until there is room, sleeping this thread in between (the
+    /// Tries to hand `record` over until there is room, sleeping this thread in between (the
     /// producer's own thread drains the queue meanwhile), for up to the enqueue timeout.
-    // `&Cow`, not `&str`: the topic is cloned into the result, and a catalog topic (a
-    // `&'static str`) is then not copied per record.
+    // `&Cow`, not `&str`: the topic is cloned into an error, and a catalog topic (a
+    // `&'static str`) is then not copied.
     #[allow(clippy::ptr_arg)]
     fn enqueue_blocking(
         &self,
@@ -952,9 +953,9 @@ impl EventProducer {
         }
     }
 
-    /// One try to hand `future` to librdkafka.
-    // `&Cow`, not `&str`: the topic is cloned into the result, and a catalog topic (a
-    // `&'static str`) is then not copied per record.
+    /// One try to hand `record` to librdkafka.
+    // `&Cow`, not `&str`: the topic is cloned into an error, and a catalog topic (a
+    // `&'static str`) is then not copied.
     #[allow(clippy::ptr_arg)]
     fn try_enqueue<'a>(
         &self,

@@ -15,8 +15,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use event_core::topic::TopicConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::message::Message;
-use rdkafka::message::OwnedHeaders;
+use rdkafka::message::{Message, OwnedHeaders};
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::store::{DataKeyStore, KeyStoreError, SubjectKeys, WrappedKey};
