@@ -342,7 +342,9 @@ pub struct EventConsumer<E> {
     pub(crate) consumer: BaseConsumer<ConsumerStatistics>,
     metrics: ConsumerMetrics,
     config: KafkaConfig,
-    dead_letters: Mutex<EventProducer>,
+    /// Made at the first dead letter: a consumer that writes none runs no producer (no
+    /// librdkafka instance, no polling thread).
+    dead_letters: Mutex<Option<EventProducer>>,
     dead_letter_suffix: String,
     group_id: String,
     offsets: OffsetCommits,
@@ -395,6 +397,8 @@ impl<E: DomainEvents> EventConsumer<E> {
     /// A consumer of `E`'s topics in `options.group_id`, subscribed.
     pub fn new(config: &KafkaConfig, options: ConsumerOptions) -> Result<Self, ClientError> {
         check_dead_letter_suffix(&options.dead_letter_suffix)?;
+        // The dead-letter producer is made later; its settings are checked now.
+        config.check_delivery_guarantees()?;
         let mut client = config.client_config(CONSUMER_DEFAULTS);
         client.set("group.id", &options.group_id);
         for (key, value) in AT_LEAST_ONCE {
@@ -425,7 +429,7 @@ impl<E: DomainEvents> EventConsumer<E> {
         Ok(EventConsumer {
             consumer,
             metrics: ConsumerMetrics::new(&options.group_id),
-            dead_letters: Mutex::new(EventProducer::with_defaults(config, DEAD_LETTER_DEFAULTS)?),
+            dead_letters: Mutex::default(),
             config: config.clone(),
             dead_letter_suffix: options.dead_letter_suffix,
             group_id: options.group_id,
@@ -754,13 +758,20 @@ impl<E: DomainEvents> EventConsumer<E> {
         reason: &DeadLetterReason,
     ) -> Result<(String, bool), ProduceError> {
         let topic = dead_letter_topic(message.topic(), &self.dead_letter_suffix);
-        let mut producer = self
+        let mut slot = self
             .dead_letters
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let written = self.write_dead_letter(&producer, &topic, message, position, reason);
+        let producer = match &mut *slot {
+            Some(producer) => producer,
+            None => slot.insert(
+                EventProducer::with_defaults(&self.config, DEAD_LETTER_DEFAULTS)
+                    .map_err(|error| ProduceError::Create(Box::new(error)))?,
+            ),
+        };
+        let written = self.write_dead_letter(producer, &topic, message, position, reason);
         if let Err(error) = &written {
-            renew_if_fatal(&mut producer, error, &self.config);
+            drop_if_fatal(&mut slot, error);
         }
         written.map(|reference_only| (topic, reference_only))
     }
@@ -909,9 +920,6 @@ impl<E: DomainEvents> EventConsumer<E> {
     }
 }
 
-/// Replaces a dead-letter producer that failed for good (an idempotent producer's fatal
-/// error: it sends nothing more) with a new one, so the next try can succeed. If even the new
-/// one cannot be created, the old one stays and the next try fails again.
 /// The `event_type` label of a record that could not be decoded: its header's event type when
 /// `E` has it, else `unknown` (a label never takes a value from the outside world unchecked).
 fn known_event_type<E: DomainEvents>(headers: &[RecordHeader<'_>]) -> &'static str {
@@ -922,11 +930,13 @@ fn known_event_type<E: DomainEvents>(headers: &[RecordHeader<'_>]) -> &'static s
         .unwrap_or(UNKNOWN_EVENT_TYPE)
 }
 
-fn renew_if_fatal(producer: &mut EventProducer, error: &ProduceError, config: &KafkaConfig) {
+/// Drops a dead-letter producer that failed for good (an idempotent producer's fatal error:
+/// it sends nothing more), so that the next dead letter makes a fresh one.
+fn drop_if_fatal(producer: &mut Option<EventProducer>, error: &ProduceError) {
     if error.is_fatal() {
-        if let Ok(fresh) = EventProducer::with_defaults(config, DEAD_LETTER_DEFAULTS) {
-            *producer = fresh.with_close_timeout(Duration::ZERO);
-            // The old producer was dropped above; the records it held were reported failed.
+        if let Some(failed) = producer.take() {
+            // Nothing of it is worth waiting for: the records it held are reported failed.
+            drop(failed.with_close_timeout(Duration::ZERO));
         }
     }
 }
@@ -977,9 +987,9 @@ mod tests {
     }
 
     #[test]
-    fn a_fatal_error_is_typed_and_the_dead_letter_producer_is_renewed() {
+    fn a_fatal_error_is_typed_and_the_dead_letter_producer_is_dropped() {
         let config = nowhere();
-        let mut producer = EventProducer::with_defaults(&config, DEAD_LETTER_DEFAULTS)
+        let producer = EventProducer::with_defaults(&config, DEAD_LETTER_DEFAULTS)
             .expect("producer")
             .with_close_timeout(Duration::ZERO);
         raise_fatal_error(producer.producer.client());
@@ -992,14 +1002,28 @@ mod tests {
             "{error}"
         );
         assert!(error.is_fatal());
-        renew_if_fatal(&mut producer, &error, &config);
+        let mut slot = Some(producer);
+        let refused = ProduceError::QueueFull {
+            topic: Cow::Borrowed("t"),
+            waited: Duration::ZERO,
+        };
+        drop_if_fatal(&mut slot, &refused);
+        assert!(slot.is_some(), "kept after an error that is not fatal");
+        drop_if_fatal(&mut slot, &error);
         assert!(
-            producer.producer.client().fatal_error().is_none(),
-            "renewed"
+            slot.is_none(),
+            "dropped: the next dead letter makes a fresh one"
         );
-        assert!(producer
-            .enqueue_raw(Cow::Borrowed("t"), None, Default::default(), Some(b"x"))
-            .is_ok());
+    }
+
+    #[test]
+    fn a_consumer_runs_no_dead_letter_producer_until_its_first_dead_letter() {
+        let consumer = EventConsumer::<crate::tests_support::Events>::new(
+            &nowhere(),
+            ConsumerOptions::new("lazy"),
+        )
+        .expect("consumer");
+        assert!(consumer.dead_letters.lock().expect("lock").is_none());
     }
 
     #[test]

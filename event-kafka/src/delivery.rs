@@ -4,12 +4,13 @@
 //! A record someone waits for carries the sending half of a one-shot channel, whose other
 //! half is its [`PendingDelivery`](crate::PendingDelivery); a detached record
 //! ([`EventProducer::enqueue_detached`](crate::EventProducer::enqueue_detached)) carries its
-//! metrics, and its report counts it and hands a failure to the producer's failure handler:
-//! no channel, no waiting thread, one allocation per record.
+//! metrics, shared by every detached record of its event type (see [`Route`](crate::route::Route)),
+//! and its report counts it and hands a failure to the producer's failure handler: no channel,
+//! no waiting thread, no allocation per record; the delivery time is librdkafka's own.
 
 use std::borrow::Cow;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::Duration;
 
 use futures_channel::oneshot;
 use rdkafka::error::KafkaError;
@@ -18,6 +19,7 @@ use rdkafka::producer::{DeliveryResult, ProducerContext};
 use rdkafka::statistics::Statistics;
 use rdkafka::ClientContext;
 
+use crate::native::delivery_latency;
 use crate::producer::{delivery_error, ProduceError};
 use crate::telemetry::{ProducerMetrics, ProducerStatistics, SendInstruments};
 
@@ -32,19 +34,20 @@ pub(crate) enum Awaiting {
     Detached(DeliveryReport),
 }
 
-/// What an event's delivery counts when it resolves.
+/// What an event's delivery counts when it resolves: its topic (with the producer's suffix)
+/// and the producer's metrics.
+#[derive(Clone)]
 pub(crate) struct DeliveryReport {
     pub(crate) topic: Cow<'static, str>,
     pub(crate) instruments: Arc<SendInstruments>,
     pub(crate) metrics: Arc<ProducerMetrics>,
-    pub(crate) handed_over: Instant,
 }
 
 impl DeliveryReport {
-    /// Counts the delivery (its time since hand-over) or its failure.
-    pub(crate) fn resolved<T>(&self, result: &Result<T, ProduceError>) {
+    /// Counts the delivery (`after` its hand-over, when known) or its failure.
+    pub(crate) fn resolved<T>(&self, result: &Result<T, ProduceError>, after: Option<Duration>) {
         match result {
-            Ok(_) => self.instruments.delivered(self.handed_over.elapsed()),
+            Ok(_) => self.instruments.delivered(after),
             Err(error) => self.metrics.failed(&self.topic, error.kind()),
         }
     }
@@ -101,23 +104,31 @@ impl ClientContext for Deliveries {
 }
 
 impl ProducerContext for Deliveries {
-    type DeliveryOpaque = Box<Awaiting>;
+    type DeliveryOpaque = Arc<Awaiting>;
 
-    fn delivery(&self, result: &DeliveryResult<'_>, awaiting: Box<Awaiting>) {
+    fn delivery(&self, result: &DeliveryResult<'_>, awaiting: Arc<Awaiting>) {
         let outcome = match result {
             Ok(message) => Ok((message.partition(), message.offset())),
             Err((error, _)) => Err(error.clone()),
         };
-        match *awaiting {
-            Awaiting::Pending(sender) => {
-                // The receiver may be gone: a dropped PendingDelivery forgoes the confirmation.
-                let _ = sender.send(outcome);
-            }
+        match &*awaiting {
             Awaiting::Detached(report) => {
+                let latency = match result {
+                    Ok(message) => delivery_latency(message),
+                    Err(_) => None,
+                };
                 let result = outcome.map_err(|source| delivery_error(report.topic.clone(), source));
-                report.resolved(&result);
+                report.resolved(&result, latency);
                 if let Err(error) = &result {
                     self.failed(error);
+                }
+            }
+            Awaiting::Pending(_) => {
+                // A pending record's `Awaiting` is its own (never cloned), so it is unwrapped
+                // here; the receiver may be gone: a dropped PendingDelivery forgoes the
+                // confirmation.
+                if let Some(Awaiting::Pending(sender)) = Arc::into_inner(awaiting) {
+                    let _ = sender.send(outcome);
                 }
             }
         }

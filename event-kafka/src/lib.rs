@@ -43,8 +43,11 @@ pub mod personal;
 mod producer;
 mod provision;
 mod retry;
+mod route;
 mod secrets;
 pub mod telemetry;
+#[cfg(test)]
+mod tests_support;
 mod transaction;
 mod wait;
 

@@ -1,5 +1,5 @@
 //! The one place event-kafka calls librdkafka's C API itself: reading a consumed record's
-//! headers as bytes.
+//! headers as bytes, and a produced record's time in librdkafka.
 //!
 //! rdkafka's `Headers::iter` turns each header name into a `&str` with `unwrap`, so a record
 //! whose header name is not UTF-8 panics the consumer before its offset is stored (a crash
@@ -9,6 +9,7 @@
 
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
+use std::time::Duration;
 
 use rdkafka::bindings as rdsys;
 use rdkafka::message::BorrowedMessage;
@@ -83,6 +84,15 @@ pub(crate) fn message_headers<'m>(
 /// address to compare with: such a name is read up to its NUL byte.
 fn name_cut_at_nul(name: *const c_char, len: usize, value: *const c_void) -> bool {
     !value.is_null() && (value as usize) > (name as usize) + len + 1
+}
+
+/// How long librdkafka held a produced record, from the produce call to its delivery report
+/// (`None` when it does not know).
+pub(crate) fn delivery_latency(message: &BorrowedMessage<'_>) -> Option<Duration> {
+    // SAFETY: `message.ptr()` is the live message `message` owns (the delivery report's);
+    // librdkafka only reads its enqueue time.
+    let micros = unsafe { rdsys::rd_kafka_message_latency(message.ptr()) };
+    u64::try_from(micros).ok().map(Duration::from_micros)
 }
 
 /// Raises librdkafka's fatal error on `client`, as a broker fencing an idempotent producer

@@ -20,6 +20,7 @@ use tracing::Span;
 use crate::config::{create_client_with_context, KafkaConfig};
 use crate::delivery::{Awaiting, Deliveries, DeliveryReport, Outcome};
 use crate::personal::{fields_of, fields_of_domain, EventFields, PersonalData};
+use crate::route::{Route, Routes};
 use crate::telemetry::{
     self, record_bytes, ProducerMetrics, ProducerStatistics, SendInstruments, Sending,
     STATISTICS_INTERVAL_MS,
@@ -66,6 +67,18 @@ pub enum ProduceError {
         event_type: &'static str,
         /// Why.
         source: crate::personal::PersonalDataError,
+    },
+    /// The producer could not be created (a consumer makes its dead-letter producer at its
+    /// first dead letter).
+    #[error("{0}")]
+    Create(#[source] Box<ClientError>),
+    /// The domain enum's [`DomainEvents::visit_events`] does not visit the event's type, so
+    /// its topic and personal fields are unknown: it was not sent. (A derived enum visits every
+    /// variant; only a hand-written impl can miss one.)
+    #[error("{event_type}: not sent: its domain enum's `visit_events` does not list it, so its topic and personal fields are unknown")]
+    NotListed {
+        /// The event.
+        event_type: &'static str,
     },
     /// The event breaks its schema (or cannot be written): it was not sent.
     #[error("{event_type}: not sent: {source}")]
@@ -178,6 +191,8 @@ impl ProduceError {
             ProduceError::PersonalDataInClear { .. } => "personal_data_in_clear",
             ProduceError::PersonalData { .. } => "personal_data",
             ProduceError::Invalid { .. } => "invalid",
+            ProduceError::NotListed { .. } => "not_listed",
+            ProduceError::Create(_) => "create",
             ProduceError::QueueFull { .. } => "queue_full",
             ProduceError::Enqueue { .. } => "enqueue",
             ProduceError::Delivery { .. } => "delivery",
@@ -241,7 +256,8 @@ pub struct Delivery {
 pub struct PendingDelivery {
     topic: Cow<'static, str>,
     outcome: oneshot::Receiver<Outcome>,
-    report: Option<DeliveryReport>,
+    /// The event's route (its metrics) and when the record was handed over.
+    report: Option<(Arc<Route>, Instant)>,
     /// The event's `send` span, ended when this is dropped: not while it is polled, where an
     /// OpenTelemetry exporter that blocks on its own executor (the simple span processor)
     /// would find itself inside [`wait`](Self::wait)'s.
@@ -251,7 +267,7 @@ pub struct PendingDelivery {
 impl PendingDelivery {
     /// The delivery of a record to `topic`, and what the record carries to its report to
     /// resolve it.
-    fn awaiting(topic: Cow<'static, str>) -> (Awaiting, Self) {
+    fn awaiting(topic: Cow<'static, str>) -> (Arc<Awaiting>, Self) {
         let (sender, outcome) = oneshot::channel();
         let pending = PendingDelivery {
             topic,
@@ -259,7 +275,7 @@ impl PendingDelivery {
             report: None,
             span: Span::none(),
         };
-        (Awaiting::Pending(sender), pending)
+        (Arc::new(Awaiting::Pending(sender)), pending)
     }
 
     /// Blocks the thread until the broker confirms or refuses the record.
@@ -283,8 +299,8 @@ impl Future for PendingDelivery {
             Poll::Ready(Ok(Err(source))) => Err(delivery_error(topic, source)),
             Poll::Ready(Err(_canceled)) => Err(ProduceError::Canceled { topic }),
         };
-        if let Some(report) = self.report.take() {
-            report.resolved(&result);
+        if let Some((route, handed_over)) = self.report.take() {
+            route.report.resolved(&result, Some(handed_over.elapsed()));
             if let Ok(delivery) = &result {
                 telemetry::delivered(&self.span, delivery.partition, delivery.offset);
             }
@@ -340,6 +356,8 @@ pub struct EventProducer {
     topic_suffix: String,
     personal: PersonalFields,
     formats: WireFormats,
+    /// Made from the three settings above: emptied when one of them changes.
+    routes: Routes,
 }
 
 /// How the producer writes values: one format for all, and domains that differ.
@@ -413,13 +431,12 @@ impl RoomWait {
     }
 }
 
-/// An event on its way: its validated record, the topic it goes to (with the producer's
-/// suffix), the span it is sent in and its metrics.
+/// An event on its way: its validated record, the span it is sent in and its route (the
+/// topic it goes to, with the producer's suffix, and its metrics).
 struct Outgoing {
     record: KafkaRecord,
-    topic: Cow<'static, str>,
     span: Span,
-    instruments: Arc<SendInstruments>,
+    route: Arc<Route>,
 }
 
 /// The `service` label of a producer: its `client.id` (librdkafka's default: `rdkafka`).
@@ -428,7 +445,7 @@ fn service_of(config: &KafkaConfig) -> &str {
 }
 
 /// A record as librdkafka takes it, with what it carries to its delivery report.
-type Record<'a> = BaseRecord<'a, [u8], [u8], Box<Awaiting>>;
+type Record<'a> = BaseRecord<'a, [u8], [u8], Arc<Awaiting>>;
 
 /// What one try to hand a record to librdkafka did.
 enum Enqueued<'a> {
@@ -464,6 +481,7 @@ impl EventProducer {
             topic_suffix: String::new(),
             personal: PersonalFields::default(),
             formats: WireFormats::default(),
+            routes: Routes::default(),
         })
     }
 
@@ -484,13 +502,13 @@ impl EventProducer {
     /// `record` with its personal fields (`fields`) encrypted, or refused.
     fn sealed(
         &self,
-        fields: Option<&EventFields>,
+        fields: &EventFields,
         mut record: KafkaRecord,
         event_type: &'static str,
     ) -> Result<KafkaRecord, ProduceError> {
-        let Some(fields) = fields.filter(|fields| !fields.paths.is_empty()) else {
+        if fields.paths.is_empty() {
             return Ok(record);
-        };
+        }
         match &self.personal {
             PersonalFields::Clear => Ok(record),
             PersonalFields::Refused => Err(ProduceError::PersonalDataInClear { event_type }),
@@ -503,20 +521,25 @@ impl EventProducer {
         }
     }
 
-    /// The envelope's record in its wire format, validated ([`ProduceError::Invalid`] when it
-    /// breaks its schema), its personal fields sealed.
-    fn validated_record<T: KafkaEvent>(
+    /// The route of the event named `event_type` whose personal fields `fields` gives (made
+    /// at its first send; `None` when `fields` has none).
+    fn route(
         &self,
-        envelope: &Envelope<T>,
-    ) -> Result<KafkaRecord, ProduceError> {
-        let fields = fields_of::<T>();
-        let record = envelope
-            .to_record_with(&self.record_options(T::EVENT_TYPE, Some(&fields)))
-            .map_err(|source| ProduceError::Invalid {
-                event_type: T::EVENT_TYPE,
-                source,
-            })?;
-        self.sealed(Some(&fields), record, T::EVENT_TYPE)
+        event_type: &'static str,
+        fields: impl FnOnce() -> Option<Arc<EventFields>>,
+    ) -> Option<Arc<Route>> {
+        self.routes.get_or_make(event_type, || {
+            let fields = fields()?;
+            let report = DeliveryReport {
+                topic: self.topic_named(fields.topic),
+                instruments: self
+                    .metrics
+                    .of(fields.topic, &self.topic_suffix, event_type),
+                metrics: Arc::clone(&self.metrics),
+            };
+            let options = self.record_options(event_type, &fields);
+            Some(Route::new(options, fields, report))
+        })
     }
 
     /// Writes every event to `<its topic><suffix>` instead of its topic: staging topics
@@ -531,6 +554,7 @@ impl EventProducer {
     /// ```
     pub fn with_topic_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.topic_suffix = suffix.into();
+        self.routes = Routes::default();
         self
     }
 
@@ -548,6 +572,7 @@ impl EventProducer {
     /// ```
     pub fn with_wire_format(mut self, format: WireFormat) -> Self {
         self.formats.default = format;
+        self.routes = Routes::default();
         self
     }
 
@@ -557,13 +582,14 @@ impl EventProducer {
     pub fn with_domain_wire_format(mut self, domain: &str, format: WireFormat) -> Self {
         self.formats.by_domain.retain(|(name, _)| name != domain);
         self.formats.by_domain.push((domain.to_owned(), format));
+        self.routes = Routes::default();
         self
     }
 
     /// The record options of an event named `event_type` with personal `fields`: binary only
     /// where asked for and no field is personal.
-    fn record_options(&self, event_type: &str, fields: Option<&EventFields>) -> RecordOptions {
-        let personal = fields.is_some_and(|fields| !fields.paths.is_empty());
+    fn record_options(&self, event_type: &str, fields: &EventFields) -> RecordOptions {
+        let personal = !fields.paths.is_empty();
         let format = match self.formats.of(event_type) {
             WireFormat::Binary if !personal => WireFormat::Binary,
             _ => WireFormat::Json,
@@ -705,28 +731,33 @@ impl EventProducer {
         self
     }
 
-    /// The validated record of `envelope`, with its span and metrics.
+    /// The validated record of `envelope`, with its span and route.
     fn outgoing_envelope<T: KafkaEvent>(
         &self,
         envelope: &Envelope<T>,
     ) -> Result<Outgoing, ProduceError> {
-        self.outgoing(T::TOPIC, T::EVENT_TYPE, envelope.event_id(), || {
-            self.validated_record(envelope)
+        let route = self.route(T::EVENT_TYPE, || Some(fields_of::<T>())).ok_or(
+            ProduceError::NotListed {
+                event_type: T::EVENT_TYPE,
+            },
+        )?;
+        self.outgoing(route, T::EVENT_TYPE, envelope.event_id(), |route| {
+            envelope.to_record_with(&route.options)
         })
     }
 
-    /// The validated record of a domain enum's `event`, with its span and metrics.
+    /// The validated record of a domain enum's `event`, with its span and route.
     fn outgoing_event<E: DomainEvents>(&self, event: &E) -> Result<Outgoing, ProduceError> {
         let event_type = event.event_type();
-        let fields = fields_of_domain::<E>(event_type);
-        // Every variant of a domain enum is known; the fallback only labels a refusal.
-        let topic = fields.as_ref().map_or(UNKNOWN_TOPIC, |fields| fields.topic);
-        self.outgoing(topic, event_type, event.event_id(), || {
-            let options = self.record_options(event_type, fields.as_deref());
-            let record = event
-                .to_record_with(&options)
-                .map_err(|source| ProduceError::Invalid { event_type, source })?;
-            self.sealed(fields.as_deref(), record, event_type)
+        let route = self
+            .route(event_type, || fields_of_domain::<E>(event_type))
+            .ok_or_else(|| {
+                let error = ProduceError::NotListed { event_type };
+                self.metrics.failed(UNKNOWN_TOPIC, error.kind());
+                error
+            })?;
+        self.outgoing(route, event_type, event.event_id(), |route| {
+            event.to_record_with(&route.options)
         })
     }
 
@@ -738,7 +769,7 @@ impl EventProducer {
         envelope: &Envelope<T>,
     ) -> Result<Delivery, ProduceError> {
         let outgoing = self.outgoing_envelope(envelope)?;
-        let topic = &outgoing.topic;
+        let topic = outgoing.route.topic();
         let (mut record, pending) = self.awaited(topic, &outgoing.record);
         let mut room = RoomWait::new(self.enqueue_timeout);
         let handed_over = loop {
@@ -780,35 +811,34 @@ impl EventProducer {
         }
     }
 
-    /// Builds an event's record and opens its `send` span, with the span's trace context in
-    /// the record's headers; a refusal is counted.
+    /// Builds an event's record on its `route` (validated, in the route's wire format), seals
+    /// its personal fields and opens its `send` span, with the span's trace context in the
+    /// record's headers; a refusal is counted.
     fn outgoing(
         &self,
-        topic: &'static str,
+        route: Arc<Route>,
         event_type: &'static str,
         event_id: uuid::Uuid,
-        build: impl FnOnce() -> Result<KafkaRecord, ProduceError>,
+        build: impl FnOnce(&Route) -> Result<KafkaRecord, CodecError>,
     ) -> Result<Outgoing, ProduceError> {
-        let mut record = build().inspect_err(|error| {
-            self.metrics.failed(&self.topic_named(topic), error.kind());
+        let built = build(&route)
+            .map_err(|source| ProduceError::Invalid { event_type, source })
+            .and_then(|record| self.sealed(&route.fields, record, event_type));
+        let mut record = built.inspect_err(|error| {
+            self.metrics.failed(route.topic(), error.kind());
         })?;
-        let topic = self.topic_named(record.topic);
         let span = telemetry::send_span(&Sending {
-            topic: &topic,
+            topic: route.topic(),
             event_type,
             event_id,
             key: record.key.as_deref(),
             correlation_id: record.header(CORRELATION_HEADER),
         });
         telemetry::inject(&span, &mut record.headers);
-        let instruments = self
-            .metrics
-            .of(record.topic, &self.topic_suffix, event_type);
         Ok(Outgoing {
             record,
-            topic,
             span,
-            instruments,
+            route,
         })
     }
 
@@ -816,38 +846,32 @@ impl EventProducer {
     fn enqueue_outgoing(&self, outgoing: Outgoing) -> Result<PendingDelivery, ProduceError> {
         let handed_over = {
             let _entered = outgoing.span.enter();
-            let (record, pending) = self.awaited(&outgoing.topic, &outgoing.record);
-            self.enqueue_blocking(&outgoing.topic, record)
-                .map(|()| pending)
+            let topic = outgoing.route.topic();
+            let (record, pending) = self.awaited(topic, &outgoing.record);
+            self.enqueue_blocking(topic, record).map(|()| pending)
         };
         self.reported(handed_over, outgoing)
     }
 
-    /// Hands an event's record to librdkafka with its delivery report and no
+    /// Hands an event's record to librdkafka with its route's shared delivery report and no
     /// [`PendingDelivery`], waiting for room while the queue is full.
     fn enqueue_outgoing_detached(&self, outgoing: Outgoing) -> Result<(), ProduceError> {
         let Outgoing {
             record,
-            topic,
             span,
-            instruments,
+            route,
         } = outgoing;
         // The span ends with the hand-over: nothing holds it until the delivery.
         let _entered = span.enter();
-        let report = DeliveryReport {
-            topic: topic.clone(),
-            instruments: Arc::clone(&instruments),
-            metrics: Arc::clone(&self.metrics),
-            handed_over: Instant::now(),
-        };
-        let handed_over = self.base_record(&topic, &record, Awaiting::Detached(report));
-        match self.enqueue_blocking(&topic, handed_over) {
+        let topic = route.topic();
+        let handed_over = self.base_record(topic, &record, Arc::clone(&route.detached));
+        match self.enqueue_blocking(topic, handed_over) {
             Ok(()) => {
-                count_handed_over(&instruments, &record);
+                count_handed_over(&route.report.instruments, &record);
                 Ok(())
             }
             Err(error) => {
-                self.metrics.failed(&topic, error.kind());
+                self.metrics.failed(topic, error.kind());
                 Err(error)
             }
         }
@@ -861,18 +885,13 @@ impl EventProducer {
     ) -> Result<PendingDelivery, ProduceError> {
         match handed_over {
             Ok(mut pending) => {
-                count_handed_over(&outgoing.instruments, &outgoing.record);
-                pending.report = Some(DeliveryReport {
-                    topic: outgoing.topic,
-                    instruments: outgoing.instruments,
-                    metrics: Arc::clone(&self.metrics),
-                    handed_over: Instant::now(),
-                });
+                count_handed_over(&outgoing.route.report.instruments, &outgoing.record);
+                pending.report = Some((outgoing.route, Instant::now()));
                 pending.span = outgoing.span;
                 Ok(pending)
             }
             Err(error) => {
-                self.metrics.failed(&outgoing.topic, error.kind());
+                self.metrics.failed(outgoing.route.topic(), error.kind());
                 Err(error)
             }
         }
@@ -883,10 +902,10 @@ impl EventProducer {
         &self,
         topic: &'a str,
         record: &'a KafkaRecord,
-        awaiting: Awaiting,
+        awaiting: Arc<Awaiting>,
     ) -> Record<'a> {
         let headers = headers(record.headers.iter().map(|(k, v)| (*k, v.as_slice())));
-        let base = BaseRecord::with_opaque_to(topic, Box::new(awaiting))
+        let base = BaseRecord::with_opaque_to(topic, awaiting)
             .payload(record.value.as_slice())
             .headers(headers);
         match &record.key {
@@ -920,7 +939,7 @@ impl EventProducer {
         value: Option<&[u8]>,
     ) -> Result<PendingDelivery, ProduceError> {
         let (awaiting, pending) = PendingDelivery::awaiting(topic.clone());
-        let mut record = BaseRecord::with_opaque_to(&topic, Box::new(awaiting)).headers(headers);
+        let mut record = BaseRecord::with_opaque_to(&topic, awaiting).headers(headers);
         if let Some(value) = value {
             record = record.payload(value);
         }

@@ -46,10 +46,12 @@ impl SendInstruments {
         self.bytes.increment(bytes as u64);
     }
 
-    /// The cluster acknowledged an event `after` it was handed over.
-    pub(crate) fn delivered(&self, after: Duration) {
+    /// The cluster acknowledged an event `after` it was handed over (when known).
+    pub(crate) fn delivered(&self, after: Option<Duration>) {
         self.delivered.increment(1);
-        self.delivery.record(after.as_secs_f64());
+        if let Some(after) = after {
+            self.delivery.record(after.as_secs_f64());
+        }
     }
 }
 
