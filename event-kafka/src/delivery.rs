@@ -16,7 +16,6 @@ use futures_channel::oneshot;
 use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
 use rdkafka::producer::{DeliveryResult, ProducerContext};
-use rdkafka::statistics::Statistics;
 use rdkafka::ClientContext;
 
 use crate::native::delivery_latency;
@@ -98,8 +97,8 @@ impl Deliveries {
 }
 
 impl ClientContext for Deliveries {
-    fn stats(&self, statistics: Statistics) {
-        self.statistics.stats(statistics);
+    fn stats_raw(&self, json: &[u8]) {
+        self.statistics.stats_raw(json);
     }
 }
 
