@@ -18,8 +18,9 @@
 //! (`WireFormat::Binary`) instead of JSON, the other domains staying JSON (run it once each way
 //! to compare); `KAFKA_LOAD_PRODUCER` and `KAFKA_LOAD_CONSUMER` set further librdkafka
 //! properties of the producers and consumers (`linger.ms=20,batch.size=1000000`), ours and
-//! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer, `KAFKA_LOAD_PEER_CONSUMERS=1` gives it
-//! one consumer for the four domains instead of one each. Our producer hands events over
+//! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer. `KAFKA_LOAD_CONSUMERS=1` reads the
+//! four domains with one consumer (ours an `EventConsumer<GameEvent>`, whose variants hold the
+//! domain enums) instead of one consumer per domain, ours and the peer's alike. Our producer hands events over
 //! detached (`enqueue_event_detached`); `KAFKA_LOAD_DELIVERIES=pending` takes a
 //! `PendingDelivery` per record instead, confirmed by a thread of its own.
 //!
@@ -38,7 +39,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use event_core::codec::{DomainEvents, RecordOptions, WireFormat};
-use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
+use event_domains::{CombatEvent, EconomyEvent, GameEvent, SocialEvent, SystemEvent};
 use event_kafka::{
     provision, with_dead_letter_topics, with_topic_suffix, ConsumerOptions, EventConsumer,
     EventProducer, KafkaConfig, PendingDelivery, Polled, ProvisionOptions,
@@ -170,8 +171,8 @@ struct Settings {
     peer: bool,
     /// Our producer's deliveries detached (the default) or each waited for.
     detached: bool,
-    /// The peer's consumers: 4 (one per domain, as ours) or 1 (one for every domain).
-    peer_consumers: u64,
+    /// Consumers, ours and the peer's: 4 (one per domain) or 1 (one for every domain).
+    consumers: u64,
 }
 
 impl Settings {
@@ -202,7 +203,11 @@ impl Settings {
                 Ok(other) => panic!("KAFKA_LOAD_COMBAT_FORMAT={other}: expected json or binary"),
             },
             peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
-            peer_consumers: env_number("KAFKA_LOAD_PEER_CONSUMERS", 4),
+            consumers: match env_number("KAFKA_LOAD_CONSUMERS", 4) {
+                1 => 1,
+                4 => 4,
+                other => panic!("KAFKA_LOAD_CONSUMERS={other}: expected 1 or 4"),
+            },
             detached: match std::env::var("KAFKA_LOAD_DELIVERIES").as_deref() {
                 Ok("detached") | Err(_) => true,
                 Ok("pending") => false,
@@ -268,9 +273,10 @@ fn read_now(sent: chrono::DateTime<Utc>) -> Read {
     }
 }
 
-/// Consumes `expected` events of domain `E` with our typed consumer.
-fn consume<E: DomainEvents>(config: KafkaConfig, expected: usize, handoff: Handoff) {
-    let group = format!("kafka-load-{}", E::DOMAIN);
+/// Consumes `expected` events of `E` (a domain's, or `GameEvent`: every domain's) with our
+/// typed consumer in group `kafka-load-<name>`.
+fn consume<E: DomainEvents>(name: &str, config: KafkaConfig, expected: usize, handoff: Handoff) {
+    let group = format!("kafka-load-{name}");
     let consumer = EventConsumer::<E>::new(&config, ConsumerOptions::new(group))
         .unwrap_or_else(|error| panic!("consumer: {error}"));
     consume_loop(expected, handoff, || {
@@ -283,7 +289,7 @@ fn consume<E: DomainEvents>(config: KafkaConfig, expected: usize, handoff: Hando
             Ok(Polled::DeadLettered { .. }) => Read::DeadLetter,
             Ok(_) => read,
             Err(error) => {
-                eprintln!("{}: {error}", E::DOMAIN);
+                eprintln!("{name}: {error}");
                 Read::Nothing
             }
         }
@@ -624,7 +630,8 @@ fn main() {
     provision(&config, &topics, &options).unwrap_or_else(|error| panic!("{error}"));
 
     let mix = AnyEvent::mix();
-    let mut expected = [0usize; 4];
+    let consumers = settings.consumers as usize;
+    let mut expected = vec![0usize; consumers];
     // Every example once (connections, producer id, metadata), then a warm-up at the offered
     // rate (the broker's JIT compiles its hot paths: 8–13 CPU-seconds of C2 compiler threads
     // in the first 20 s, p99 falling from 60 to 16 ms meanwhile), then the measured load.
@@ -632,8 +639,9 @@ fn main() {
         .iter()
         .chain((0..warm_up + total).map(|i| &mix[i % mix.len()]))
     {
-        expected[event.domain_index()] += 1;
+        expected[event.domain_index() % consumers] += 1;
     }
+    let one_consumer = consumers == 1;
 
     // Consumers first, joined before the load starts.
     let mut consumer_config = config.clone().set("session.timeout.ms", "6000");
@@ -643,10 +651,11 @@ fn main() {
     let consumers = Consumers::start(&expected, move |index, count, handoff| {
         let config = consumer_config.clone();
         match index {
-            0 => consume::<CombatEvent>(config, count, handoff),
-            1 => consume::<EconomyEvent>(config, count, handoff),
-            2 => consume::<SocialEvent>(config, count, handoff),
-            _ => consume::<SystemEvent>(config, count, handoff),
+            _ if one_consumer => consume::<GameEvent>("all", config, count, handoff),
+            0 => consume::<CombatEvent>("combat", config, count, handoff),
+            1 => consume::<EconomyEvent>("economy", config, count, handoff),
+            2 => consume::<SocialEvent>("social", config, count, handoff),
+            _ => consume::<SystemEvent>("system", config, count, handoff),
         }
     });
 

@@ -57,6 +57,105 @@ pub const fn same_name(a: &str, b: &str) -> bool {
     true
 }
 
+/// How many distinct names `parts` hold together: the length of a [`DomainEvents`] enum's
+/// `EVENT_TYPES` when it holds whole domain enums (`#[domain]` variants), whose lists may
+/// share cross-domain events.
+///
+/// [`DomainEvents`]: crate::codec::DomainEvents
+pub const fn distinct_count(parts: &[&[&str]]) -> usize {
+    let mut count = 0;
+    let mut part = 0;
+    while part < parts.len() {
+        let mut i = 0;
+        while i < parts[part].len() {
+            if !seen_before(parts, part, i) {
+                count += 1;
+            }
+            i += 1;
+        }
+        part += 1;
+    }
+    count
+}
+
+/// The distinct names of `parts`, in order, first occurrence kept; `N` is their
+/// [`distinct_count`].
+pub const fn distinct_names<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut names = [""; N];
+    let mut next = 0;
+    let mut part = 0;
+    while part < parts.len() {
+        let mut i = 0;
+        while i < parts[part].len() {
+            if !seen_before(parts, part, i) {
+                names[next] = parts[part][i];
+                next += 1;
+            }
+            i += 1;
+        }
+        part += 1;
+    }
+    names
+}
+
+/// Whether `parts[part][index]` occurs earlier in `parts`.
+const fn seen_before(parts: &[&[&str]], part: usize, index: usize) -> bool {
+    let name = parts[part][index];
+    let mut p = 0;
+    while p <= part {
+        let end = if p == part { index } else { parts[p].len() };
+        let mut i = 0;
+        while i < end {
+            if same_name(parts[p][i], name) {
+                return true;
+            }
+            i += 1;
+        }
+        p += 1;
+    }
+    false
+}
+
+/// Hands each event type to `visitor` once, however many of an enum's `#[domain]` variants
+/// list it.
+pub struct DistinctEvents<'v, V> {
+    visitor: &'v mut V,
+    seen: Vec<&'static str>,
+}
+
+impl<'v, V: crate::catalog::EventVisitor> DistinctEvents<'v, V> {
+    /// Visits through `visitor`.
+    pub fn new(visitor: &'v mut V) -> Self {
+        DistinctEvents {
+            visitor,
+            seen: Vec::new(),
+        }
+    }
+}
+
+impl<V: crate::catalog::EventVisitor> crate::catalog::EventVisitor for DistinctEvents<'_, V> {
+    fn visit<E: crate::catalog::Example>(&mut self) {
+        if !self.seen.contains(&E::EVENT_TYPE) {
+            self.seen.push(E::EVENT_TYPE);
+            self.visitor.visit::<E>();
+        }
+    }
+}
+
+/// `events` with each event type kept once (its first), for `examples()` of an enum with
+/// `#[domain]` variants.
+pub fn distinct_events<E: crate::codec::DomainEvents>(mut events: Vec<E>) -> Vec<E> {
+    let mut seen: Vec<&'static str> = Vec::with_capacity(events.len());
+    events.retain(|event| {
+        let first = !seen.contains(&event.event_type());
+        if first {
+            seen.push(event.event_type());
+        }
+        first
+    });
+    events
+}
+
 /// The position in `fields` of the first of `key_fields` the event has, for the derive's
 /// default partition key.
 pub const fn key_field_index(key_fields: &[&str], fields: &[&str]) -> Option<usize> {
@@ -135,5 +234,20 @@ pub trait ProbeNoKey {
 impl<T: ?Sized> ProbeNoKey for &KeyProbe<'_, T> {
     fn probe_key(&self) -> Option<Vec<u8>> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_shared_by_parts_are_kept_once_in_order() {
+        const PARTS: &[&[&str]] = &[&["a.b.c", "a.b.d"], &["x.y.z", "a.b.d"], &["x.y.z"], &[]];
+        const N: usize = distinct_count(PARTS);
+        const NAMES: [&str; N] = distinct_names(PARTS);
+        assert_eq!(NAMES, ["a.b.c", "a.b.d", "x.y.z"]);
+        assert_eq!(distinct_count(&[]), 0);
+        assert_eq!(distinct_count(&[&["a", "a"]]), 1);
     }
 }

@@ -18,6 +18,8 @@
 //! assert_eq!(record.header("event_type"), Some(&b"combat.player.attack"[..]));
 //! ```
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 use crate::envelope::Envelope;
@@ -488,7 +490,12 @@ impl DispatchError {
 /// The event enum of one domain, as a consumer of the domain's topics receives it: one variant
 /// per event, each holding the validated envelope. Derive it with `#[derive(DomainEvents)]` on
 /// an enum whose variants are `Name(Envelope<Event>)` (see [`catalog`](crate::catalog) for an
-/// example); a Kafka consumer is generic over it.
+/// example); a Kafka consumer is generic over it. A variant `#[domain] Name(DomainEnum)` holds
+/// every event of another such enum: one consumer then reads several domains.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a DomainEvents enum",
+    label = "a `#[domain]` variant holds an enum with `#[derive(DomainEvents)]`"
+)]
 pub trait DomainEvents: Sized + std::fmt::Debug + Send + 'static {
     /// The domain of the enum: that of its first variant's event (`combat`). An enum may add
     /// events of other domains after its own, e.g. cross-domain events its consumers act on.
@@ -570,10 +577,16 @@ pub fn decode_envelope<T: KafkaEvent>(
     }
 }
 
-/// The event type of a record: its `event_type` header, else the body's `event_type` field.
-pub fn event_type_of(header: Option<&[u8]>, value: &[u8]) -> Result<String, DispatchError> {
+/// The event type of a record: its `event_type` header (borrowed), else the body's
+/// `event_type` field.
+pub fn event_type_of<'h>(
+    header: Option<&'h [u8]>,
+    value: &[u8],
+) -> Result<Cow<'h, str>, DispatchError> {
     if let Some(name) = header.and_then(|h| std::str::from_utf8(h).ok()) {
-        return Ok(name.to_owned());
+        return Ok(Cow::Borrowed(name));
     }
-    peek_event_type(value).ok_or(DispatchError::MissingEventType)
+    peek_event_type(value)
+        .map(Cow::Owned)
+        .ok_or(DispatchError::MissingEventType)
 }

@@ -134,6 +134,31 @@ pub enum PlayerEvent {
     PlayerBanned(Envelope<PlayerBanned>),
 }
 
+/// Every event of the game, for a service that reads all of its domains with one consumer
+/// (one librdkafka instance and one group member instead of one per domain): each variant
+/// holds a domain's enum, so a handler matches the domain, then the event. A cross-domain
+/// event (listed by several domains) is decoded into the first domain that lists it:
+/// `Combat`. Not a domain of the catalog: the tools walk the domain enums themselves.
+#[derive(DomainEvents, Serialize, Debug, Clone, PartialEq)]
+#[serde(untagged)]
+pub enum GameEvent {
+    /// The `combat` domain's events (and the player events it acts on).
+    #[domain]
+    Combat(CombatEvent),
+    /// The `economy` domain's events.
+    #[domain]
+    Economy(EconomyEvent),
+    /// The `social` domain's events.
+    #[domain]
+    Social(SocialEvent),
+    /// The `system` domain's events.
+    #[domain]
+    System(SystemEvent),
+    /// The `player` domain's events.
+    #[domain]
+    Player(PlayerEvent),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +180,98 @@ mod tests {
         serialises_as_its_record_value::<PlayerEvent>();
         serialises_as_its_record_value::<SocialEvent>();
         serialises_as_its_record_value::<SystemEvent>();
+        serialises_as_its_record_value::<GameEvent>();
+    }
+
+    /// The distinct names of `lists`, first occurrence kept.
+    fn distinct(lists: &[&[&'static str]]) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        for name in lists.iter().flat_map(|list| list.iter()) {
+            if !names.contains(name) {
+                names.push(*name);
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn the_game_enum_holds_every_event_of_every_domain_once() {
+        let expected = distinct(&[
+            CombatEvent::EVENT_TYPES,
+            EconomyEvent::EVENT_TYPES,
+            SocialEvent::EVENT_TYPES,
+            SystemEvent::EVENT_TYPES,
+            PlayerEvent::EVENT_TYPES,
+        ]);
+        assert!(
+            expected.len()
+                < CombatEvent::EVENT_TYPES.len()
+                    + EconomyEvent::EVENT_TYPES.len()
+                    + SocialEvent::EVENT_TYPES.len()
+                    + SystemEvent::EVENT_TYPES.len()
+                    + PlayerEvent::EVENT_TYPES.len(),
+            "the domains share the player events"
+        );
+        assert_eq!(GameEvent::EVENT_TYPES, expected.as_slice());
+        assert_eq!(GameEvent::DOMAIN, "combat");
+
+        struct Names(Vec<&'static str>);
+        impl event_core::catalog::EventVisitor for Names {
+            fn visit<E: event_core::catalog::Example>(&mut self) {
+                self.0.push(E::EVENT_TYPE);
+            }
+        }
+        let mut visited = Names(Vec::new());
+        GameEvent::visit_events(&mut visited);
+        assert_eq!(visited.0, expected, "each event visited once, in order");
+        let examples: Vec<&str> = GameEvent::examples()
+            .iter()
+            .map(|event| event.event_type())
+            .collect();
+        assert_eq!(examples, expected);
+
+        let mut topics: Vec<&str> = [
+            CombatEvent::topics(),
+            EconomyEvent::topics(),
+            SocialEvent::topics(),
+            SystemEvent::topics(),
+            PlayerEvent::topics(),
+        ]
+        .concat();
+        topics.sort_unstable();
+        topics.dedup();
+        assert_eq!(GameEvent::topics(), topics);
+    }
+
+    #[test]
+    fn the_game_enum_decodes_each_record_into_its_domain() {
+        for event in GameEvent::examples() {
+            let record = event.to_record().expect("a valid example");
+            assert_eq!(GameEvent::decode_record(&record).as_ref(), Ok(&event));
+            let without_header =
+                GameEvent::decode(None, &record.value).expect("the body names the event");
+            assert_eq!(without_header, event);
+        }
+        let attack = CombatEvent::examples().remove(0);
+        let record = attack.to_record().expect("valid");
+        assert_eq!(
+            GameEvent::decode_record(&record),
+            Ok(GameEvent::Combat(attack))
+        );
+        // A player event lands in the first domain that lists it.
+        let banned = PlayerEvent::examples().remove(0);
+        let record = banned.to_record().expect("valid");
+        assert!(matches!(
+            GameEvent::decode_record(&record),
+            Ok(GameEvent::Combat(CombatEvent::PlayerBanned(_)))
+        ));
+        let unknown = GameEvent::decode(Some(b"combat.nothing.happened"), &record.value);
+        assert_eq!(
+            unknown.map_err(|error| error.kind()),
+            Err("unknown_event_type")
+        );
+        let id = uuid::Uuid::from_u128(42);
+        let moved = GameEvent::examples().remove(0).with_event_id(id);
+        assert_eq!(moved.event_id(), id);
     }
 }

@@ -22,7 +22,7 @@ pub mod shared;
 pub mod social;
 pub mod system;
 
-pub use catalog::{CombatEvent, EconomyEvent, PlayerEvent, SocialEvent, SystemEvent};
+pub use catalog::{CombatEvent, EconomyEvent, GameEvent, PlayerEvent, SocialEvent, SystemEvent};
 
 /// The game's catalog for the tools: its four domains and the cross-domain player events,
 /// snapshots in `schemas/` at the workspace root, exported by `cargo run --bin export-schemas`.

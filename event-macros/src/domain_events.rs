@@ -1,4 +1,6 @@
-//! `#[derive(DomainEvents)]`: a dispatch enum whose variants are `Name(Envelope<Event>)`.
+//! `#[derive(DomainEvents)]`: a dispatch enum whose variants are `Name(Envelope<Event>)`, or
+//! `#[domain] Name(DomainEnum)` for every event of another `DomainEvents` enum (one consumer
+//! for several domains).
 //!
 //! Parsing and validation collect every problem of the enum (not an enum, generics, a variant
 //! of another shape) before anything is expanded.
@@ -9,13 +11,23 @@ use syn::{Data, DeriveInput, Fields, GenericArgument, PathArguments, Type};
 
 use crate::ctxt::Ctxt;
 
-const VARIANT_FORM: &str =
-    "expected a variant of the form `Name(Envelope<Event>)`, one per event of the catalog";
+const VARIANT_FORM: &str = "expected a variant of the form `Name(Envelope<Event>)`, one per event of the catalog, or `#[domain] Name(DomainEnum)` for every event of another DomainEvents enum";
 
-/// One variant: its name and its event type.
+/// The helper attribute of a variant that holds a whole `DomainEvents` enum.
+const DOMAIN_ATTRIBUTE: &str = "domain";
+
+/// One variant: its name and what it holds.
 struct Variant<'a> {
     ident: &'a syn::Ident,
-    event: &'a Type,
+    holds: Holds<'a>,
+}
+
+/// What a variant holds.
+enum Holds<'a> {
+    /// One event: `Name(Envelope<Event>)`.
+    Event(&'a Type),
+    /// Every event of another `DomainEvents` enum: `#[domain] Name(DomainEnum)`.
+    Domain(&'a Type),
 }
 
 /// Derives `event_core::codec::DomainEvents` for `input`.
@@ -85,24 +97,49 @@ fn parse<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Vec<Variant<'a>> {
     data.variants
         .iter()
         .filter_map(|variant| {
-            let event = match &variant.fields {
-                Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                    envelope_argument(&fields.unnamed[0].ty)
-                }
+            let is_domain = domain_attribute(cx, variant);
+            let single = match &variant.fields {
+                Fields::Unnamed(fields) if fields.unnamed.len() == 1 => Some(&fields.unnamed[0].ty),
                 _ => None,
             };
-            if event.is_none() {
+            let holds = match single {
+                Some(ty) if is_domain => Some(Holds::Domain(ty)),
+                Some(ty) => envelope_argument(ty).map(Holds::Event),
+                None => None,
+            };
+            if holds.is_none() {
                 cx.error_spanned_by(variant, VARIANT_FORM);
             }
             if let Some((_, discriminant)) = &variant.discriminant {
                 cx.error_spanned_by(discriminant, "a DomainEvents variant takes no discriminant");
             }
-            event.map(|event| Variant {
+            holds.map(|holds| Variant {
                 ident: &variant.ident,
-                event,
+                holds,
             })
         })
         .collect()
+}
+
+/// Whether `variant` is marked `#[domain]` (an argument, or the mark twice, is an error).
+fn domain_attribute(cx: &mut Ctxt, variant: &syn::Variant) -> bool {
+    let mut marks = variant
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident(DOMAIN_ATTRIBUTE));
+    let Some(first) = marks.next() else {
+        return false;
+    };
+    if !matches!(first.meta, syn::Meta::Path(_)) {
+        cx.error_spanned_by(
+            &first.meta,
+            "`#[domain]` takes no arguments: it marks a variant holding a whole DomainEvents enum",
+        );
+    }
+    for repeated in marks {
+        cx.error_spanned_by(repeated, "`#[domain]` is given more than once");
+    }
+    true
 }
 
 /// `Event` of a type written `Envelope<Event>` (any path ending in `Envelope`).
@@ -122,22 +159,158 @@ fn envelope_argument(ty: &Type) -> Option<&Type> {
 }
 
 fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
-    let names: Vec<&syn::Ident> = variants.iter().map(|v| v.ident).collect();
-    let events: Vec<&Type> = variants.iter().map(|v| v.event).collect();
-    let Some(first) = events.first() else {
+    let Some(first) = variants.first() else {
         return TokenStream::new();
     };
     let core = quote!(::event_core);
     let private = quote!(#core::__private);
+    let traits = quote!(#core::codec::DomainEvents);
+    let has_domains = variants
+        .iter()
+        .any(|variant| matches!(variant.holds, Holds::Domain(_)));
+
+    let domain = match first.holds {
+        Holds::Event(event) => quote!(<#event as #core::KafkaEvent>::DOMAIN),
+        Holds::Domain(inner) => quote!(<#inner as #traits>::DOMAIN),
+    };
+    let event_types = event_types(variants, &core);
+    let topics = variants.iter().map(|variant| match variant.holds {
+        Holds::Event(event) => quote!(topics.push(<#event as #core::KafkaEvent>::TOPIC);),
+        Holds::Domain(inner) => quote!(topics.extend(<#inner as #traits>::topics());),
+    });
+    let decoders = variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant.holds {
+            Holds::Event(event) => quote! {
+                if event_type == <#event as #core::KafkaEvent>::EVENT_TYPE {
+                    return #core::codec::decode_envelope::<#event>(format, value)
+                        .map(Self::#name)
+                        .map_err(|error| #core::codec::DispatchError::Codec {
+                            event_type: <#event as #core::KafkaEvent>::EVENT_TYPE,
+                            error,
+                        });
+                }
+            },
+            Holds::Domain(inner) => quote! {
+                if <#inner as #traits>::EVENT_TYPES.iter().any(|known| *known == &*event_type) {
+                    return <#inner as #traits>::decode_as(
+                        ::core::option::Option::Some(event_type.as_bytes()),
+                        format,
+                        value,
+                    )
+                    .map(Self::#name);
+                }
+            },
+        }
+    });
+    let to_record = variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant.holds {
+            Holds::Event(_) => quote!(Self::#name(envelope) => envelope.to_record_with(options),),
+            Holds::Domain(inner) => {
+                quote!(Self::#name(events) => <#inner as #traits>::to_record_with(events, options),)
+            }
+        }
+    });
+    let event_type = variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant.holds {
+            Holds::Event(event) => {
+                quote!(Self::#name(_) => <#event as #core::KafkaEvent>::EVENT_TYPE,)
+            }
+            Holds::Domain(inner) => {
+                quote!(Self::#name(events) => <#inner as #traits>::event_type(events),)
+            }
+        }
+    });
+    let event_id = variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant.holds {
+            Holds::Event(_) => quote!(Self::#name(envelope) => envelope.event_id(),),
+            Holds::Domain(inner) => {
+                quote!(Self::#name(events) => <#inner as #traits>::event_id(events),)
+            }
+        }
+    });
+    let timestamp = variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant.holds {
+            Holds::Event(_) => quote!(Self::#name(envelope) => envelope.timestamp(),),
+            Holds::Domain(inner) => {
+                quote!(Self::#name(events) => <#inner as #traits>::timestamp(events),)
+            }
+        }
+    });
+    let with_event_id = variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant.holds {
+            Holds::Event(_) => {
+                quote!(Self::#name(envelope) => Self::#name(envelope.with_event_id(id)),)
+            }
+            Holds::Domain(inner) => quote! {
+                Self::#name(events) => Self::#name(<#inner as #traits>::with_event_id(events, id)),
+            },
+        }
+    });
+    let with_timestamp = variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant.holds {
+            Holds::Event(_) => {
+                quote!(Self::#name(envelope) => Self::#name(envelope.with_timestamp(timestamp)),)
+            }
+            Holds::Domain(inner) => quote! {
+                Self::#name(events) =>
+                    Self::#name(<#inner as #traits>::with_timestamp(events, timestamp)),
+            },
+        }
+    });
+    let visits = variants.iter().map(|variant| match variant.holds {
+        Holds::Event(event) => quote!(visitor.visit::<#event>();),
+        Holds::Domain(inner) => quote!(<#inner as #traits>::visit_events(visitor);),
+    });
+    let visit_events = if has_domains {
+        quote! {
+            let visitor = &mut #private::DistinctEvents::new(visitor);
+            #(#visits)*
+        }
+    } else {
+        quote!(#(#visits)*)
+    };
+    let examples = variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant.holds {
+            Holds::Event(event) => quote! {
+                examples.push(Self::#name(#core::catalog::example_envelope(
+                    <#event as #core::catalog::Example>::example(),
+                )));
+            },
+            Holds::Domain(inner) => quote! {
+                examples.extend(<#inner as #traits>::examples().into_iter().map(Self::#name));
+            },
+        }
+    });
+    let examples = if has_domains {
+        quote! {
+            let mut examples = #private::Vec::new();
+            #(#examples)*
+            #private::distinct_events(examples)
+        }
+    } else {
+        quote! {
+            let mut examples = #private::Vec::new();
+            #(#examples)*
+            examples
+        }
+    };
     quote! {
         #[automatically_derived]
-        impl #core::codec::DomainEvents for #ident {
-            const DOMAIN: &'static str = <#first as #core::KafkaEvent>::DOMAIN;
-            const EVENT_TYPES: &'static [&'static str] =
-                &[#(<#events as #core::KafkaEvent>::EVENT_TYPE),*];
+        impl #traits for #ident {
+            const DOMAIN: &'static str = #domain;
+            const EVENT_TYPES: &'static [&'static str] = #event_types;
 
             fn topics() -> #private::Vec<&'static str> {
-                let mut topics = #private::vec![#(<#events as #core::KafkaEvent>::TOPIC),*];
+                let mut topics = #private::Vec::new();
+                #(#topics)*
                 topics.sort_unstable();
                 topics.dedup();
                 topics
@@ -149,19 +322,10 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
                 value: &[u8],
             ) -> ::core::result::Result<Self, #core::codec::DispatchError> {
                 let event_type = #core::codec::event_type_of(event_type_header, value)?;
-                #(
-                    if event_type == <#events as #core::KafkaEvent>::EVENT_TYPE {
-                        return #core::codec::decode_envelope::<#events>(format, value)
-                            .map(Self::#names)
-                            .map_err(|error| #core::codec::DispatchError::Codec {
-                                event_type: <#events as #core::KafkaEvent>::EVENT_TYPE,
-                                error,
-                            });
-                    }
-                )*
+                #(#decoders)*
                 ::core::result::Result::Err(#core::codec::DispatchError::UnknownEventType {
-                    event_type,
-                    domain: <Self as #core::codec::DomainEvents>::DOMAIN,
+                    event_type: event_type.into_owned(),
+                    domain: <Self as #traits>::DOMAIN,
                 })
             }
 
@@ -170,51 +334,73 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
                 options: &#core::codec::RecordOptions,
             ) -> ::core::result::Result<#core::codec::KafkaRecord, #core::codec::CodecError> {
                 match self {
-                    #(Self::#names(envelope) => envelope.to_record_with(options),)*
+                    #(#to_record)*
                 }
             }
 
             fn event_type(&self) -> &'static str {
                 match self {
-                    #(Self::#names(_) => <#events as #core::KafkaEvent>::EVENT_TYPE,)*
+                    #(#event_type)*
                 }
             }
 
             fn event_id(&self) -> #private::Uuid {
                 match self {
-                    #(Self::#names(envelope) => envelope.event_id(),)*
+                    #(#event_id)*
                 }
             }
 
             fn timestamp(&self) -> #private::DateTime<#private::Utc> {
                 match self {
-                    #(Self::#names(envelope) => envelope.timestamp(),)*
+                    #(#timestamp)*
                 }
             }
 
             fn with_event_id(self, id: #private::Uuid) -> Self {
                 match self {
-                    #(Self::#names(envelope) => Self::#names(envelope.with_event_id(id)),)*
+                    #(#with_event_id)*
                 }
             }
 
             fn with_timestamp(self, timestamp: #private::DateTime<#private::Utc>) -> Self {
                 match self {
-                    #(Self::#names(envelope) => Self::#names(envelope.with_timestamp(timestamp)),)*
+                    #(#with_timestamp)*
                 }
             }
 
             fn visit_events<V: #core::catalog::EventVisitor>(visitor: &mut V) {
-                #(visitor.visit::<#events>();)*
+                #visit_events
             }
 
             fn examples() -> #private::Vec<Self> {
-                #private::vec![#(
-                    Self::#names(#core::catalog::example_envelope(
-                        <#events as #core::catalog::Example>::example(),
-                    )),
-                )*]
+                #examples
             }
         }
     }
+}
+
+/// `EVENT_TYPES`: a list of the events' names, or, with `#[domain]` variants, the distinct
+/// names of every part, computed at compile time.
+fn event_types(variants: &[Variant], core: &TokenStream) -> TokenStream {
+    let parts = variants.iter().map(|variant| match variant.holds {
+        Holds::Event(event) => quote!(&[<#event as #core::KafkaEvent>::EVENT_TYPE]),
+        Holds::Domain(inner) => quote!(<#inner as #core::codec::DomainEvents>::EVENT_TYPES),
+    });
+    let all_events = variants
+        .iter()
+        .all(|variant| matches!(variant.holds, Holds::Event(_)));
+    if all_events {
+        let events = variants.iter().filter_map(|variant| match variant.holds {
+            Holds::Event(event) => Some(event),
+            Holds::Domain(_) => None,
+        });
+        return quote!(&[#(<#events as #core::KafkaEvent>::EVENT_TYPE),*]);
+    }
+    let private = quote!(#core::__private);
+    quote! {{
+        const PARTS: &[&[&str]] = &[#(#parts),*];
+        const COUNT: usize = #private::distinct_count(PARTS);
+        const NAMES: [&str; COUNT] = #private::distinct_names(PARTS);
+        &NAMES
+    }}
 }

@@ -43,7 +43,9 @@ pub fn derive_event_schema(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `event_core::codec::DomainEvents` for a dispatch enum: one variant
-/// `Name(Envelope<Event>)` per event, each event implementing `event_core::catalog::Example`.
+/// `Name(Envelope<Event>)` per event, each event implementing `event_core::catalog::Example`;
+/// or `#[domain] Name(DomainEnum)` for every event of another `DomainEvents` enum, so that one
+/// consumer reads several domains (an event two of them list is decoded by the first).
 ///
 /// ```ignore
 /// #[derive(DomainEvents, Debug, Clone, PartialEq)]
@@ -51,8 +53,16 @@ pub fn derive_event_schema(input: TokenStream) -> TokenStream {
 ///     CombatSessionStart(Envelope<CombatSessionStart>),
 ///     PlayerAttack(Envelope<PlayerAttack>),
 /// }
+///
+/// #[derive(DomainEvents, Debug, Clone, PartialEq)]
+/// pub enum GameEvent {
+///     #[domain]
+///     Combat(CombatEvent),
+///     #[domain]
+///     Economy(EconomyEvent),
+/// }
 /// ```
-#[proc_macro_derive(DomainEvents)]
+#[proc_macro_derive(DomainEvents, attributes(domain))]
 pub fn derive_domain_events(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     domain_events::derive(&input).into()

@@ -266,7 +266,7 @@ fn sender<'a>(
     move |i| mix[(first + i) % mix.len()].send(producer)
 }
 
-/// The peer's clients (consumers per domain, or one for all with `KAFKA_LOAD_PEER_CONSUMERS=1`),
+/// The peer's clients (consumers per domain, or one for all with `KAFKA_LOAD_CONSUMERS=1`),
 /// warmed up and ready to measure.
 pub struct Peer {
     mix: Vec<PlainEvent>,
@@ -285,7 +285,7 @@ impl Peer {
         let mix: Vec<PlainEvent> = AnyEvent::mix().into_iter().map(PlainEvent::of).collect();
         let warm_up = (warm_up_seconds(settings) * settings.rate) as usize;
         let sent = (0..warm_up + settings.total).map(|i| &mix[i % mix.len()]);
-        let expected = if settings.peer_consumers == 1 {
+        let expected = if settings.consumers == 1 {
             vec![sent.count()]
         } else {
             let mut by_domain = vec![0usize; 4];
