@@ -20,7 +20,9 @@
 //! properties of the producers and consumers (`linger.ms=20,batch.size=1000000`), ours and
 //! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer. `KAFKA_LOAD_CONSUMERS=1` reads the
 //! four domains with one consumer (ours an `EventConsumer<GameEvent>`, whose variants hold the
-//! domain enums) instead of one consumer per domain, ours and the peer's alike. Our producer hands events over
+//! domain enums) instead of one consumer per domain, ours and the peer's alike.
+//! `KAFKA_LOAD_PEER_HEADERS=all` has the peer write every header ours writes (`event_type`,
+//! `event_version`, `content-type`, `correlation_id` when set) instead of `event_type` alone. Our producer hands events over
 //! detached (`enqueue_event_detached`); `KAFKA_LOAD_DELIVERIES=pending` takes a
 //! `PendingDelivery` per record instead, confirmed by a thread of its own.
 //!
@@ -32,6 +34,7 @@ mod peer;
 #[path = "kafka_load/process.rs"]
 mod process;
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
@@ -173,6 +176,8 @@ struct Settings {
     detached: bool,
     /// Consumers, ours and the peer's: 4 (one per domain) or 1 (one for every domain).
     consumers: u64,
+    /// The peer writes every header ours does, not only `event_type`.
+    peer_all_headers: bool,
 }
 
 impl Settings {
@@ -203,6 +208,11 @@ impl Settings {
                 Ok(other) => panic!("KAFKA_LOAD_COMBAT_FORMAT={other}: expected json or binary"),
             },
             peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
+            peer_all_headers: match std::env::var("KAFKA_LOAD_PEER_HEADERS").as_deref() {
+                Ok("event_type") | Err(_) => false,
+                Ok("all") => true,
+                Ok(other) => panic!("KAFKA_LOAD_PEER_HEADERS={other}: expected event_type or all"),
+            },
             consumers: match env_number("KAFKA_LOAD_CONSUMERS", 4) {
                 1 => 1,
                 4 => 4,
@@ -472,10 +482,14 @@ fn measure(
     broker: Option<&Broker>,
     consumers: Consumers,
     expected: usize,
+    left_out: HashSet<String>,
     produce: impl FnOnce(Instant) -> Produced,
 ) -> Measured {
     let stored_before = broker.map(catalog_bytes);
-    let window = Window::open(broker.and_then(Broker::pid).map(|pid| pid.to_string()));
+    let window = Window::open(
+        broker.and_then(Broker::pid).map(|pid| pid.to_string()),
+        left_out,
+    );
     let started = Instant::now();
     let started_ms = Utc::now().timestamp_millis();
     let produced = produce(started);
@@ -591,6 +605,10 @@ impl Measured {
             "{}",
             thread_groups_line("this process", &self.usage.own_threads)
         );
+        println!(
+            "  left out of this process's CPU: the other client's threads, {:.2} s",
+            self.usage.left_out_cpu.max(0.0)
+        );
     }
 }
 
@@ -699,15 +717,28 @@ fn main() {
         .flush(Duration::from_secs(60))
         .unwrap_or_else(|error| panic!("warm-up: {error}"));
     // The peer's clients, warmed up on the broker ours warmed, before either is measured.
+    // Which threads are whose: each client is measured without the other's (idle, they
+    // still poll).
+    let main_thread = std::process::id().to_string();
+    let before_peer = process::thread_ids();
     let peer = settings
         .peer
         .then(|| peer::Peer::start(&bootstrap, &settings));
+    let peer_threads: HashSet<String> = process::thread_ids()
+        .difference(&before_peer)
+        .cloned()
+        .collect();
+    let our_threads: HashSet<String> = before_peer
+        .into_iter()
+        .filter(|tid| *tid != main_thread)
+        .collect();
     thread::sleep(Duration::from_secs(3));
 
     let ours = measure(
         broker.as_ref(),
         consumers,
         expected.iter().sum(),
+        peer_threads,
         |started| {
             send_paced(
                 total,
@@ -754,7 +785,7 @@ fn main() {
     ours.print_summary(total);
 
     let peer = peer.map(|peer| {
-        let measured = peer.measure(broker.as_ref());
+        let measured = peer.measure(broker.as_ref(), our_threads);
         println!(
             "the same load through plain rdkafka + serde_json (no validation, metrics, spans or dead letters), {} s of warm-up on the warm broker:",
             peer::warm_up_seconds(&settings)

@@ -8,14 +8,14 @@
 //! are computed once, not per record: the peer is the floor of what librdkafka and serde cost
 //! here. Its topics are the catalog's with the suffix [`SUFFIX`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use event_core::catalog::{EventVisitor, Example};
-use event_core::codec::{DomainEvents, EVENT_TYPE_HEADER};
+use event_core::codec::{DomainEvents, KafkaRecord, EVENT_TYPE_HEADER};
 use event_core::Envelope;
 use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
 use event_kafka::{CONSUMER_DEFAULTS, PRODUCER_DEFAULTS};
@@ -73,31 +73,37 @@ impl ProducerContext for CountFailures {
 
 type PlainProducer = ThreadedProducer<CountFailures>;
 
-/// An event of the mix with what the peer computes once: its topic, key and name.
+/// An event of the mix with what the peer computes once: its topic, key and headers.
 struct PlainEvent {
     event: AnyEvent,
     topic: String,
     key: Option<Vec<u8>>,
-    event_type: &'static str,
+    /// `event_type` alone, or (`KAFKA_LOAD_PEER_HEADERS=all`) every header our producer
+    /// writes for the event: `event_type`, `event_version`, `content-type`, `correlation_id`.
+    headers: Vec<(&'static str, Vec<u8>)>,
 }
 
 impl PlainEvent {
-    fn of(event: AnyEvent) -> PlainEvent {
-        fn parts<E: DomainEvents>(event: &E) -> (&'static str, Option<Vec<u8>>, &'static str) {
-            let record = event.to_record().expect("a valid example");
-            (record.topic, record.key, event.event_type())
+    fn of(event: AnyEvent, all_headers: bool) -> PlainEvent {
+        fn parts<E: DomainEvents>(event: &E) -> KafkaRecord {
+            event.to_record().expect("a valid example")
         }
-        let (topic, key, event_type) = match &event {
+        let record = match &event {
             AnyEvent::Combat(e) => parts(e),
             AnyEvent::Economy(e) => parts(e),
             AnyEvent::Social(e) => parts(e),
             AnyEvent::System(e) => parts(e),
         };
+        let headers = record
+            .headers
+            .into_iter()
+            .filter(|(name, _)| all_headers || *name == EVENT_TYPE_HEADER)
+            .collect();
         PlainEvent {
             event,
-            topic: format!("{topic}{SUFFIX}"),
-            key,
-            event_type,
+            topic: format!("{}{SUFFIX}", record.topic),
+            key: record.key,
+            headers,
         }
     }
 
@@ -117,10 +123,15 @@ impl PlainEvent {
             AnyEvent::Social(e) => stamped(e),
             AnyEvent::System(e) => stamped(e),
         };
-        let headers = OwnedHeaders::new().insert(Header {
-            key: EVENT_TYPE_HEADER,
-            value: Some(self.event_type),
-        });
+        let headers = self
+            .headers
+            .iter()
+            .fold(OwnedHeaders::new(), |headers, (name, value)| {
+                headers.insert(Header {
+                    key: name,
+                    value: Some(value.as_slice()),
+                })
+            });
         let mut record = BaseRecord::<[u8], [u8]>::to(&self.topic)
             .payload(value.as_slice())
             .headers(headers);
@@ -282,7 +293,10 @@ impl Peer {
     /// Starts the peer's consumers and producer and runs a third of our warm-up through them
     /// (on the broker our warm-up warmed).
     pub fn start(bootstrap: &str, settings: &Settings) -> Peer {
-        let mix: Vec<PlainEvent> = AnyEvent::mix().into_iter().map(PlainEvent::of).collect();
+        let mix: Vec<PlainEvent> = AnyEvent::mix()
+            .into_iter()
+            .map(|event| PlainEvent::of(event, settings.peer_all_headers))
+            .collect();
         let warm_up = (warm_up_seconds(settings) * settings.rate) as usize;
         let sent = (0..warm_up + settings.total).map(|i| &mix[i % mix.len()]);
         let expected = if settings.consumers == 1 {
@@ -330,24 +344,30 @@ impl Peer {
         peer
     }
 
-    /// Measures the load through the peer, as ours.
-    pub fn measure(self, broker: Option<&Broker>) -> Measured {
+    /// Measures the load through the peer, as ours, without the threads `left_out` (ours).
+    pub fn measure(self, broker: Option<&Broker>, left_out: HashSet<String>) -> Measured {
         let failed_before = self.producer.context().failed.load(Ordering::Relaxed);
         let expected = self.expected.iter().sum();
-        measure(broker, self.consumers, expected, |started: Instant| {
-            let send = sender(&self.mix, &self.producer, self.warm_up);
-            send_paced(self.total, self.rate, send);
-            let produced_in = started.elapsed();
-            if let Err(error) = self.producer.flush(Duration::from_secs(60)) {
-                eprintln!("peer: flush: {error}");
-            }
-            Produced {
-                produced_in,
-                confirmed_in: started.elapsed(),
-                // Failed deliveries, and records still undelivered after the flush.
-                failed: self.producer.context().failed.load(Ordering::Relaxed) - failed_before
-                    + usize::try_from(self.producer.in_flight_count()).unwrap_or(0),
-            }
-        })
+        measure(
+            broker,
+            self.consumers,
+            expected,
+            left_out,
+            |started: Instant| {
+                let send = sender(&self.mix, &self.producer, self.warm_up);
+                send_paced(self.total, self.rate, send);
+                let produced_in = started.elapsed();
+                if let Err(error) = self.producer.flush(Duration::from_secs(60)) {
+                    eprintln!("peer: flush: {error}");
+                }
+                Produced {
+                    produced_in,
+                    confirmed_in: started.elapsed(),
+                    // Failed deliveries, and records still undelivered after the flush.
+                    failed: self.producer.context().failed.load(Ordering::Relaxed) - failed_before
+                        + usize::try_from(self.producer.in_flight_count()).unwrap_or(0),
+                }
+            },
+        )
     }
 }

@@ -1,8 +1,12 @@
 //! What a measured window cost the machine, read from `/proc`: CPU seconds of this process and
 //! of the broker's JVM (each split by thread), CPU stolen by the host, and this process's
 //! resident memory sampled through the window. Every reading is `None` off Linux.
+//!
+//! The threads of the client not being measured (the peer's while ours runs, and the other
+//! way round) are left out of this process's figures: idle, they still poll (rdkafka's poll
+//! spins through the last millisecond of each timeout, about 1 % of a core per client).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
@@ -66,14 +70,37 @@ fn thread_cpu(pid: &str) -> HashMap<String, (String, f64)> {
         .collect()
 }
 
-/// The CPU each group of threads used between two [`thread_cpu`] readings, largest first;
-/// threads are grouped by name without trailing digits (`rdk:broker1` → `rdk:broker…`).
+/// The ids of this process's threads now.
+pub fn thread_ids() -> HashSet<String> {
+    thread_cpu(&std::process::id().to_string())
+        .into_keys()
+        .collect()
+}
+
+/// The CPU seconds the threads `tids` used between two [`thread_cpu`] readings.
+fn cpu_of(
+    tids: &HashSet<String>,
+    before: &HashMap<String, (String, f64)>,
+    after: &HashMap<String, (String, f64)>,
+) -> f64 {
+    tids.iter()
+        .filter_map(|tid| {
+            let (_, now) = after.get(tid)?;
+            Some(now - before.get(tid).map_or(0.0, |(_, seconds)| *seconds))
+        })
+        .sum()
+}
+
+/// The CPU each group of threads used between two [`thread_cpu`] readings, largest first,
+/// without the threads `left_out`; threads are grouped by name without trailing digits
+/// (`rdk:broker1` → `rdk:broker…`).
 fn cpu_by_thread_group(
     before: &HashMap<String, (String, f64)>,
     after: &HashMap<String, (String, f64)>,
+    left_out: &HashSet<String>,
 ) -> Vec<(String, f64)> {
     let mut groups: HashMap<String, f64> = HashMap::new();
-    for (tid, (name, seconds)) in after {
+    for (tid, (name, seconds)) in after.iter().filter(|(tid, _)| !left_out.contains(*tid)) {
         let earlier = before.get(tid).map_or(0.0, |(_, seconds)| *seconds);
         let trimmed = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
         let group = if trimmed.len() < name.len() {
@@ -96,6 +123,7 @@ pub struct Window {
     broker_cpu: Option<f64>,
     own_threads: HashMap<String, (String, f64)>,
     broker_threads: HashMap<String, (String, f64)>,
+    left_out: HashSet<String>,
     stolen: Option<f64>,
     memory_stop: Arc<AtomicBool>,
     memory: thread::JoinHandle<Vec<f64>>,
@@ -103,8 +131,10 @@ pub struct Window {
 
 /// What a window cost.
 pub struct Usage {
-    /// CPU seconds of this process.
+    /// CPU seconds of this process, without the threads left out.
     pub own_cpu: Option<f64>,
+    /// CPU seconds of the threads left out (the other client's).
+    pub left_out_cpu: f64,
     /// CPU seconds of the broker's JVM (when this process started it).
     pub broker_cpu: Option<f64>,
     /// This process's CPU by thread group, largest first.
@@ -118,11 +148,13 @@ pub struct Usage {
 }
 
 impl Window {
-    /// Starts a window over this process and, when known, the broker's.
-    pub fn open(broker_pid: Option<String>) -> Self {
+    /// Starts a window over this process, but for the threads `left_out`, and, when known, the
+    /// broker's.
+    pub fn open(broker_pid: Option<String>, left_out: HashSet<String>) -> Self {
         let own_pid = std::process::id().to_string();
         let memory_stop = Arc::new(AtomicBool::new(false));
         Window {
+            left_out,
             own_cpu: cpu_seconds(&own_pid),
             broker_cpu: broker_pid.as_deref().and_then(cpu_seconds),
             own_threads: thread_cpu(&own_pid),
@@ -139,17 +171,22 @@ impl Window {
     pub fn close(self) -> Usage {
         self.memory_stop.store(true, Ordering::Relaxed);
         let since = |before: Option<f64>, now: Option<f64>| before.zip(now).map(|(a, b)| b - a);
+        let own_threads = thread_cpu(&self.own_pid);
+        let left_out_cpu = cpu_of(&self.left_out, &self.own_threads, &own_threads);
         Usage {
-            own_cpu: since(self.own_cpu, cpu_seconds(&self.own_pid)),
+            own_cpu: since(self.own_cpu, cpu_seconds(&self.own_pid)).map(|own| own - left_out_cpu),
+            left_out_cpu,
             broker_cpu: since(
                 self.broker_cpu,
                 self.broker_pid.as_deref().and_then(cpu_seconds),
             ),
-            own_threads: cpu_by_thread_group(&self.own_threads, &thread_cpu(&self.own_pid)),
+            own_threads: cpu_by_thread_group(&self.own_threads, &own_threads, &self.left_out),
             broker_threads: self
                 .broker_pid
                 .as_deref()
-                .map(|pid| cpu_by_thread_group(&self.broker_threads, &thread_cpu(pid)))
+                .map(|pid| {
+                    cpu_by_thread_group(&self.broker_threads, &thread_cpu(pid), &HashSet::new())
+                })
                 .unwrap_or_default(),
             stolen: since(self.stolen, stolen_seconds()),
             memory: self.memory.join().unwrap_or_default(),
