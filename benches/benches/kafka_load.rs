@@ -22,7 +22,9 @@
 //! four domains with one consumer (ours an `EventConsumer<GameEvent>`, whose variants hold the
 //! domain enums) instead of one consumer per domain, ours and the peer's alike.
 //! `KAFKA_LOAD_PEER_HEADERS=all` has the peer write every header ours writes (`event_type`,
-//! `event_version`, `content-type`, `correlation_id` when set) instead of `event_type` alone. Our producer hands events over
+//! `event_version`, `content-type`, `correlation_id` when set) instead of `event_type` alone.
+//! `KAFKA_LOAD_ORDER=peer-first` measures the peer before ours (the host's speed drifts
+//! through a run; alternate the order to see which way). Our producer hands events over
 //! detached (`enqueue_event_detached`); `KAFKA_LOAD_DELIVERIES=pending` takes a
 //! `PendingDelivery` per record instead, confirmed by a thread of its own.
 //!
@@ -178,6 +180,8 @@ struct Settings {
     consumers: u64,
     /// The peer writes every header ours does, not only `event_type`.
     peer_all_headers: bool,
+    /// The peer is measured before ours, not after.
+    peer_first: bool,
 }
 
 impl Settings {
@@ -208,6 +212,11 @@ impl Settings {
                 Ok(other) => panic!("KAFKA_LOAD_COMBAT_FORMAT={other}: expected json or binary"),
             },
             peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
+            peer_first: match std::env::var("KAFKA_LOAD_ORDER").as_deref() {
+                Ok("ours-first") | Err(_) => false,
+                Ok("peer-first") => true,
+                Ok(other) => panic!("KAFKA_LOAD_ORDER={other}: expected ours-first or peer-first"),
+            },
             peer_all_headers: match std::env::var("KAFKA_LOAD_PEER_HEADERS").as_deref() {
                 Ok("event_type") | Err(_) => false,
                 Ok("all") => true,
@@ -734,6 +743,15 @@ fn main() {
         .collect();
     thread::sleep(Duration::from_secs(3));
 
+    // The peer first when asked (the host's speed drifts through a run: alternate the order to
+    // see which way).
+    let (peer, peer_first) = match peer {
+        Some(peer) if settings.peer_first => (
+            None,
+            Some(peer.measure(broker.as_ref(), our_threads.clone())),
+        ),
+        other => (other, None),
+    };
     let ours = measure(
         broker.as_ref(),
         consumers,
@@ -784,14 +802,14 @@ fn main() {
     );
     ours.print_summary(total);
 
-    let peer = peer.map(|peer| {
-        let measured = peer.measure(broker.as_ref(), our_threads);
+    let peer = peer_first
+        .or_else(|| peer.map(|peer| peer.measure(broker.as_ref(), our_threads)))
+        .inspect(|measured| {
         println!(
             "the same load through plain rdkafka + serde_json (no validation, metrics, spans or dead letters), {} s of warm-up on the warm broker:",
             peer::warm_up_seconds(&settings)
         );
         measured.print_summary(total);
-        measured
     });
 
     let latency = ours.latency();
