@@ -149,6 +149,17 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// Whether the environment variable `name` chooses `other` over `default` (unset: `default`);
+/// any other value stops the bench, naming both.
+fn env_switch(name: &str, default: &str, other: &str) -> bool {
+    match std::env::var(name) {
+        Err(_) => false,
+        Ok(value) if value == default => false,
+        Ok(value) if value == other => true,
+        Ok(value) => panic!("{name}={value}: expected {default} or {other}"),
+    }
+}
+
 /// The `key=value` pairs of the environment variable `name`, comma-separated.
 fn properties(name: &str) -> Vec<(String, String)> {
     let list = std::env::var(name).unwrap_or_default();
@@ -206,32 +217,20 @@ impl Settings {
             producer_properties,
             consumer_properties,
             warm_up_seconds: env_number("KAFKA_LOAD_WARMUP_SECONDS", 30),
-            combat_format: match std::env::var("KAFKA_LOAD_COMBAT_FORMAT").as_deref() {
-                Ok("binary") => WireFormat::Binary,
-                Ok("json") | Err(_) => WireFormat::Json,
-                Ok(other) => panic!("KAFKA_LOAD_COMBAT_FORMAT={other}: expected json or binary"),
+            combat_format: if env_switch("KAFKA_LOAD_COMBAT_FORMAT", "json", "binary") {
+                WireFormat::Binary
+            } else {
+                WireFormat::Json
             },
             peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
-            peer_first: match std::env::var("KAFKA_LOAD_ORDER").as_deref() {
-                Ok("ours-first") | Err(_) => false,
-                Ok("peer-first") => true,
-                Ok(other) => panic!("KAFKA_LOAD_ORDER={other}: expected ours-first or peer-first"),
-            },
-            peer_all_headers: match std::env::var("KAFKA_LOAD_PEER_HEADERS").as_deref() {
-                Ok("event_type") | Err(_) => false,
-                Ok("all") => true,
-                Ok(other) => panic!("KAFKA_LOAD_PEER_HEADERS={other}: expected event_type or all"),
-            },
+            peer_first: env_switch("KAFKA_LOAD_ORDER", "ours-first", "peer-first"),
+            peer_all_headers: env_switch("KAFKA_LOAD_PEER_HEADERS", "event_type", "all"),
             consumers: match env_number("KAFKA_LOAD_CONSUMERS", 4) {
                 1 => 1,
                 4 => 4,
                 other => panic!("KAFKA_LOAD_CONSUMERS={other}: expected 1 or 4"),
             },
-            detached: match std::env::var("KAFKA_LOAD_DELIVERIES").as_deref() {
-                Ok("detached") | Err(_) => true,
-                Ok("pending") => false,
-                Ok(other) => panic!("KAFKA_LOAD_DELIVERIES={other}: expected detached or pending"),
-            },
+            detached: !env_switch("KAFKA_LOAD_DELIVERIES", "detached", "pending"),
         }
     }
 }

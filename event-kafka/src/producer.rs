@@ -1100,4 +1100,86 @@ mod tests {
             "{result:?}"
         );
     }
+
+    /// A hand-written domain enum whose `visit_events` forgets its event.
+    #[derive(Debug)]
+    struct Unlisted(Envelope<SignalLost>);
+
+    use crate::tests_support::SignalLost;
+    use event_core::codec::{decode_envelope, DispatchError};
+
+    impl DomainEvents for Unlisted {
+        const DOMAIN: &'static str = "probe";
+        const EVENT_TYPES: &'static [&'static str] = &[SignalLost::EVENT_TYPE];
+
+        fn topics() -> Vec<&'static str> {
+            vec![SignalLost::TOPIC]
+        }
+
+        fn decode_as(
+            _: Option<&[u8]>,
+            format: WireFormat,
+            value: &[u8],
+        ) -> Result<Self, DispatchError> {
+            decode_envelope::<SignalLost>(format, value)
+                .map(Unlisted)
+                .map_err(|error| DispatchError::Codec {
+                    event_type: SignalLost::EVENT_TYPE,
+                    error,
+                })
+        }
+
+        fn to_record_with(&self, options: &RecordOptions) -> Result<KafkaRecord, CodecError> {
+            self.0.to_record_with(options)
+        }
+
+        fn event_type(&self) -> &'static str {
+            SignalLost::EVENT_TYPE
+        }
+
+        fn event_id(&self) -> uuid::Uuid {
+            self.0.event_id()
+        }
+
+        fn timestamp(&self) -> chrono::DateTime<chrono::Utc> {
+            self.0.timestamp()
+        }
+
+        fn with_event_id(self, id: uuid::Uuid) -> Self {
+            Unlisted(self.0.with_event_id(id))
+        }
+
+        fn with_timestamp(self, timestamp: chrono::DateTime<chrono::Utc>) -> Self {
+            Unlisted(self.0.with_timestamp(timestamp))
+        }
+
+        fn visit_events<V: event_core::catalog::EventVisitor>(_: &mut V) {}
+
+        fn examples() -> Vec<Self> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn an_event_its_domain_enum_does_not_visit_is_refused_not_sent_unsealed() {
+        let producer = EventProducer::new(&KafkaConfig::new("127.0.0.1:1"))
+            .expect("producer")
+            .with_close_timeout(Duration::ZERO);
+        let event = Unlisted(Envelope::new(SignalLost {
+            probe_id: uuid::Uuid::from_u128(8),
+        }));
+        let error = producer
+            .enqueue_event_detached(&event)
+            .expect_err("its personal fields are unknown");
+        assert!(
+            matches!(
+                error,
+                ProduceError::NotListed {
+                    event_type: "probe.signal.lost"
+                }
+            ),
+            "{error}"
+        );
+        assert_eq!(error.kind(), "not_listed");
+    }
 }

@@ -35,3 +35,19 @@ pub enum Events {
     /// [`SignalSent`].
     SignalSent(Envelope<SignalSent>),
 }
+
+/// An event no domain enum of the tests lists (the producer learns nothing about it).
+#[derive(KafkaEvent, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[event("probe.signal.lost")]
+pub struct SignalLost {
+    /// Which probe.
+    pub probe_id: uuid::Uuid,
+}
+
+impl Example for SignalLost {
+    fn example() -> Self {
+        SignalLost {
+            probe_id: uuid::Uuid::from_u128(8),
+        }
+    }
+}

@@ -174,14 +174,15 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
         Holds::Domain(inner) => quote!(<#inner as #traits>::DOMAIN),
     };
     let event_types = event_types(variants, &core);
-    let topics = variants.iter().map(|variant| match variant.holds {
-        Holds::Event(event) => quote!(topics.push(<#event as #core::KafkaEvent>::TOPIC);),
-        Holds::Domain(inner) => quote!(topics.extend(<#inner as #traits>::topics());),
-    });
-    let decoders = variants.iter().map(|variant| {
-        let name = variant.ident;
-        match variant.holds {
-            Holds::Event(event) => quote! {
+    let topics = per_variant(
+        variants,
+        |_, event| quote!(topics.push(<#event as #core::KafkaEvent>::TOPIC);),
+        |_, inner| quote!(topics.extend(<#inner as #traits>::topics());),
+    );
+    let decoders = per_variant(
+        variants,
+        |name, event| {
+            quote! {
                 if event_type == <#event as #core::KafkaEvent>::EVENT_TYPE {
                     return #core::codec::decode_envelope::<#event>(format, value)
                         .map(Self::#name)
@@ -190,8 +191,10 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
                             error,
                         });
                 }
-            },
-            Holds::Domain(inner) => quote! {
+            }
+        },
+        |name, inner| {
+            quote! {
                 if <#inner as #traits>::EVENT_TYPES.iter().any(|known| *known == &*event_type) {
                     return <#inner as #traits>::decode_as(
                         ::core::option::Option::Some(event_type.as_bytes()),
@@ -200,74 +203,53 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
                     )
                     .map(Self::#name);
                 }
-            },
-        }
-    });
-    let to_record = variants.iter().map(|variant| {
-        let name = variant.ident;
-        match variant.holds {
-            Holds::Event(_) => quote!(Self::#name(envelope) => envelope.to_record_with(options),),
-            Holds::Domain(inner) => {
-                quote!(Self::#name(events) => <#inner as #traits>::to_record_with(events, options),)
             }
-        }
-    });
-    let event_type = variants.iter().map(|variant| {
-        let name = variant.ident;
-        match variant.holds {
-            Holds::Event(event) => {
-                quote!(Self::#name(_) => <#event as #core::KafkaEvent>::EVENT_TYPE,)
-            }
-            Holds::Domain(inner) => {
-                quote!(Self::#name(events) => <#inner as #traits>::event_type(events),)
-            }
-        }
-    });
-    let event_id = variants.iter().map(|variant| {
-        let name = variant.ident;
-        match variant.holds {
-            Holds::Event(_) => quote!(Self::#name(envelope) => envelope.event_id(),),
-            Holds::Domain(inner) => {
-                quote!(Self::#name(events) => <#inner as #traits>::event_id(events),)
-            }
-        }
-    });
-    let timestamp = variants.iter().map(|variant| {
-        let name = variant.ident;
-        match variant.holds {
-            Holds::Event(_) => quote!(Self::#name(envelope) => envelope.timestamp(),),
-            Holds::Domain(inner) => {
-                quote!(Self::#name(events) => <#inner as #traits>::timestamp(events),)
-            }
-        }
-    });
-    let with_event_id = variants.iter().map(|variant| {
-        let name = variant.ident;
-        match variant.holds {
-            Holds::Event(_) => {
-                quote!(Self::#name(envelope) => Self::#name(envelope.with_event_id(id)),)
-            }
-            Holds::Domain(inner) => quote! {
+        },
+    );
+    let to_record = per_variant(
+        variants,
+        |name, _| quote!(Self::#name(envelope) => envelope.to_record_with(options),),
+        |name, inner| quote!(Self::#name(events) => <#inner as #traits>::to_record_with(events, options),),
+    );
+    let event_type = per_variant(
+        variants,
+        |name, event| quote!(Self::#name(_) => <#event as #core::KafkaEvent>::EVENT_TYPE,),
+        |name, inner| quote!(Self::#name(events) => <#inner as #traits>::event_type(events),),
+    );
+    let event_id = per_variant(
+        variants,
+        |name, _| quote!(Self::#name(envelope) => envelope.event_id(),),
+        |name, inner| quote!(Self::#name(events) => <#inner as #traits>::event_id(events),),
+    );
+    let timestamp = per_variant(
+        variants,
+        |name, _| quote!(Self::#name(envelope) => envelope.timestamp(),),
+        |name, inner| quote!(Self::#name(events) => <#inner as #traits>::timestamp(events),),
+    );
+    let with_event_id = per_variant(
+        variants,
+        |name, _| quote!(Self::#name(envelope) => Self::#name(envelope.with_event_id(id)),),
+        |name, inner| {
+            quote! {
                 Self::#name(events) => Self::#name(<#inner as #traits>::with_event_id(events, id)),
-            },
-        }
-    });
-    let with_timestamp = variants.iter().map(|variant| {
-        let name = variant.ident;
-        match variant.holds {
-            Holds::Event(_) => {
-                quote!(Self::#name(envelope) => Self::#name(envelope.with_timestamp(timestamp)),)
             }
-            Holds::Domain(inner) => quote! {
+        },
+    );
+    let with_timestamp = per_variant(
+        variants,
+        |name, _| quote!(Self::#name(envelope) => Self::#name(envelope.with_timestamp(timestamp)),),
+        |name, inner| {
+            quote! {
                 Self::#name(events) =>
                     Self::#name(<#inner as #traits>::with_timestamp(events, timestamp)),
-            },
-        }
-    });
-    let visits = variants.iter().map(|variant| match variant.holds {
-        Holds::Event(event) => quote!(visitor.visit::<#event>();),
-        Holds::Domain(inner) => quote!(<#inner as #traits>::visit_events(visitor);),
-    });
+            }
+        },
+    );
+    let visits = per_variant(
+        variants,
+        |_, event| quote!(visitor.visit::<#event>();),
+        |_, inner| quote!(<#inner as #traits>::visit_events(visitor);),
+    );
     let visit_events = if has_domains {
         quote! {
             let visitor = &mut #private::DistinctEvents::new(visitor);
@@ -276,31 +258,30 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
     } else {
         quote!(#(#visits)*)
     };
-    let examples = variants.iter().map(|variant| {
-        let name = variant.ident;
-        match variant.holds {
-            Holds::Event(event) => quote! {
+    let examples = per_variant(
+        variants,
+        |name, event| {
+            quote! {
                 examples.push(Self::#name(#core::catalog::example_envelope(
                     <#event as #core::catalog::Example>::example(),
                 )));
-            },
-            Holds::Domain(inner) => quote! {
+            }
+        },
+        |name, inner| {
+            quote! {
                 examples.extend(<#inner as #traits>::examples().into_iter().map(Self::#name));
-            },
-        }
-    });
-    let examples = if has_domains {
-        quote! {
-            let mut examples = #private::Vec::new();
-            #(#examples)*
-            #private::distinct_events(examples)
-        }
+            }
+        },
+    );
+    let kept = if has_domains {
+        quote!(#private::distinct_events(examples))
     } else {
-        quote! {
-            let mut examples = #private::Vec::new();
-            #(#examples)*
-            examples
-        }
+        quote!(examples)
+    };
+    let examples = quote! {
+        let mut examples = #private::Vec::new();
+        #(#examples)*
+        #kept
     };
     quote! {
         #[automatically_derived]
@@ -377,6 +358,22 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
             }
         }
     }
+}
+
+/// One piece of code per variant: `on_event(name, Event)` for `Name(Envelope<Event>)`,
+/// `on_domain(name, DomainEnum)` for `#[domain] Name(DomainEnum)`.
+fn per_variant(
+    variants: &[Variant],
+    on_event: impl Fn(&syn::Ident, &Type) -> TokenStream,
+    on_domain: impl Fn(&syn::Ident, &Type) -> TokenStream,
+) -> Vec<TokenStream> {
+    variants
+        .iter()
+        .map(|variant| match variant.holds {
+            Holds::Event(event) => on_event(variant.ident, event),
+            Holds::Domain(inner) => on_domain(variant.ident, inner),
+        })
+        .collect()
 }
 
 /// `EVENT_TYPES`: a list of the events' names, or, with `#[domain]` variants, the distinct
