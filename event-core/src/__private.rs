@@ -62,13 +62,30 @@ pub const fn same_name(a: &str, b: &str) -> bool {
 /// share cross-domain events.
 ///
 /// [`DomainEvents`]: crate::codec::DomainEvents
-pub const fn distinct_count(parts: &[&[&str]]) -> usize {
+pub const fn distinct_count(parts: &[&[&'static str]]) -> usize {
+    write_distinct(parts, &mut [])
+}
+
+/// The distinct names of `parts`, in order, first occurrence kept; `N` is their
+/// [`distinct_count`].
+pub const fn distinct_names<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut names = [""; N];
+    write_distinct(parts, &mut names);
+    names
+}
+
+/// Writes the distinct names of `parts` (in order, first occurrence kept) into `out` as far as
+/// it reaches; how many there are.
+const fn write_distinct(parts: &[&[&'static str]], out: &mut [&'static str]) -> usize {
     let mut count = 0;
     let mut part = 0;
     while part < parts.len() {
         let mut i = 0;
         while i < parts[part].len() {
             if !seen_before(parts, part, i) {
+                if count < out.len() {
+                    out[count] = parts[part][i];
+                }
                 count += 1;
             }
             i += 1;
@@ -76,26 +93,6 @@ pub const fn distinct_count(parts: &[&[&str]]) -> usize {
         part += 1;
     }
     count
-}
-
-/// The distinct names of `parts`, in order, first occurrence kept; `N` is their
-/// [`distinct_count`].
-pub const fn distinct_names<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
-    let mut names = [""; N];
-    let mut next = 0;
-    let mut part = 0;
-    while part < parts.len() {
-        let mut i = 0;
-        while i < parts[part].len() {
-            if !seen_before(parts, part, i) {
-                names[next] = parts[part][i];
-                next += 1;
-            }
-            i += 1;
-        }
-        part += 1;
-    }
-    names
 }
 
 /// Whether `parts[part][index]` occurs earlier in `parts`.
