@@ -31,6 +31,7 @@
 
 mod acls;
 mod audit;
+mod by_event_type;
 mod config;
 mod consumer;
 mod dead_letter;

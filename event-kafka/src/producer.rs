@@ -528,18 +528,22 @@ impl EventProducer {
         event_type: &'static str,
         fields: impl FnOnce() -> Option<Arc<EventFields>>,
     ) -> Option<Arc<Route>> {
-        self.routes.get_or_make(event_type, || {
-            let fields = fields()?;
-            let report = DeliveryReport {
-                topic: self.topic_named(fields.topic),
-                instruments: self
-                    .metrics
-                    .of(fields.topic, &self.topic_suffix, event_type),
-                metrics: Arc::clone(&self.metrics),
-            };
-            let options = self.record_options(event_type, &fields);
-            Some(Route::new(options, fields, report))
-        })
+        if let Some(route) = self.routes.get(event_type) {
+            return Some(route);
+        }
+        let fields = fields()?;
+        let report = DeliveryReport {
+            topic: self.topic_named(fields.topic),
+            instruments: self
+                .metrics
+                .of(fields.topic, &self.topic_suffix, event_type),
+            metrics: Arc::clone(&self.metrics),
+        };
+        let options = self.record_options(event_type, &fields);
+        Some(
+            self.routes
+                .keep_first(event_type, Route::new(options, fields, report)),
+        )
     }
 
     /// Writes every event to `<its topic><suffix>` instead of its topic: staging topics

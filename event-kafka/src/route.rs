@@ -5,11 +5,11 @@
 //! one.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use event_core::codec::RecordOptions;
 
+use crate::by_event_type::ByEventType;
 use crate::delivery::{Awaiting, DeliveryReport};
 use crate::personal::EventFields;
 
@@ -49,34 +49,4 @@ impl Route {
 }
 
 /// A producer's routes by event type, each made at its type's first send.
-#[derive(Default)]
-pub(crate) struct Routes {
-    by_event_type: RwLock<HashMap<&'static str, Arc<Route>>>,
-}
-
-impl Routes {
-    /// The route of `event_type`, made by `make` the first time (`None` when `make` has none;
-    /// nothing is kept then).
-    pub(crate) fn get_or_make(
-        &self,
-        event_type: &'static str,
-        make: impl FnOnce() -> Option<Route>,
-    ) -> Option<Arc<Route>> {
-        let known = self
-            .by_event_type
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(event_type)
-            .cloned();
-        if known.is_some() {
-            return known;
-        }
-        let route = Arc::new(make()?);
-        let mut routes = self
-            .by_event_type
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        // Another thread may have made it meanwhile: keep the first.
-        Some(Arc::clone(routes.entry(event_type).or_insert(route)))
-    }
-}
+pub(crate) type Routes = ByEventType<Route>;

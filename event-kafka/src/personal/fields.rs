@@ -1,14 +1,15 @@
 //! The personal fields and the data subject of each event type, read from its schema once per
 //! process.
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+use std::sync::{Arc, LazyLock};
 
 use event_core::catalog::{EventVisitor, Example};
 use event_core::codec::DomainEvents;
 use event_core::personal::PersonalPaths;
 use event_core::KafkaEvent;
 use serde_json::Value;
+
+use crate::by_event_type::ByEventType;
 
 /// Where an event type keeps personal data, and whose it is.
 #[derive(Debug)]
@@ -44,30 +45,16 @@ impl EventFields {
     }
 }
 
-static KNOWN: LazyLock<RwLock<HashMap<&'static str, Arc<EventFields>>>> =
-    LazyLock::new(RwLock::default);
+/// The personal fields of every event type met so far in this process.
+static KNOWN: LazyLock<ByEventType<EventFields>> = LazyLock::new(ByEventType::default);
 
 fn known(event_type: &str) -> Option<Arc<EventFields>> {
-    KNOWN
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(event_type)
-        .cloned()
-}
-
-/// Keeps `fields` (unless another thread was first) and returns what is kept.
-fn learn(fields: EventFields) -> Arc<EventFields> {
-    let mut known = KNOWN.write().unwrap_or_else(PoisonError::into_inner);
-    Arc::clone(
-        known
-            .entry(fields.event_type)
-            .or_insert_with(|| Arc::new(fields)),
-    )
+    KNOWN.get(event_type)
 }
 
 /// The personal fields of `T`.
 pub(crate) fn fields_of<T: KafkaEvent>() -> Arc<EventFields> {
-    known(T::EVENT_TYPE).unwrap_or_else(|| learn(EventFields::of::<T>()))
+    KNOWN.get_or_make(T::EVENT_TYPE, EventFields::of::<T>)
 }
 
 /// The personal fields of the event of `E` named `event_type` (`None` for a name `E` does not
@@ -79,9 +66,7 @@ pub(crate) fn fields_of_domain<E: DomainEvents>(event_type: &str) -> Option<Arc<
     struct Learn;
     impl EventVisitor for Learn {
         fn visit<T: Example>(&mut self) {
-            if known(T::EVENT_TYPE).is_none() {
-                learn(EventFields::of::<T>());
-            }
+            KNOWN.get_or_make(T::EVENT_TYPE, EventFields::of::<T>);
         }
     }
     E::visit_events(&mut Learn);
