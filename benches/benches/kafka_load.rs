@@ -21,8 +21,10 @@
 //! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer. `KAFKA_LOAD_CONSUMERS=1` reads the
 //! four domains with one consumer (ours an `EventConsumer<GameEvent>`, whose variants hold the
 //! domain enums) instead of one consumer per domain, ours and the peer's alike.
-//! `KAFKA_LOAD_PEER_HEADERS=all` has the peer write every header ours writes (`event_type`,
-//! `event_version`, `content-type`, `correlation_id` when set) instead of `event_type` alone.
+//! `KAFKA_LOAD_HEADERS=lean` has our producer write lean headers (`HeaderSet::Lean`:
+//! `event_type` alone, plus `content-type` on binary records) instead of every header
+//! (`event_type`, `event_version`, `content-type`, `correlation_id` when set); the peer writes
+//! the same headers as ours on its JSON records.
 //! `KAFKA_LOAD_ORDER=peer-first` measures the peer before ours (the host's speed drifts
 //! through a run; alternate the order to see which way). Our producer hands events over
 //! detached (`enqueue_event_detached`); `KAFKA_LOAD_DELIVERIES=pending` takes a
@@ -43,7 +45,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use event_core::codec::{DomainEvents, RecordOptions, WireFormat};
+use event_core::codec::{DomainEvents, HeaderSet, RecordOptions, WireFormat};
 use event_domains::{CombatEvent, EconomyEvent, GameEvent, SocialEvent, SystemEvent};
 use event_kafka::{
     provision, with_dead_letter_topics, with_topic_suffix, ConsumerOptions, EventConsumer,
@@ -189,8 +191,8 @@ struct Settings {
     detached: bool,
     /// Consumers, ours and the peer's: 4 (one per domain) or 1 (one for every domain).
     consumers: u64,
-    /// The peer writes every header ours does, not only `event_type`.
-    peer_all_headers: bool,
+    /// The headers of our producer's records, and of the peer's.
+    headers: HeaderSet,
     /// The peer is measured before ours, not after.
     peer_first: bool,
 }
@@ -224,7 +226,11 @@ impl Settings {
             },
             peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
             peer_first: env_switch("KAFKA_LOAD_ORDER", "ours-first", "peer-first"),
-            peer_all_headers: env_switch("KAFKA_LOAD_PEER_HEADERS", "event_type", "all"),
+            headers: if env_switch("KAFKA_LOAD_HEADERS", "full", "lean") {
+                HeaderSet::Lean
+            } else {
+                HeaderSet::Full
+            },
             consumers: match env_number("KAFKA_LOAD_CONSUMERS", 4) {
                 1 => 1,
                 4 => 4,
@@ -696,6 +702,7 @@ fn main() {
         .unwrap_or_else(|error| panic!("{error}"))
         .allow_clear_personal_data()
         .with_domain_wire_format("combat", settings.combat_format)
+        .with_header_set(settings.headers)
         .with_delivery_failure_handler(move |error| {
             if counted.fetch_add(1, Ordering::Relaxed) < 5 {
                 eprintln!("delivery: {error}");

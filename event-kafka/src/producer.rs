@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use event_core::codec::{
-    CodecError, DomainEvents, KafkaRecord, RecordOptions, WireFormat, CORRELATION_HEADER,
+    CodecError, DomainEvents, HeaderSet, KafkaRecord, RecordOptions, WireFormat, CORRELATION_HEADER,
 };
 use event_core::{Envelope, KafkaEvent};
 use futures_channel::oneshot;
@@ -356,7 +356,9 @@ pub struct EventProducer {
     topic_suffix: String,
     personal: PersonalFields,
     formats: WireFormats,
-    /// Made from the three settings above: emptied when one of them changes.
+    headers: HeaderSet,
+    /// Made from the topic suffix, the wire formats and the header set: emptied when one of
+    /// them changes.
     routes: Routes,
 }
 
@@ -481,6 +483,7 @@ impl EventProducer {
             topic_suffix: String::new(),
             personal: PersonalFields::default(),
             formats: WireFormats::default(),
+            headers: HeaderSet::default(),
             routes: Routes::default(),
         })
     }
@@ -590,6 +593,23 @@ impl EventProducer {
         self
     }
 
+    /// Writes `headers` on every record: [`HeaderSet::Full`] by default, [`HeaderSet::Lean`]
+    /// (`event_type` alone, plus `content-type` on binary records) for hot-path producers.
+    /// The consumers of every language read both: the value carries the version and the
+    /// correlation id either way.
+    ///
+    /// ```no_run
+    /// # use event_kafka::{EventProducer, KafkaConfig};
+    /// use event_core::codec::HeaderSet;
+    /// let hot = EventProducer::new(&KafkaConfig::new("127.0.0.1:9092"))?.with_header_set(HeaderSet::Lean);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_header_set(mut self, headers: HeaderSet) -> Self {
+        self.headers = headers;
+        self.routes = Routes::default();
+        self
+    }
+
     /// The record options of an event named `event_type` with personal `fields`: binary only
     /// where asked for and no field is personal.
     fn record_options(&self, event_type: &str, fields: &EventFields) -> RecordOptions {
@@ -600,6 +620,7 @@ impl EventProducer {
         };
         RecordOptions {
             format,
+            headers: self.headers,
             ..RecordOptions::default()
         }
     }

@@ -3,8 +3,8 @@
 
 use event_core::catalog::{example_envelope, Example};
 use event_core::codec::{
-    decode_envelope, CodecError, DecodeOptions, DispatchError, RecordOptions, WireFormat,
-    BINARY_CONTENT_TYPE,
+    decode_envelope, CodecError, DecodeOptions, DispatchError, HeaderSet, RecordOptions,
+    WireFormat, BINARY_CONTENT_TYPE,
 };
 use event_core::validate::Validate;
 use event_core::{DomainEvents, Envelope, KafkaEvent};
@@ -165,6 +165,50 @@ fn every_example_round_trips_as_a_binary_record_through_its_domain_enum() {
     let error = CombatEvent::decode_record(&record).expect_err("text/csv");
     assert_eq!(error.kind(), "unsupported_content_type");
     assert!(error.to_string().contains("`text/csv`"), "{error}");
+}
+
+#[test]
+fn lean_records_carry_the_event_type_and_a_binary_content_type_only_and_read_back() {
+    let names = |record: &event_core::codec::KafkaRecord| -> Vec<&'static str> {
+        record.headers.iter().map(|(name, _)| *name).collect()
+    };
+    for format in [WireFormat::Json, WireFormat::Binary] {
+        let options = RecordOptions {
+            format,
+            headers: HeaderSet::Lean,
+            ..RecordOptions::default()
+        };
+        for example in CombatEvent::examples() {
+            let full = example
+                .to_record_with(&RecordOptions {
+                    format,
+                    ..RecordOptions::default()
+                })
+                .expect("encodes");
+            let lean = example.to_record_with(&options).expect("encodes");
+            let expected = match format {
+                WireFormat::Json => vec!["event_type"],
+                WireFormat::Binary => vec!["event_type", "content-type"],
+            };
+            assert_eq!(names(&lean), expected, "{format:?}");
+            assert!(names(&full).contains(&"event_version"));
+            // The same value and key: only headers the value repeats are left out.
+            assert_eq!((&lean.value, &lean.key), (&full.value, &full.key));
+            assert_eq!(CombatEvent::decode_record(&lean).expect("decodes"), example);
+        }
+    }
+    // The correlation id stays in the value.
+    let envelope = example_envelope(MatchStart::example());
+    assert!(envelope.correlation_id().is_some());
+    let lean = envelope
+        .to_record_with(&RecordOptions {
+            headers: HeaderSet::Lean,
+            ..RecordOptions::default()
+        })
+        .expect("valid");
+    assert_eq!(lean.header("correlation_id"), None);
+    let read = Envelope::<MatchStart>::from_json(&lean.value).expect("decodes");
+    assert_eq!(read.correlation_id(), envelope.correlation_id());
 }
 
 #[test]

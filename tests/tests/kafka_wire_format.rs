@@ -1,12 +1,13 @@
 //! The binary wire format through Apache Kafka: a producer writes a domain's events as binary
 //! records (`content-type: application/vnd.kafka-events.rkyv`) beside JSON ones on the same
-//! topic and the typed consumer reads both alike; events with personal data stay JSON; a
-//! corrupt binary record and an unknown content type go to the dead-letter topic.
+//! topic and the typed consumer reads both alike, with every header or the lean set; events
+//! with personal data stay JSON; a corrupt binary record and an unknown content type go to the
+//! dead-letter topic.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use event_core::codec::{WireFormat, BINARY_CONTENT_TYPE, CONTENT_TYPE};
+use event_core::codec::{HeaderSet, WireFormat, BINARY_CONTENT_TYPE, CONTENT_TYPE};
 use event_domains::{CombatEvent, SocialEvent};
 use event_kafka::Polled;
 use kafka_events_tests::hostile::RawProducer;
@@ -55,15 +56,21 @@ fn content_types(corner: &Isolated, topic: &str, count: usize) -> BTreeMap<Strin
 #[test]
 fn binary_and_json_records_on_one_topic_are_read_alike() {
     let corner = Isolated::new("wire-mixed");
+    // Lean headers: a binary record still announces its format, a JSON one has no
+    // `content-type` at all.
     let binary = corner
         .producer()
-        .with_domain_wire_format("combat", WireFormat::Binary);
+        .with_domain_wire_format("combat", WireFormat::Binary)
+        .with_header_set(HeaderSet::Lean);
     let json = corner.producer();
+    let lean_json = corner.producer().with_header_set(HeaderSet::Lean);
     let in_binary = fresh(own_examples::<CombatEvent>());
     let in_json = fresh(own_examples::<CombatEvent>());
+    let in_lean_json = fresh(own_examples::<CombatEvent>());
     send_all(&binary, &in_binary);
     send_all(&json, &in_json);
-    let sent = [in_binary.clone(), in_json.clone()].concat();
+    send_all(&lean_json, &in_lean_json);
+    let sent = [in_binary.clone(), in_json.clone(), in_lean_json].concat();
     let seen = consume(&corner.consumer::<CombatEvent>("mixed"), sent.len());
     assert_round_trip(&sent, &seen);
 
@@ -74,8 +81,8 @@ fn binary_and_json_records_on_one_topic_are_read_alike() {
         found.sort();
         assert_eq!(
             found,
-            [CONTENT_TYPE, BINARY_CONTENT_TYPE],
-            "{event_type}: one JSON record, one binary"
+            ["", CONTENT_TYPE, BINARY_CONTENT_TYPE],
+            "{event_type}: a lean JSON record, a JSON one, a binary one"
         );
     }
 }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use event_core::catalog::{EventVisitor, Example};
-use event_core::codec::{DomainEvents, KafkaRecord, EVENT_TYPE_HEADER};
+use event_core::codec::{DomainEvents, HeaderSet, KafkaRecord, RecordOptions, EVENT_TYPE_HEADER};
 use event_core::Envelope;
 use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
 use event_kafka::{CONSUMER_DEFAULTS, PRODUCER_DEFAULTS};
@@ -78,32 +78,30 @@ struct PlainEvent {
     event: AnyEvent,
     topic: String,
     key: Option<Vec<u8>>,
-    /// `event_type` alone, or (`KAFKA_LOAD_PEER_HEADERS=all`) every header our producer
-    /// writes for the event: `event_type`, `event_version`, `content-type`, `correlation_id`.
+    /// The headers our producer writes on the event's JSON record, with the run's header set.
     headers: Vec<(&'static str, Vec<u8>)>,
 }
 
 impl PlainEvent {
-    fn of(event: AnyEvent, all_headers: bool) -> PlainEvent {
-        fn parts<E: DomainEvents>(event: &E) -> KafkaRecord {
-            event.to_record().expect("a valid example")
+    fn of(event: AnyEvent, headers: HeaderSet) -> PlainEvent {
+        fn parts<E: DomainEvents>(event: &E, options: &RecordOptions) -> KafkaRecord {
+            event.to_record_with(options).expect("a valid example")
         }
-        let record = match &event {
-            AnyEvent::Combat(e) => parts(e),
-            AnyEvent::Economy(e) => parts(e),
-            AnyEvent::Social(e) => parts(e),
-            AnyEvent::System(e) => parts(e),
+        let options = RecordOptions {
+            headers,
+            ..RecordOptions::default()
         };
-        let headers = record
-            .headers
-            .into_iter()
-            .filter(|(name, _)| all_headers || *name == EVENT_TYPE_HEADER)
-            .collect();
+        let record = match &event {
+            AnyEvent::Combat(e) => parts(e, &options),
+            AnyEvent::Economy(e) => parts(e, &options),
+            AnyEvent::Social(e) => parts(e, &options),
+            AnyEvent::System(e) => parts(e, &options),
+        };
         PlainEvent {
             event,
             topic: format!("{}{SUFFIX}", record.topic),
             key: record.key,
-            headers,
+            headers: record.headers,
         }
     }
 
@@ -295,7 +293,7 @@ impl Peer {
     pub fn start(bootstrap: &str, settings: &Settings) -> Peer {
         let mix: Vec<PlainEvent> = AnyEvent::mix()
             .into_iter()
-            .map(|event| PlainEvent::of(event, settings.peer_all_headers))
+            .map(|event| PlainEvent::of(event, settings.headers))
             .collect();
         let warm_up = (warm_up_seconds(settings) * settings.rate) as usize;
         let sent = (0..warm_up + settings.total).map(|i| &mix[i % mix.len()]);

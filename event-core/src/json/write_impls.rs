@@ -108,12 +108,14 @@ impl WriteJson for DateTime<Utc> {
     /// 6 or 9 digits that hold it exactly (`SecondsFormat::AutoSi`). Years outside 0–9999 go
     /// through chrono.
     fn write_json(&self, out: &mut Vec<u8>) -> Written {
-        let year = self.year();
+        // The UTC fields read once: each accessor of a `DateTime` recomputes its local time.
+        let utc = self.naive_utc();
+        let year = utc.year();
         if !(0..=9999).contains(&year) {
             return serde_json::to_writer(out, self);
         }
         let year = year as u32;
-        let (mut second, mut nano) = (self.second(), self.nanosecond());
+        let (mut second, mut nano) = (utc.second(), utc.nanosecond());
         if nano >= 1_000_000_000 {
             // A leap second: chrono writes it as second 60.
             second += 1;
@@ -121,10 +123,10 @@ impl WriteJson for DateTime<Utc> {
         }
         let [y1, y2] = two_digits(year / 100);
         let [y3, y4] = two_digits(year % 100);
-        let [mo1, mo2] = two_digits(self.month());
-        let [d1, d2] = two_digits(self.day());
-        let [h1, h2] = two_digits(self.hour());
-        let [mi1, mi2] = two_digits(self.minute());
+        let [mo1, mo2] = two_digits(utc.month());
+        let [d1, d2] = two_digits(utc.day());
+        let [h1, h2] = two_digits(utc.hour());
+        let [mi1, mi2] = two_digits(utc.minute());
         let [s1, s2] = two_digits(second);
         out.extend_from_slice(&[
             b'"', y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':',

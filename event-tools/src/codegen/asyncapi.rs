@@ -10,6 +10,7 @@
 use serde_json::{json, Map, Value};
 
 use event_core::access::Access;
+use event_core::codec::{BINARY_CONTENT_TYPE, CONTENT_TYPE};
 use event_core::topic::TopicConfig;
 
 use super::model::{pascal, CodeModel};
@@ -46,16 +47,16 @@ fn headers_schema() -> Value {
         "type": "object",
         "properties": {
             "event_type": {"type": "string", "description": "The event's name, domain.entity.action."},
-            "event_version": {"type": "string", "description": "The schema version."},
-            "content-type": {"type": "string", "const": "application/json"},
-            "correlation_id": {"type": "string", "format": "uuid", "description": "Id of the flow that caused the event."},
+            "event_version": {"type": "string", "description": "The schema version (also the value's `version`); left out by a producer with lean headers."},
+            "content-type": {"type": "string", "enum": [CONTENT_TYPE, BINARY_CONTENT_TYPE], "description": "The value's format; without it, application/json (a producer with lean headers writes it on binary records only, which Rust consumers read)."},
+            "correlation_id": {"type": "string", "format": "uuid", "description": "Id of the flow that caused the event (also the value's `correlation_id`); left out by a producer with lean headers."},
             "ce_specversion": {"type": "string", "description": "CloudEvents binding (optional)."},
             "ce_id": {"type": "string"},
             "ce_source": {"type": "string"},
             "ce_type": {"type": "string"},
             "ce_time": {"type": "string", "format": "date-time"}
         },
-        "required": ["event_type", "event_version", "content-type"]
+        "required": ["event_type"]
     })
 }
 
