@@ -529,10 +529,10 @@ impl<E: DomainEvents> EventConsumer<E> {
         if let Some(mut audit) = self.audit() {
             audit.publish_if_due(false).map_err(ConsumeError::Audit)?;
         }
-        let deadline = Instant::now() + timeout;
+        let mut now = Instant::now();
+        let deadline = now + timeout;
         loop {
-            self.resume_due()?;
-            let now = Instant::now();
+            self.resume_due(now)?;
             // Wake up for a paused partition that is due before the deadline.
             let until = self
                 .retries()
@@ -541,8 +541,12 @@ impl<E: DomainEvents> EventConsumer<E> {
             match self.consumer.poll(until.saturating_duration_since(now)) {
                 Some(Ok(message)) => return self.process(&message, handler),
                 Some(Err(error)) => return Err(poll_error(error)),
-                None if Instant::now() >= deadline => return Ok(Polled::Idle),
-                None => {}
+                None => {
+                    now = Instant::now();
+                    if now >= deadline {
+                        return Ok(Polled::Idle);
+                    }
+                }
             }
         }
     }
@@ -888,9 +892,15 @@ impl<E: DomainEvents> EventConsumer<E> {
         }
     }
 
-    /// Resumes the paused partitions whose backoff is over.
-    fn resume_due<H>(&self) -> Result<(), ConsumeError<H>> {
-        let due = self.retries().due(Instant::now());
+    /// Resumes the paused partitions whose backoff is over at `now`.
+    fn resume_due<H>(&self, now: Instant) -> Result<(), ConsumeError<H>> {
+        let due = {
+            let mut retries = self.retries();
+            if retries.is_empty() {
+                return Ok(());
+            }
+            retries.due(now)
+        };
         for (topic, partition) in due {
             let mut list = TopicPartitionList::new();
             list.add_partition(&topic, partition);

@@ -97,8 +97,16 @@ impl Retries {
     /// The record at `position` was handled or dead-lettered, or the partition moved past the
     /// offset that failed: its count starts again.
     pub(crate) fn settled(&mut self, position: &RecordPosition) {
-        self.waiting
-            .remove(&(position.topic.clone(), position.partition));
+        // Nothing waits in the common case: no key is built (a copy of the topic) to find so.
+        if !self.waiting.is_empty() {
+            self.waiting
+                .remove(&(position.topic.clone(), position.partition));
+        }
+    }
+
+    /// Whether no partition waits for a retry.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
     }
 
     /// Failures so far on the record at `position`.
