@@ -795,12 +795,15 @@ fn main() {
     let codec_per_event = codec_started.elapsed().as_secs_f64() / codec_events as f64;
 
     println!(
-        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} after {} s of warm-up (combat events as {}, compression.type={}, fetch.wait.max.ms={}, producers {:?}, consumers {:?})",
+        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} after {} s of warm-up (combat events as {}, {:?} headers, {} consumer(s), {} measured first, compression.type={}, fetch.wait.max.ms={}, producers {:?}, consumers {:?})",
         settings.warm_up_seconds,
         match settings.combat_format {
             WireFormat::Json => "JSON",
             WireFormat::Binary => "binary records",
         },
+        settings.headers,
+        settings.consumers,
+        if settings.peer_first { "the peer" } else { "ours" },
         settings.compression.as_deref().unwrap_or("lz4, the default"),
         settings.fetch_wait_ms.as_deref().unwrap_or("librdkafka's default"),
         settings.producer_properties,
@@ -835,7 +838,7 @@ fn main() {
     println!("| events lost (sent − received) | 0 | {} |", ours.lost);
     println!("| CPU: broker | | {} |", seconds(ours.usage.broker_cpu));
     println!(
-        "| CPU: this process (producer, 4 consumers, librdkafka) | | {} |",
+        "| CPU: this process (producer, consumers, librdkafka) | | {} |",
         seconds(ours.usage.own_cpu)
     );
     println!(
