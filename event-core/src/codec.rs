@@ -377,19 +377,17 @@ impl<T: KafkaEvent> Envelope<T> {
             Some(value) => (value, WireFormat::Binary),
             None => (self.to_json()?, WireFormat::Json),
         };
+        let full = options.headers == HeaderSet::Full;
         let mut headers: Vec<(&'static str, Vec<u8>)> = Vec::with_capacity(4);
         headers.push((EVENT_TYPE_HEADER, T::EVENT_TYPE.as_bytes().to_vec()));
-        if options.headers == HeaderSet::Full {
+        if full {
             headers.push((VERSION_HEADER, self.version().as_bytes().to_vec()));
         }
-        if options.headers == HeaderSet::Full || format != WireFormat::Json {
+        if full || format != WireFormat::Json {
             let content_type = format.content_type().as_bytes().to_vec();
             headers.push((CONTENT_TYPE_HEADER, content_type));
         }
-        if let Some(id) = self
-            .correlation_id()
-            .filter(|_| options.headers == HeaderSet::Full)
-        {
+        if let Some(id) = self.correlation_id().filter(|_| full) {
             headers.push((CORRELATION_HEADER, id.hyphenated().to_string().into_bytes()));
         }
         if options.cloud_events {

@@ -894,13 +894,7 @@ impl<E: DomainEvents> EventConsumer<E> {
 
     /// Resumes the paused partitions whose backoff is over at `now`.
     fn resume_due<H>(&self, now: Instant) -> Result<(), ConsumeError<H>> {
-        let due = {
-            let mut retries = self.retries();
-            if retries.is_empty() {
-                return Ok(());
-            }
-            retries.due(now)
-        };
+        let due = self.retries().due(now);
         for (topic, partition) in due {
             let mut list = TopicPartitionList::new();
             list.add_partition(&topic, partition);

@@ -104,11 +104,6 @@ impl Retries {
         }
     }
 
-    /// Whether no partition waits for a retry.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.waiting.is_empty()
-    }
-
     /// Failures so far on the record at `position`.
     pub(crate) fn failures(&self, position: &RecordPosition) -> u32 {
         self.waiting
