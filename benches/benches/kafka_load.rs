@@ -18,7 +18,10 @@
 //! (`WireFormat::Binary`) instead of JSON, the other domains staying JSON (run it once each way
 //! to compare); `KAFKA_LOAD_PRODUCER` and `KAFKA_LOAD_CONSUMER` set further librdkafka
 //! properties of the producers and consumers (`linger.ms=20,batch.size=1000000`), ours and
-//! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer. `KAFKA_LOAD_CONSUMERS=1` reads the
+//! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer. `KAFKA_LOAD_BARE=1` measures a third
+//! client after the peer: the peer's with each value written once before the run and nothing
+//! decoded (librdkafka alone, the floor under any client here; its latency has the
+//! millisecond resolution of the record's timestamp). `KAFKA_LOAD_CONSUMERS=1` reads the
 //! four domains with one consumer (ours an `EventConsumer<GameEvent>`, whose variants hold the
 //! domain enums) instead of one consumer per domain, ours and the peer's alike.
 //! `KAFKA_LOAD_HEADERS=lean` has our producer write lean headers (`HeaderSet::Lean`:
@@ -187,6 +190,8 @@ struct Settings {
     warm_up_seconds: u64,
     combat_format: WireFormat,
     peer: bool,
+    /// The bare client is measured too.
+    bare: bool,
     /// Our producer's deliveries detached (the default) or each waited for.
     detached: bool,
     /// Consumers, ours and the peer's: 4 (one per domain) or 1 (one for every domain).
@@ -225,6 +230,7 @@ impl Settings {
                 WireFormat::Json
             },
             peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
+            bare: env_number("KAFKA_LOAD_BARE", 0) != 0,
             peer_first: env_switch("KAFKA_LOAD_ORDER", "ours-first", "peer-first"),
             headers: if env_switch("KAFKA_LOAD_HEADERS", "full", "lean") {
                 HeaderSet::Lean
@@ -238,6 +244,17 @@ impl Settings {
             },
             detached: !env_switch("KAFKA_LOAD_DELIVERIES", "detached", "pending"),
         }
+    }
+
+    /// The peers to measure beside ours, in their order.
+    fn peers(&self) -> Vec<peer::Codec> {
+        [
+            (self.peer, peer::Codec::SerdeJson),
+            (self.bare, peer::Codec::Bare),
+        ]
+        .into_iter()
+        .filter_map(|(wanted, codec)| wanted.then_some(codec))
+        .collect()
     }
 }
 
@@ -624,7 +641,7 @@ impl Measured {
             thread_groups_line("this process", &self.usage.own_threads)
         );
         println!(
-            "  left out of this process's CPU: the other client's threads, {:.2} s",
+            "  left out of this process's CPU: the other clients' threads, {:.2} s",
             self.usage.left_out_cpu.max(0.0)
         );
     }
@@ -651,8 +668,8 @@ fn main() {
     let catalog_topics = topic_configs(event_domains::catalog().events());
     let mut topics =
         with_dead_letter_topics(catalog_topics.clone(), event_kafka::DEAD_LETTER_SUFFIX);
-    if settings.peer {
-        topics.extend(with_topic_suffix(catalog_topics, peer::SUFFIX));
+    for codec in settings.peers() {
+        topics.extend(with_topic_suffix(catalog_topics.clone(), codec.suffix()));
     }
     if settings.compression.is_some() {
         // The catalog's topics store lz4 and would recompress another codec; to measure the
@@ -735,38 +752,56 @@ fn main() {
     producer
         .flush(Duration::from_secs(60))
         .unwrap_or_else(|error| panic!("warm-up: {error}"));
-    // The peer's clients, warmed up on the broker ours warmed, before either is measured.
-    // Which threads are whose: each client is measured without the other's (idle, they
+    // The peers' clients, warmed up on the broker ours warmed, before any is measured.
+    // Which threads are whose: each client is measured without the others' (idle, they
     // still poll).
     let main_thread = std::process::id().to_string();
-    let before_peer = process::thread_ids();
-    let peer = settings
-        .peer
-        .then(|| peer::Peer::start(&bootstrap, &settings));
-    let peer_threads: HashSet<String> = process::thread_ids()
-        .difference(&before_peer)
+    let mut known = process::thread_ids();
+    let our_threads: HashSet<String> = known
+        .iter()
+        .filter(|tid| **tid != main_thread)
         .cloned()
         .collect();
-    let our_threads: HashSet<String> = before_peer
-        .into_iter()
-        .filter(|tid| *tid != main_thread)
+    let mut peers = Vec::new();
+    for codec in settings.peers() {
+        let peer = peer::Peer::start(&bootstrap, &settings, codec);
+        let now = process::thread_ids();
+        let threads: HashSet<String> = now.difference(&known).cloned().collect();
+        known = now;
+        peers.push((peer, threads));
+    }
+    let peer_threads: HashSet<String> = peers
+        .iter()
+        .flat_map(|(_, threads)| threads.iter().cloned())
         .collect();
     thread::sleep(Duration::from_secs(3));
 
-    // The peer first when asked (the host's speed drifts through a run: alternate the order to
-    // see which way).
-    let (peer, peer_first) = match peer {
-        Some(peer) if settings.peer_first => (
-            None,
-            Some(peer.measure(broker.as_ref(), our_threads.clone())),
-        ),
-        other => (other, None),
+    // Each peer measured without ours and the other peers' threads; before ours when asked
+    // (the host's speed drifts through a run: alternate the order to see which way).
+    let measure_peers =
+        |peers: Vec<(peer::Peer, HashSet<String>)>| -> Vec<(peer::Codec, Measured)> {
+            peers
+                .into_iter()
+                .map(|(peer, own)| {
+                    let left_out = our_threads
+                        .iter()
+                        .chain(peer_threads.difference(&own))
+                        .cloned()
+                        .collect();
+                    (peer.codec(), peer.measure(broker.as_ref(), left_out))
+                })
+                .collect()
+        };
+    let (peers, mut measured_peers) = if settings.peer_first {
+        (Vec::new(), measure_peers(peers))
+    } else {
+        (peers, Vec::new())
     };
     let ours = measure(
         broker.as_ref(),
         consumers,
         expected.iter().sum(),
-        peer_threads,
+        peer_threads.clone(),
         |started| {
             send_paced(
                 total,
@@ -807,7 +842,7 @@ fn main() {
         },
         settings.headers,
         settings.consumers,
-        if settings.peer_first { "the peer" } else { "ours" },
+        if settings.peer_first { "the peers" } else { "ours" },
         settings.compression.as_deref().unwrap_or("lz4, the default"),
         settings.fetch_wait_ms.as_deref().unwrap_or("librdkafka's default"),
         settings.producer_properties,
@@ -815,15 +850,15 @@ fn main() {
     );
     ours.print_summary(total);
 
-    let peer = peer_first
-        .or_else(|| peer.map(|peer| peer.measure(broker.as_ref(), our_threads)))
-        .inspect(|measured| {
+    measured_peers.extend(measure_peers(peers));
+    for (codec, measured) in &measured_peers {
         println!(
-            "the same load through plain rdkafka + serde_json (no validation, metrics, spans or dead letters), {} s of warm-up on the warm broker:",
+            "the same load through {}, {} s of warm-up on the warm broker:",
+            codec.describe(),
             peer::warm_up_seconds(&settings)
         );
         measured.print_summary(total);
-    });
+    }
 
     let latency = ours.latency();
     println!();
@@ -861,15 +896,16 @@ fn main() {
             "| CPU of this process per event (produce + consume) | ≤ 5 µs | {per_event:.1} µs |"
         );
     }
-    if let Some(peer) = &peer {
+    for (codec, peer) in &measured_peers {
         let latency = peer.latency();
+        let name = codec.short();
         println!(
-            "| the same with plain rdkafka + serde_json: throughput, p99, lost | | {:.0} events/s, {:.1} ms, {} |",
+            "| the same with {name}: throughput, p99, lost | | {:.0} events/s, {:.1} ms, {} |",
             latency.throughput, latency.p99, peer.lost
         );
         if let (Some(ours), Some(theirs)) = (ours_per_event, peer.cpu_per_event(total)) {
             println!(
-                "| the same with plain rdkafka + serde_json: CPU per event (ours ÷ plain) | | {theirs:.1} µs ({:.2}×) |",
+                "| the same with {name}: CPU per event (ours ÷ it) | | {theirs:.1} µs ({:.2}×) |",
                 ours / theirs
             );
         }

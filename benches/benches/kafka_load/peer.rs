@@ -6,14 +6,20 @@
 //! the event's envelope, librdkafka storing offsets as records are polled. No validation,
 //! metrics, spans, dead letters or personal-data checks, and each event's topic, key and name
 //! are computed once, not per record: the peer is the floor of what librdkafka and serde cost
-//! here. Its topics are the catalog's with the suffix [`SUFFIX`].
+//! here. Its topics are the catalog's with the suffix [`Codec::suffix`].
+//!
+//! With [`Codec::Bare`] the same client measures librdkafka alone: each event's value is
+//! written once, before the run, and sent as those bytes; its consumer dispatches on the
+//! header as before but decodes nothing, taking the send time from the record's timestamp
+//! (librdkafka's, in milliseconds). What is left is what any client of librdkafka pays here.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use event_core::catalog::{EventVisitor, Example};
 use event_core::codec::{DomainEvents, HeaderSet, KafkaRecord, RecordOptions, EVENT_TYPE_HEADER};
 use event_core::Envelope;
@@ -23,7 +29,7 @@ use kafka_events_tests::broker::Broker;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
+use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 use rdkafka::ClientContext;
 use uuid::Uuid;
@@ -33,8 +39,44 @@ use super::{
     Read, Settings,
 };
 
-/// The suffix of the peer's topics.
-pub const SUFFIX: &str = ".peer";
+/// What the peer does with each event's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Codec {
+    /// serde_json writes it per record (fresh id and timestamp) and reads it back, typed.
+    SerdeJson,
+    /// Its bytes are written once before the run and not read back: librdkafka alone.
+    Bare,
+}
+
+impl Codec {
+    /// The suffix of this peer's topics (each peer has its own).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Codec::SerdeJson => ".peer",
+            Codec::Bare => ".bare",
+        }
+    }
+
+    /// The peer in a table's row.
+    pub fn short(self) -> &'static str {
+        match self {
+            Codec::SerdeJson => "plain rdkafka + serde_json",
+            Codec::Bare => "bare rdkafka (librdkafka alone)",
+        }
+    }
+
+    /// The peer, as the bench's report introduces it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Codec::SerdeJson => {
+                "plain rdkafka + serde_json (no validation, metrics, spans or dead letters)"
+            }
+            Codec::Bare => {
+                "bare rdkafka (values written once before the run and not decoded: librdkafka alone)"
+            }
+        }
+    }
+}
 
 /// How long the peer warms up: a third of our warm-up, on the broker ours warmed.
 pub fn warm_up_seconds(settings: &Settings) -> u64 {
@@ -73,17 +115,20 @@ impl ProducerContext for CountFailures {
 
 type PlainProducer = ThreadedProducer<CountFailures>;
 
-/// An event of the mix with what the peer computes once: its topic, key and headers.
+/// An event of the mix with what the peer computes once: its topic, key and headers (and, bare,
+/// its value).
 struct PlainEvent {
     event: AnyEvent,
     topic: String,
     key: Option<Vec<u8>>,
     /// The headers our producer writes on the event's JSON record, with the run's header set.
     headers: Vec<(&'static str, Vec<u8>)>,
+    /// The value sent every time ([`Codec::Bare`]), or none: written per record.
+    value: Option<Vec<u8>>,
 }
 
 impl PlainEvent {
-    fn of(event: AnyEvent, headers: HeaderSet) -> PlainEvent {
+    fn of(event: AnyEvent, headers: HeaderSet, codec: Codec) -> PlainEvent {
         fn parts<E: DomainEvents>(event: &E, options: &RecordOptions) -> KafkaRecord {
             event.to_record_with(options).expect("a valid example")
         }
@@ -99,9 +144,10 @@ impl PlainEvent {
         };
         PlainEvent {
             event,
-            topic: format!("{}{SUFFIX}", record.topic),
+            topic: format!("{}{}", record.topic, codec.suffix()),
             key: record.key,
             headers: record.headers,
+            value: (codec == Codec::Bare).then_some(record.value),
         }
     }
 
@@ -115,11 +161,12 @@ impl PlainEvent {
                 .with_timestamp(Utc::now());
             serde_json::to_vec(&event).expect("serde_json writes an envelope")
         }
-        let value = match &self.event {
-            AnyEvent::Combat(e) => stamped(e),
-            AnyEvent::Economy(e) => stamped(e),
-            AnyEvent::Social(e) => stamped(e),
-            AnyEvent::System(e) => stamped(e),
+        let value = match (&self.value, &self.event) {
+            (Some(bytes), _) => Cow::Borrowed(bytes.as_slice()),
+            (None, AnyEvent::Combat(e)) => Cow::Owned(stamped(e)),
+            (None, AnyEvent::Economy(e)) => Cow::Owned(stamped(e)),
+            (None, AnyEvent::Social(e)) => Cow::Owned(stamped(e)),
+            (None, AnyEvent::System(e)) => Cow::Owned(stamped(e)),
         };
         let headers = self
             .headers
@@ -131,7 +178,7 @@ impl PlainEvent {
                 })
             });
         let mut record = BaseRecord::<[u8], [u8]>::to(&self.topic)
-            .payload(value.as_slice())
+            .payload(value.as_ref())
             .headers(headers);
         if let Some(key) = &self.key {
             record = record.key(key.as_slice());
@@ -152,29 +199,40 @@ impl PlainEvent {
     }
 }
 
-/// What the peer's consumer calls for a record of each event: serde_json's typed decode of
-/// the envelope, giving its timestamp.
-type Decode = fn(&[u8]) -> Option<DateTime<Utc>>;
+/// What the peer's consumer calls for a record of each event: when it was sent, if it reads.
+type Decode = fn(&BorrowedMessage<'_>) -> Option<DateTime<Utc>>;
 
-fn decode<T: Example>(value: &[u8]) -> Option<DateTime<Utc>> {
-    serde_json::from_slice::<Envelope<T>>(value)
+/// serde_json's typed decode of the envelope, giving its timestamp.
+fn decode<T: Example>(message: &BorrowedMessage<'_>) -> Option<DateTime<Utc>> {
+    serde_json::from_slice::<Envelope<T>>(message.payload().unwrap_or_default())
         .ok()
         .map(|envelope| envelope.timestamp())
 }
 
+/// No decode: the record's timestamp (set by librdkafka at the send, in milliseconds).
+fn timestamp_only(message: &BorrowedMessage<'_>) -> Option<DateTime<Utc>> {
+    let millis = message.timestamp().to_millis()?;
+    Utc.timestamp_millis_opt(millis).single()
+}
+
 /// The decoders of a domain's events, by name.
-#[derive(Default)]
-struct Decoders(HashMap<&'static str, Decode>);
+struct Decoders {
+    codec: Codec,
+    by_name: HashMap<&'static str, Decode>,
+}
 
 impl EventVisitor for Decoders {
     fn visit<T: Example>(&mut self) {
-        self.0.insert(T::EVENT_TYPE, decode::<T>);
+        let decode = match self.codec {
+            Codec::SerdeJson => decode::<T>,
+            Codec::Bare => timestamp_only,
+        };
+        self.by_name.insert(T::EVENT_TYPE, decode);
     }
 }
 
 /// What one of the peer's consumers reads: its group, its topics and the decoders of the
 /// events on them.
-#[derive(Default)]
 struct Subscription {
     group: String,
     topics: Vec<String>,
@@ -189,7 +247,7 @@ impl Subscription {
         }
         self.group.push_str(E::DOMAIN);
         for topic in E::topics() {
-            let topic = format!("{topic}{SUFFIX}");
+            let topic = format!("{topic}{}", self.decoders.codec.suffix());
             if !self.topics.contains(&topic) {
                 self.topics.push(topic);
             }
@@ -199,8 +257,15 @@ impl Subscription {
     }
 
     /// The subscription of the consumer `index` of `count` (one per domain, or one for all).
-    fn of(index: usize, count: usize) -> Self {
-        let all = Subscription::default();
+    fn of(index: usize, count: usize, codec: Codec) -> Self {
+        let all = Subscription {
+            group: String::new(),
+            topics: Vec::new(),
+            decoders: Decoders {
+                codec,
+                by_name: HashMap::new(),
+            },
+        };
         match (count, index) {
             (1, _) => all
                 .with::<CombatEvent>()
@@ -227,7 +292,11 @@ fn consume(
     config
         .set(
             "group.id",
-            format!("kafka-load-peer-{}", subscription.group),
+            format!(
+                "kafka-load{}-{}",
+                subscription.decoders.codec.suffix().replace('.', "-"),
+                subscription.group
+            ),
         )
         .set("session.timeout.ms", "6000");
     for (key, value) in properties {
@@ -240,7 +309,7 @@ fn consume(
     consumer
         .subscribe(&topics)
         .unwrap_or_else(|error| panic!("peer subscribe: {error}"));
-    let decoders = subscription.decoders.0;
+    let decoders = subscription.decoders.by_name;
     consume_loop(expected, handoff, || {
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(message)) => {
@@ -254,11 +323,15 @@ fn consume(
                     .and_then(|header| header.value)
                     .and_then(|name| std::str::from_utf8(name).ok())
                     .and_then(|name| decoders.get(name))
-                    .and_then(|decode| decode(message.payload().unwrap_or_default()));
+                    .and_then(|decode| decode(&message));
                 sent.map_or(Read::DeadLetter, read_now)
             }
             Some(Err(error)) => {
-                eprintln!("peer {}: {error}", subscription.group);
+                eprintln!(
+                    "peer{} {}: {error}",
+                    subscription.decoders.codec.suffix(),
+                    subscription.group
+                );
                 Read::Nothing
             }
             None => Read::Nothing,
@@ -278,6 +351,7 @@ fn sender<'a>(
 /// The peer's clients (consumers per domain, or one for all with `KAFKA_LOAD_CONSUMERS=1`),
 /// warmed up and ready to measure.
 pub struct Peer {
+    codec: Codec,
     mix: Vec<PlainEvent>,
     producer: PlainProducer,
     consumers: Consumers,
@@ -290,10 +364,10 @@ pub struct Peer {
 impl Peer {
     /// Starts the peer's consumers and producer and runs a third of our warm-up through them
     /// (on the broker our warm-up warmed).
-    pub fn start(bootstrap: &str, settings: &Settings) -> Peer {
+    pub fn start(bootstrap: &str, settings: &Settings, codec: Codec) -> Peer {
         let mix: Vec<PlainEvent> = AnyEvent::mix()
             .into_iter()
-            .map(|event| PlainEvent::of(event, settings.headers))
+            .map(|event| PlainEvent::of(event, settings.headers, codec))
             .collect();
         let warm_up = (warm_up_seconds(settings) * settings.rate) as usize;
         let sent = (0..warm_up + settings.total).map(|i| &mix[i % mix.len()]);
@@ -311,7 +385,7 @@ impl Peer {
             let properties = settings.consumer_properties.clone();
             let count = expected.len();
             Consumers::start(&expected, move |index, events, handoff| {
-                let subscription = Subscription::of(index, count);
+                let subscription = Subscription::of(index, count, codec);
                 consume(&bootstrap, &properties, subscription, events, handoff);
             })
         };
@@ -323,6 +397,7 @@ impl Peer {
             .create_with_context(CountFailures::default())
             .unwrap_or_else(|error| panic!("peer producer: {error}"));
         let peer = Peer {
+            codec,
             mix,
             producer,
             consumers,
@@ -338,11 +413,17 @@ impl Peer {
         );
         peer.producer
             .flush(Duration::from_secs(60))
-            .unwrap_or_else(|error| panic!("peer warm-up: {error}"));
+            .unwrap_or_else(|error| panic!("peer{} warm-up: {error}", codec.suffix()));
         peer
     }
 
-    /// Measures the load through the peer, as ours, without the threads `left_out` (ours).
+    /// The peer's codec.
+    pub fn codec(&self) -> Codec {
+        self.codec
+    }
+
+    /// Measures the load through the peer, as ours, without the threads `left_out` (the other
+    /// clients').
     pub fn measure(self, broker: Option<&Broker>, left_out: HashSet<String>) -> Measured {
         let failed_before = self.producer.context().failed.load(Ordering::Relaxed);
         let expected = self.expected.iter().sum();
@@ -356,7 +437,7 @@ impl Peer {
                 send_paced(self.total, self.rate, send);
                 let produced_in = started.elapsed();
                 if let Err(error) = self.producer.flush(Duration::from_secs(60)) {
-                    eprintln!("peer: flush: {error}");
+                    eprintln!("peer{}: flush: {error}", self.codec.suffix());
                 }
                 Produced {
                     produced_in,
