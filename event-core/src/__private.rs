@@ -153,6 +153,48 @@ pub fn distinct_events<E: crate::codec::DomainEvents>(mut events: Vec<E>) -> Vec
     events
 }
 
+/// Which fields of an event may hold its domain's default partition key: the derive's answer,
+/// from which [`KafkaEvent`](crate::KafkaEvent)'s defaults compute `KEY_FIELD` and the index
+/// the derived `partition_key` reads, in const evaluation where they are used (not one
+/// constant per event for the compiler to check).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyCandidates {
+    /// No default key: a hand-written impl, a key named by `key = field`, or no named fields.
+    None,
+    /// The declared fields, each named in Rust as on the wire
+    /// ([`DECLARED_FIELDS`](crate::KafkaEvent::DECLARED_FIELDS)).
+    Declared,
+    /// The Rust names of the declared fields, in the same order, when one differs from its
+    /// wire name.
+    Named(&'static [&'static str]),
+}
+
+/// The position among `E`'s declared fields of the first of its domain's
+/// [`KEY_FIELDS`](crate::Domain::KEY_FIELDS) it has.
+pub const fn key_index<E: crate::KafkaEvent>() -> Option<usize> {
+    let names = match E::__KEY_CANDIDATES {
+        KeyCandidates::None => return None,
+        KeyCandidates::Declared => E::DECLARED_FIELDS,
+        KeyCandidates::Named(names) => names,
+    };
+    key_field_index(<E::Domain as crate::Domain>::KEY_FIELDS, names)
+}
+
+/// `E`'s [`key_index`] read at run time (a constant once inlined): the derived
+/// `partition_key` matches on it, so no crate that derives evaluates it while building.
+#[inline]
+pub fn derived_key_index<E: crate::KafkaEvent>() -> Option<usize> {
+    E::__KEY_INDEX
+}
+
+/// The wire name of the field at [`key_index`].
+pub const fn key_field<E: crate::KafkaEvent>() -> Option<&'static str> {
+    match E::__KEY_INDEX {
+        Some(index) => Some(E::DECLARED_FIELDS[index]),
+        None => None,
+    }
+}
+
 /// The position in `fields` of the first of `key_fields` the event has, for the derive's
 /// default partition key.
 pub const fn key_field_index(key_fields: &[&str], fields: &[&str]) -> Option<usize> {

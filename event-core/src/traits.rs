@@ -111,7 +111,16 @@ pub trait KafkaEvent:
     /// [`KEY_FIELDS`](Domain::KEY_FIELDS) it has, else `None`. The export writes it into the
     /// topic files, so producers in other languages key records as Rust does. (A field whose
     /// type gives no key bytes is named here and gives no key.)
-    const KEY_FIELD: Option<&'static str> = None;
+    const KEY_FIELD: Option<&'static str> = crate::__private::key_field::<Self>();
+
+    /// Which fields may hold the domain's default key (set by the derive; not public API).
+    #[doc(hidden)]
+    const __KEY_CANDIDATES: crate::__private::KeyCandidates = crate::__private::KeyCandidates::None;
+
+    /// The position among [`DECLARED_FIELDS`](Self::DECLARED_FIELDS) of the domain's default
+    /// key (read by the derived `partition_key`; not public API).
+    #[doc(hidden)]
+    const __KEY_INDEX: Option<usize> = crate::__private::key_index::<Self>();
 
     /// The partition key of this event: the field named by `#[event(key = field)]`, else the
     /// first of its domain's [`KEY_FIELDS`](Domain::KEY_FIELDS) it has, else none (the producer

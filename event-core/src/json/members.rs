@@ -57,6 +57,36 @@ impl<T: ?Sized> ViaUnwritable for Field<'_, T> {
     }
 }
 
+/// The first error of the members a derived writer writes. The writer goes on after a failed
+/// member instead of returning at each one (one check per writer, not one `?` per member for
+/// the compiler to expand); the caller drops the output of a failed write either way.
+#[derive(Debug, Default)]
+pub struct FirstError(Option<serde_json::Error>);
+
+impl FirstError {
+    /// No error yet.
+    pub const fn new() -> Self {
+        FirstError(None)
+    }
+
+    /// Keeps `written`'s error unless one was kept before.
+    #[inline]
+    pub fn keep(&mut self, written: Result<(), serde_json::Error>) {
+        if let Err(error) = written {
+            self.0.get_or_insert(error);
+        }
+    }
+
+    /// `Ok` when every member was written, else the first error.
+    #[inline]
+    pub fn into_result(self) -> Result<(), serde_json::Error> {
+        match self.0 {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A member to read, of type `T`.
 pub struct Read<T>(PhantomData<fn() -> T>);
 
@@ -79,12 +109,9 @@ fn fill<T>(slot: &mut Option<T>, read: impl FnOnce() -> Result<T, Bail>) -> Resu
 }
 
 /// A member's value once the object is read: the one read, else serde's value for an absent
-/// member, else a bail.
-fn take<T>(slot: Option<T>, missing: impl FnOnce() -> Option<T>) -> Result<T, Bail> {
-    match slot {
-        Some(value) => Ok(value),
-        None => missing().ok_or(Bail),
-    }
+/// member, else `None` (the derived reader bails then).
+fn take<T>(slot: Option<T>, missing: impl FnOnce() -> Option<T>) -> Option<T> {
+    slot.or_else(missing)
 }
 
 /// Reads a member through its type's [`ReadJson`]: the first choice.
@@ -97,8 +124,8 @@ pub trait ViaReadJson<T> {
     fn fill(&self, slot: &mut Option<T>, parser: &mut Parser<'_>) -> Result<(), Bail> {
         fill(slot, || self.read_field(parser))
     }
-    /// The member's value once the object is read.
-    fn take(&self, slot: Option<T>) -> Result<T, Bail> {
+    /// The member's value once the object is read, or `None` to bail.
+    fn take(&self, slot: Option<T>) -> Option<T> {
         take(slot, || self.missing_field())
     }
 }
@@ -126,8 +153,8 @@ pub trait ViaDeserialize<T> {
     fn fill(&self, slot: &mut Option<T>, parser: &mut Parser<'_>) -> Result<(), Bail> {
         fill(slot, || self.read_field(parser))
     }
-    /// The member's value once the object is read.
-    fn take(&self, slot: Option<T>) -> Result<T, Bail> {
+    /// The member's value once the object is read, or `None` to bail.
+    fn take(&self, slot: Option<T>) -> Option<T> {
         take(slot, || self.missing_field())
     }
 }
@@ -153,8 +180,8 @@ pub trait ViaBail<T> {
         Err(Bail)
     }
     /// Bails unless read (it never is).
-    fn take(&self, slot: Option<T>) -> Result<T, Bail> {
-        slot.ok_or(Bail)
+    fn take(&self, slot: Option<T>) -> Option<T> {
+        slot
     }
 }
 
@@ -201,5 +228,33 @@ mod tests {
         assert_eq!((&&Read::<Option<u8>>::new()).missing_field(), Some(None));
         assert_eq!((&&Read::<Custom>::new()).missing_field(), None);
         assert!((&&Read::<Opaque>::new()).read_field(&mut parser).is_err());
+    }
+
+    #[test]
+    #[allow(clippy::needless_borrow)] // the borrows are what the derives write
+    fn a_writer_keeps_the_first_members_error() {
+        let mut out = Vec::new();
+        let mut failed = FirstError::new();
+        failed.keep((&&Field(&1u8)).write_field(&mut out));
+        assert!(failed.0.is_none());
+        failed.keep((&&Field(&Opaque)).write_field(&mut out));
+        failed.keep(Err(serde::ser::Error::custom("second")));
+        failed.keep((&&Field(&2u8)).write_field(&mut out));
+        assert_eq!(out, b"12");
+        let error = failed.into_result().unwrap_err();
+        assert!(error
+            .to_string()
+            .contains("neither WriteJson nor Serialize"));
+        assert!(FirstError::new().into_result().is_ok());
+    }
+
+    #[test]
+    #[allow(clippy::needless_borrow)] // the borrows are what the derives write
+    fn taking_a_member_gives_the_read_value_else_the_absent_value_else_none() {
+        assert_eq!((&&Read::<u8>::new()).take(Some(3)), Some(3));
+        assert_eq!((&&Read::<Option<u8>>::new()).take(None), Some(None));
+        assert_eq!((&&Read::<u8>::new()).take(None), None);
+        assert_eq!((&&Read::<Custom>::new()).take(None), None);
+        assert_eq!((&&Read::<Opaque>::new()).take(None).map(|_| ()), None);
     }
 }

@@ -28,7 +28,8 @@ mod write_impls;
 pub use escape::write_str;
 #[doc(hidden)]
 pub use members::{
-    Field, Read, ViaBail, ViaDeserialize, ViaReadJson, ViaSerde, ViaUnwritable, ViaWriteJson,
+    Field, FirstError, Read, ViaBail, ViaDeserialize, ViaReadJson, ViaSerde, ViaUnwritable,
+    ViaWriteJson,
 };
 pub use parser::{Bail, Parser, MAX_DEPTH};
 pub use read_impls::ReadKey;

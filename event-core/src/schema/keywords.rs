@@ -32,6 +32,20 @@ pub struct Constraints {
 }
 
 impl Constraints {
+    /// `schema` with these keywords added, as [`apply`](Self::apply) adds them (the form the
+    /// derive writes: one expression per field).
+    ///
+    /// ```
+    /// use event_core::schema::{Constraints, InstanceType, Schema};
+    /// let schema = Constraints { max_items: Some(16), ..Constraints::default() }
+    ///     .applied(Schema::of_type(InstanceType::Array));
+    /// assert_eq!(schema.to_value(), serde_json::json!({"type": "array", "maxItems": 16}));
+    /// ```
+    pub fn applied(self, mut schema: Schema) -> Schema {
+        self.apply(&mut schema);
+        schema
+    }
+
     /// Adds these keywords to `schema`, the schema of a field.
     ///
     /// Value keywords go to the non-null branch of a nullable schema (an `Option` field), so a

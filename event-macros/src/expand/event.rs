@@ -25,13 +25,19 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
         .make_where_clause()
         .predicates
         .extend(validate_bounds);
-    let (_, ty_generics, _) = container.generics.split_for_impl();
-    generics.make_where_clause().predicates.push(parse_quote! {
-        #ident #ty_generics: ::event_core::__private::serde::Serialize
-            + ::event_core::__private::serde::de::DeserializeOwned
-            + ::event_core::json::WriteJson
-            + ::event_core::json::ReadJson
-    });
+    // A generic event is an event for the parameters that make it one. A type without
+    // parameters needs no such bound: the trait's supertraits are checked at the impl all the
+    // same, and a bound on a concrete type is one more predicate in every item's environment
+    // for the compiler to carry.
+    if !container.generics.params.is_empty() {
+        let (_, ty_generics, _) = container.generics.split_for_impl();
+        generics.make_where_clause().predicates.push(parse_quote! {
+            #ident #ty_generics: ::event_core::__private::serde::Serialize
+                + ::event_core::__private::serde::de::DeserializeOwned
+                + ::event_core::json::WriteJson
+                + ::event_core::json::ReadJson
+        });
+    }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
 
     let EventSpec {
@@ -59,7 +65,7 @@ pub fn expand_kafka_event(container: &Container, spec: &EventSpec) -> TokenStrea
             quote!(#by_convention)
         }
     };
-    let partition_key = partition_key(key, &domain);
+    let partition_key = partition_key(key);
     // Major 1 writes to the domain's topic itself: no const evaluation per event for it.
     let topic = if major <= 1 {
         quote!(<#domain as ::event_core::Domain>::TOPIC)
@@ -111,10 +117,10 @@ fn declared_fields(container: &Container) -> TokenStream {
     quote!(const DECLARED_FIELDS: &'static [&'static str] = &[#(#names),*];)
 }
 
-/// `fn partition_key` and `KEY_FIELD`: the named field, or the first of the domain's
-/// `KEY_FIELDS` the event has (chosen at compile time; a field whose type is no `KeyBytes` gives
-/// no key).
-fn partition_key(key: &KeyChoice, domain: &TokenStream) -> TokenStream {
+/// `fn partition_key` and what gives `KEY_FIELD`: the named field, or the first of the
+/// domain's `KEY_FIELDS` the event has (chosen in const evaluation where it is used, from
+/// `__KEY_CANDIDATES`; a field whose type is no `KeyBytes` gives no key).
+fn partition_key(key: &KeyChoice) -> TokenStream {
     let (body, key_field) = match key {
         KeyChoice::Field(field, wire) => (
             quote! {
@@ -125,41 +131,32 @@ fn partition_key(key: &KeyChoice, domain: &TokenStream) -> TokenStream {
                     ::core::option::Option::Some(#wire);
             },
         ),
-        KeyChoice::DomainDefault(fields) if fields.is_empty() => {
-            (quote!(::core::option::Option::None), quote!())
-        }
+        // No named fields: the trait's defaults (no key).
+        KeyChoice::DomainDefault(fields) if fields.is_empty() => return TokenStream::new(),
         KeyChoice::DomainDefault(fields) => {
-            let names: Vec<String> = fields.iter().map(|(ident, _)| ident.to_string()).collect();
-            let wires = fields.iter().map(|(_, wire)| wire);
             let arms = fields.iter().enumerate().map(|(index, (field, _))| {
                 quote! {
                     ::core::option::Option::Some(#index) =>
                         (&::event_core::__private::KeyProbe(&self.#field)).probe_key(),
                 }
             });
-            let index = quote! {
-                ::event_core::__private::key_field_index(
-                    <#domain as ::event_core::Domain>::KEY_FIELDS,
-                    &[#(#names),*],
-                )
+            let renamed = fields.iter().any(|(ident, wire)| ident != wire);
+            let candidates = if renamed {
+                let names = fields.iter().map(|(ident, _)| ident.to_string());
+                quote!(::event_core::__private::KeyCandidates::Named(&[#(#names),*]))
+            } else {
+                quote!(::event_core::__private::KeyCandidates::Declared)
             };
             (
                 quote! {
                     use ::event_core::__private::{ProbeKey as _, ProbeNoKey as _};
-                    const KEY_INDEX: ::core::option::Option<usize> = #index;
-                    match KEY_INDEX {
+                    match ::event_core::__private::derived_key_index::<Self>() {
                         #(#arms)*
                         _ => ::core::option::Option::None,
                     }
                 },
                 quote! {
-                    const KEY_FIELD: ::core::option::Option<&'static str> =
-                        match #index {
-                            ::core::option::Option::Some(index) => {
-                                ::core::option::Option::Some([#(#wires),*][index])
-                            }
-                            ::core::option::Option::None => ::core::option::Option::None,
-                        };
+                    const __KEY_CANDIDATES: ::event_core::__private::KeyCandidates = #candidates;
                 },
             )
         }

@@ -43,11 +43,11 @@ fn json(value: &JsonLiteral) -> TokenStream {
     quote!(::core::option::Option::Some(#inner))
 }
 
-/// `Constraints { .. }.apply(&mut schema);`, or nothing when the field has no keywords: one
-/// `Constraints` field per keyword given (named as the attribute), its value by its kind.
-pub fn apply_constraints(k: &FieldKeywords, schema: &TokenStream) -> TokenStream {
+/// `Constraints { .. }.applied(schema)`, or `schema` itself when the field has no keywords:
+/// one `Constraints` field per keyword given (named as the attribute), its value by its kind.
+pub fn with_constraints(k: &FieldKeywords, schema: TokenStream) -> TokenStream {
     if k.is_empty() {
-        return TokenStream::new();
+        return schema;
     }
     let fields = k.entries().into_iter().map(|(row, value)| {
         let ident = syn::Ident::new(row.attribute, Span::call_site());
@@ -74,6 +74,6 @@ pub fn apply_constraints(k: &FieldKeywords, schema: &TokenStream) -> TokenStream
             #(#fields,)*
             ..::core::default::Default::default()
         }
-        .apply(&mut #schema);
+        .applied(#schema)
     }
 }

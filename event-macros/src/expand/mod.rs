@@ -63,7 +63,8 @@ fn optional_string(value: Option<&str>) -> TokenStream {
 }
 
 /// The expression of the layout order of fields of `types` (declaration indices in layout
-/// order), evaluated in const context by both the schema and the binary mirror.
+/// order): the binary mirror evaluates it in const context (its fields are picked by it), the
+/// schema when it is built.
 fn layout_order(types: &[&syn::Type]) -> TokenStream {
     let count = types.len();
     quote! {

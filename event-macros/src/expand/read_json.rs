@@ -192,47 +192,80 @@ fn members(
             let reader = member_reader(field);
             quote!(#key => #reader.fill(&mut #slot, parser),)
         });
-    let values = fields.iter().zip(&slots).map(|(field, slot)| {
-        if !is_read(field) {
-            return default_value(field);
-        }
-        if let Some(path) = &field.serde.default_path {
-            quote!(#slot.unwrap_or_else(#path))
-        } else if field.serde.default {
-            quote!(#slot.unwrap_or_default())
-        } else if container_default {
-            quote!(#slot.ok_or(::event_core::json::Bail)?)
-        } else {
-            let reader = member_reader(field);
-            quote!(#reader.take(#slot)?)
-        }
-    });
-    // One `?` for every member's read, not one per arm: a smaller body for the compiler to
-    // check (measured: about 5 % of a 200-event crate's build).
-    let dispatch = quote! {
-        match parser.key()? {
+    // A member that must be there is taken by `let .. else` into a binding of the slot's name:
+    // a plain return where `?` would have the compiler resolve and expand `Try` per member.
+    let mut required = Vec::new();
+    let values: Vec<TokenStream> = fields
+        .iter()
+        .zip(&slots)
+        .map(|(field, slot)| {
+            if !is_read(field) {
+                return default_value(field);
+            }
+            if let Some(path) = &field.serde.default_path {
+                return quote!(#slot.unwrap_or_else(#path));
+            }
+            if field.serde.default {
+                return quote!(#slot.unwrap_or_default());
+            }
+            let taken = if container_default {
+                quote!(#slot)
+            } else {
+                let reader = member_reader(field);
+                quote!(#reader.take(#slot))
+            };
+            required.push(quote! {
+                let ::core::option::Option::Some(#slot) = #taken else {
+                    return ::core::result::Result::Err(::event_core::json::Bail);
+                };
+            });
+            quote!(#slot)
+        })
+        .collect();
+    // One early return for every member's read, not one per arm: a smaller body for the
+    // compiler to check (measured: about 5 % of a 200-event crate's build).
+    let key = or_return(quote!(parser.key()));
+    let read = or_return(quote! {
+        match #key {
             #(#arms)*
             _ => ::core::result::Result::Err(::event_core::json::Bail),
-        }?;
-    };
+        }
+    });
+    let dispatch = quote!(#read;);
+    let next_member = or_return(quote!(parser.next_member()));
     let read_all = match at {
-        Members::AfterTag => quote!(while parser.next_member()? { #dispatch }),
-        Members::Object => quote! {
-            if parser.begin_object()? {
-                loop {
-                    #dispatch
-                    if !parser.next_member()? {
-                        break;
+        Members::AfterTag => quote!(while #next_member { #dispatch }),
+        Members::Object => {
+            let begin = or_return(quote!(parser.begin_object()));
+            quote! {
+                if #begin {
+                    loop {
+                        #dispatch
+                        if !#next_member {
+                            break;
+                        }
                     }
                 }
             }
-        },
+        }
     };
-    let build = construct(path, Style::Named, fields, values);
+    let build = construct(path, Style::Named, fields, values.into_iter());
     quote! {
         #(#declarations)*
         #read_all
+        #(#required)*
         #build
+    }
+}
+
+/// The value of `result`, else a return with its error: what `?` does, without the `Try`
+/// machinery the compiler would resolve and expand at each use.
+fn or_return(result: TokenStream) -> TokenStream {
+    quote! {
+        match #result {
+            ::core::result::Result::Ok(value) => value,
+            ::core::result::Result::Err(bail) => return ::core::result::Result::Err(bail),
+        }
     }
 }
 

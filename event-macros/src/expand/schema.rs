@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::keywords::apply_constraints;
+use super::keywords::with_constraints;
 use super::{optional_string, with_schema_bounds};
 use crate::ast::{Container, Data, Field, Style, Variant};
 use crate::serde_attr::SerdeContainer;
@@ -123,23 +123,15 @@ fn documented(schema: TokenStream, doc: Option<&str>) -> TokenStream {
     }
 }
 
-/// The schema of one field's value: its type's schema, keywords applied, doc as description.
-/// `inline_keywords` is false for flattened fields (validated to carry none).
+/// The schema of one field's value: its type's schema, keywords applied, doc as description
+/// (when `with_description`), as one expression: no locals for the compiler to track.
 fn field_schema(field: &Field, with_description: bool) -> TokenStream {
     let ty = field.ty;
-    let schema = quote!(schema);
-    let constraints = apply_constraints(&field.keywords, &schema);
-    let describe = match (&field.doc, with_description) {
-        (Some(doc), true) => quote!(let schema = ::event_core::schema::describe(schema, #doc);),
-        _ => TokenStream::new(),
-    };
-    quote! {{
-        #[allow(unused_mut)]
-        let mut schema = generator.subschema_for::<#ty>();
-        #constraints
-        #describe
-        schema
-    }}
+    let schema = with_constraints(&field.keywords, quote!(generator.subschema_for::<#ty>()));
+    match (&field.doc, with_description) {
+        (Some(doc), true) => quote!(::event_core::schema::describe(#schema, #doc)),
+        _ => schema,
+    }
 }
 
 /// The object schema of named fields, properties in layout order.
@@ -158,17 +150,19 @@ fn record(fields: &[Field], container_default: bool) -> TokenStream {
             || container_default
             || field.serde.skip_serializing
             || field.serde.skip_serializing_if.is_some());
+        let required = if always {
+            quote!(!<#ty as ::event_core::EventSchema>::OPTIONAL)
+        } else {
+            quote!(false)
+        };
         quote! {
-            record.field(
-                #index,
-                #name,
-                #schema,
-                #always && !<#ty as ::event_core::EventSchema>::OPTIONAL,
-            );
+            record.field(#index, #name, #schema, #required);
         }
     });
+    // The order is computed when the schema is (a cold path), not in const evaluation at
+    // every build of the crate that derives.
     quote! {{
-        let order = const { #order };
+        let order = #order;
         let mut record = ::event_core::schema::RecordSchema::new(#count);
         #(#adds)*
         record.build(&order)

@@ -18,8 +18,9 @@ pub fn expand_write_json(container: &Container) -> TokenStream {
         Some(body) => quote! {
             #[allow(unused_imports)]
             use ::event_core::json::{ViaSerde as _, ViaUnwritable as _, ViaWriteJson as _};
+            let mut failed = ::event_core::json::FirstError::new();
             #body
-            ::core::result::Result::Ok(())
+            failed.into_result()
         },
         None => {
             // Through a reference: a bound on `Self` alone would be checked where the impl is
@@ -168,9 +169,10 @@ fn push(bytes: &[u8]) -> TokenStream {
     quote!(out.extend_from_slice(#literal);)
 }
 
-/// Writes one value (an expression of a reference) through `WriteJson`, else serde.
+/// Writes one value (an expression of a reference) through `WriteJson`, else serde; its
+/// error, if the first, is kept in `failed`.
 fn write_value(value: &TokenStream) -> TokenStream {
-    quote!((&&::event_core::json::Field(#value)).write_field(out)?;)
+    quote!(failed.keep((&&::event_core::json::Field(#value)).write_field(out));)
 }
 
 /// `[a,b,…]`.
