@@ -38,7 +38,9 @@ pub use write_impls::JsonKey;
 /// A value that writes itself as JSON, byte for byte what `serde_json::to_vec` writes for it.
 pub trait WriteJson {
     /// Appends the value's JSON to `out`. Fails only where serde_json fails (a field written
-    /// through a `Serialize` impl that returns an error, a map key that is not a string).
+    /// through a `Serialize` impl that returns an error, a map key that is not a string); what
+    /// was appended then is not JSON (a derived writer writes on past a failed member and
+    /// returns the first error), so the caller drops it, as [`to_vec`] does.
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
 }
 

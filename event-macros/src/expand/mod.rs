@@ -3,7 +3,7 @@
 //! The generated `schema`, `validate_at`, `write_json`, `read_json` and `partition_key` are
 //! `#[inline]`: compiled in the crates that call them, as serde's generic impls are, not in
 //! every crate that derives. The bodies are written for the compiler's front end too: few
-//! locals, no `?` per member, no constant evaluated per event while building (a crate of 200
+//! locals, no `?` per member of a record, no constant evaluated per event while building (a crate of 200
 //! events builds in about 1.1–1.2× the time of the same structs with serde + schemars derives;
 //! `cargo bench --bench compile_time`, docs/performance.md).
 
