@@ -117,11 +117,11 @@ pub trait Domain: 'static {
 
 /// Declares a domain: a unit struct implementing [`Domain`], checked at compile time.
 ///
-/// `key_fields: [a, b]` is optional (see [partition keys](crate::domain#partition-keys)), and
+/// `key_fields: [a, b]` is optional (see [partition keys](mod@crate::domain#partition-keys)), and
 /// so are the roles, in this order: `producers: ["svc", ..]`, `consumers: [..]`,
 /// `dead_letter_readers: [..]` (see [`access`](crate::access); each name is checked at
 /// compile time, and none may appear twice in a role).
-/// See the [module documentation](crate::domain) for an example.
+/// See the [module documentation](mod@crate::domain) for an example.
 #[macro_export]
 macro_rules! domain {
     ($(#[$meta:meta])* $vis:vis struct $ty:ident {

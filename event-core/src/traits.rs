@@ -125,7 +125,7 @@ pub trait KafkaEvent:
     /// The partition key of this event: the field named by `#[event(key = field)]`, else the
     /// first of its domain's [`KEY_FIELDS`](Domain::KEY_FIELDS) it has, else none (the producer
     /// spreads the records). One session's or player's events then stay ordered in one
-    /// partition. See [partition keys](crate::domain#partition-keys).
+    /// partition. See [partition keys](mod@crate::domain#partition-keys).
     fn partition_key(&self) -> Option<Vec<u8>> {
         None
     }

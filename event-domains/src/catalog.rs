@@ -5,7 +5,7 @@
 //!
 //! A cross-domain event (see [`player`](crate::player)) is listed by the enum of every domain
 //! that acts on it, after the domain's own events: the enum's consumer then subscribes to the
-//! event's topic too ([`DomainEvents::topics`](event_core::codec::DomainEvents::topics)).
+//! event's topic too ([`DomainEvents::topics`]).
 //!
 //! Each enum serialises (serde) as the envelope it holds, without a tag: the record's value
 //! as serde_json writes it, unvalidated (the load bench's plain rdkafka + serde_json peer

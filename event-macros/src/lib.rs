@@ -3,7 +3,7 @@
 //!
 //! Each derive runs in three steps, as serde_derive and thiserror do: `ast` parses the input and
 //! its attributes into typed data, `validate` checks the rules that need no types, `expand`
-//! writes the impls. Errors are collected in a [`ctxt::Ctxt`] and reported together.
+//! writes the impls. Errors are collected in a `Ctxt` (module `ctxt`) and reported together.
 
 mod ast;
 mod attr;

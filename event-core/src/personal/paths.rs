@@ -27,7 +27,7 @@ pub struct PersonalField {
 
 /// The personal-data fields of an event, read from its envelope schema: every property whose
 /// schema carries `"confluent:tags": ["PII"]`, through `$ref`s, arrays, maps and the branches
-/// of `anyOf`/`oneOf`/`allOf` (a recursive type is followed [`MAX_RECURSION`] levels deep).
+/// of `anyOf`/`oneOf`/`allOf` (a recursive type is followed four levels deep).
 ///
 /// ```
 /// use event_core::personal::PersonalPaths;

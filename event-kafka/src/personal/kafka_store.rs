@@ -30,7 +30,7 @@ pub const DATA_KEY_TOPIC: &str = "kafka-events.data-keys";
 pub const MAX_COMPACTION_LAG_MS: u64 = 86_400_000;
 
 /// The data-key topic: one partition (one order for every writer), compacted, its segments
-/// rolled hourly and compacted within [`MAX_COMPACTION_LAG_MS`] of a write, so an erased key's
+/// rolled hourly and compacted within a day (`max.compaction.lag.ms`) of a write, so an erased key's
 /// record leaves the disk within about a day.
 ///
 /// ```

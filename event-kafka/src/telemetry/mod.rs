@@ -5,7 +5,7 @@
 //! letters and decode errors, bytes both ways; histograms of delivery, end-to-end and handler
 //! latency; gauges of the consumer lag per partition and of the producer's queue depth, from
 //! librdkafka's statistics (every [`STATISTICS_INTERVAL_MS`] ms). Install a recorder (for
-//! instance [`serve_prometheus`] with the `prometheus` feature) before creating the clients.
+//! instance `serve_prometheus` with the `prometheus` feature) before creating the clients.
 //!
 //! **Spans** through [`tracing`], with OpenTelemetry's messaging conventions: `send <topic>`
 //! (kind producer) from handing a validated event over until its acknowledgement, and
