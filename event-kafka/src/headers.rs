@@ -53,20 +53,18 @@ pub fn record_headers<'m>(
     message: &'m BorrowedMessage<'_>,
 ) -> Result<Vec<RecordHeader<'m>>, HeaderError> {
     let native = message_headers(message).map_err(HeaderError::Unparsable)?;
-    native
-        .into_iter()
-        .enumerate()
-        .map(|(index, header)| {
-            if header.name_cut_at_nul {
-                Err(HeaderError::NameWithNul { index })
-            } else {
-                Ok(RecordHeader {
-                    name: header.name,
-                    value: header.value,
-                })
-            }
-        })
-        .collect()
+    let mut headers = Vec::with_capacity(native.size_hint().0);
+    for (index, header) in native.enumerate() {
+        let header = header.map_err(HeaderError::Unparsable)?;
+        if header.name_cut_at_nul {
+            return Err(HeaderError::NameWithNul { index });
+        }
+        headers.push(RecordHeader {
+            name: header.name,
+            value: header.value,
+        });
+    }
+    Ok(headers)
 }
 
 /// The value of the one `event_type` header, after checking that every name is readable

@@ -26,11 +26,11 @@ pub(crate) struct NativeHeader<'m> {
     pub(crate) name_cut_at_nul: bool,
 }
 
-/// The headers of `message`, in record order: `Ok(vec![])` when it has none, `Err` with
-/// librdkafka's code when its header block cannot be parsed.
+/// The headers of `message`, in record order: none when it has none, `Err` with librdkafka's
+/// code when its header block cannot be parsed.
 pub(crate) fn message_headers<'m>(
     message: &'m BorrowedMessage<'_>,
-) -> Result<Vec<NativeHeader<'m>>, RDKafkaErrorCode> {
+) -> Result<NativeHeaders<'m>, RDKafkaErrorCode> {
     let mut headers: *mut rdsys::rd_kafka_headers_t = ptr::null_mut();
     // SAFETY: `message.ptr()` is the live message `message` owns; librdkafka parses its
     // headers once, stores them in the message and hands out a pointer owned by the message,
@@ -38,25 +38,53 @@ pub(crate) fn message_headers<'m>(
     let code = unsafe { rdsys::rd_kafka_message_headers(message.ptr(), &mut headers) };
     match code {
         RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR => {}
-        RDKafkaRespErr::RD_KAFKA_RESP_ERR__NOENT => return Ok(Vec::new()),
+        RDKafkaRespErr::RD_KAFKA_RESP_ERR__NOENT => headers = ptr::null_mut(),
         other => return Err(other.into()),
     }
-    if headers.is_null() {
-        return Ok(Vec::new());
-    }
-    // SAFETY: `headers` is the non-null header list librdkafka returned above.
-    let count = unsafe { rdsys::rd_kafka_header_cnt(headers) };
-    let mut read = Vec::with_capacity(count);
-    for index in 0..count {
+    let count = if headers.is_null() {
+        0
+    } else {
+        // SAFETY: `headers` is the non-null header list librdkafka returned above.
+        unsafe { rdsys::rd_kafka_header_cnt(headers) }
+    };
+    Ok(NativeHeaders {
+        headers,
+        next: 0,
+        count,
+        message: std::marker::PhantomData,
+    })
+}
+
+/// The headers of one consumed record, read one by one from librdkafka's list (no copy of
+/// the list is made).
+pub(crate) struct NativeHeaders<'m> {
+    /// librdkafka's list, owned by the message; null when the record has no headers.
+    headers: *const rdsys::rd_kafka_headers_t,
+    next: usize,
+    count: usize,
+    message: std::marker::PhantomData<&'m ()>,
+}
+
+impl<'m> Iterator for NativeHeaders<'m> {
+    type Item = Result<NativeHeader<'m>, RDKafkaErrorCode>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.next >= self.count {
+            return None;
+        }
+        let index = self.next;
+        self.next += 1;
         let mut name: *const c_char = ptr::null();
         let mut value: *const c_void = ptr::null();
         let mut size: usize = 0;
-        // SAFETY: `index < count` of the same list; the out-pointers are valid locals.
+        // SAFETY: `index < count` of the non-null list `message_headers` read (`count` is 0
+        // for a null list); the out-pointers are valid locals.
         let code = unsafe {
-            rdsys::rd_kafka_header_get_all(headers, index, &mut name, &mut value, &mut size)
+            rdsys::rd_kafka_header_get_all(self.headers, index, &mut name, &mut value, &mut size)
         };
         if code != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR || name.is_null() {
-            return Err(code.into());
+            self.next = self.count;
+            return Some(Err(code.into()));
         }
         // SAFETY: librdkafka stores every name NUL-terminated in the header's own allocation,
         // which lives as long as the message.
@@ -68,13 +96,17 @@ pub(crate) fn message_headers<'m>(
             // reports the size beside the pointer), alive as long as the message.
             Some(unsafe { std::slice::from_raw_parts(value.cast::<u8>(), size) })
         };
-        read.push(NativeHeader {
+        Some(Ok(NativeHeader {
             name: name_bytes,
             value: value_bytes,
             name_cut_at_nul: name_cut_at_nul(name, name_bytes.len(), value),
-        });
+        }))
     }
-    Ok(read)
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.count - self.next;
+        (left, Some(left))
+    }
 }
 
 /// Whether a header's name went on past the NUL byte that ends the C string. librdkafka

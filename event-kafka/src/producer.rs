@@ -402,9 +402,11 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_QUEUE_PAUSE: Duration = Duration::from_millis(50);
 
 /// Waiting for room in a full local queue: pauses that double from 1 ms to
-/// [`MAX_QUEUE_PAUSE`], and [`ProduceError::QueueFull`] once the enqueue timeout is spent.
+/// [`MAX_QUEUE_PAUSE`], and [`ProduceError::QueueFull`] once the enqueue timeout is spent,
+/// counted from the first refusal. Nothing reads the clock until then: most records are
+/// taken at the first try.
 struct RoomWait {
-    started: Instant,
+    refused_at: Option<Instant>,
     timeout: Duration,
     pause: Duration,
 }
@@ -412,7 +414,7 @@ struct RoomWait {
 impl RoomWait {
     fn new(timeout: Duration) -> Self {
         RoomWait {
-            started: Instant::now(),
+            refused_at: None,
             timeout,
             pause: Duration::from_millis(1),
         }
@@ -420,7 +422,7 @@ impl RoomWait {
 
     /// The next pause before trying `topic` again, or the error when the time is up.
     fn next_pause(&mut self, topic: &str) -> Result<Duration, ProduceError> {
-        let waited = self.started.elapsed();
+        let waited = self.refused_at.get_or_insert_with(Instant::now).elapsed();
         if waited >= self.timeout {
             return Err(ProduceError::QueueFull {
                 topic: Cow::Owned(topic.to_owned()),
@@ -625,8 +627,9 @@ impl EventProducer {
         }
     }
 
-    /// How long [`enqueue`](Self::enqueue) waits for room in a full local queue before it
-    /// returns [`ProduceError::QueueFull`] (30 s by default).
+    /// How long [`enqueue`](Self::enqueue) waits for room in a full local queue, from the
+    /// queue's first refusal of the record, before it returns [`ProduceError::QueueFull`]
+    /// (30 s by default).
     pub fn with_enqueue_timeout(mut self, timeout: Duration) -> Self {
         self.enqueue_timeout = timeout;
         self
@@ -1088,6 +1091,29 @@ mod tests {
         Envelope::new(Attack {
             session_id: uuid::Uuid::new_v4(),
         })
+    }
+
+    #[test]
+    fn the_wait_for_room_counts_from_the_first_refusal_and_doubles_its_pauses() {
+        let mut room = RoomWait::new(Duration::from_millis(30));
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(room.refused_at, None, "no clock read before a refusal");
+        let pauses: Vec<_> = (0..8).map(|_| room.next_pause("t").ok()).collect();
+        assert_eq!(
+            pauses[0],
+            Some(Duration::from_millis(1)),
+            "the time before it is not counted"
+        );
+        assert_eq!(pauses[1], Some(Duration::from_millis(2)));
+        assert_eq!(pauses[7], Some(MAX_QUEUE_PAUSE), "{pauses:?}");
+        std::thread::sleep(Duration::from_millis(40));
+        match room.next_pause("t") {
+            Err(ProduceError::QueueFull { topic, waited }) => {
+                assert_eq!(topic, "t");
+                assert!(waited >= Duration::from_millis(30), "{waited:?}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
