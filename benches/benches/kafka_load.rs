@@ -19,9 +19,10 @@
 //! to compare); `KAFKA_LOAD_PRODUCER` and `KAFKA_LOAD_CONSUMER` set further librdkafka
 //! properties of the producers and consumers (`linger.ms=20,batch.size=1000000`), ours and
 //! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer. `KAFKA_LOAD_BARE=1` measures a third
-//! client after the peer: the peer's with each value written once before the run and nothing
-//! decoded (librdkafka alone, the floor under any client here; its latency has the
-//! millisecond resolution of the record's timestamp). `KAFKA_LOAD_CONSUMERS=1` reads the
+//! client after the peer: the peer's with its values written before the run (1 024 of each
+//! example, each with its own id and timestamp) and nothing decoded (librdkafka alone, the
+//! floor under any client here; its latency has the millisecond resolution of the record's
+//! timestamp). `KAFKA_LOAD_CONSUMERS=1` reads the
 //! four domains with one consumer (ours an `EventConsumer<GameEvent>`, whose variants hold the
 //! domain enums) instead of one consumer per domain, ours and the peer's alike.
 //! `KAFKA_LOAD_HEADERS=lean` has our producer write lean headers (`HeaderSet::Lean`:
@@ -944,6 +945,12 @@ fn main() {
             println!(
                 "| the same with {name}: CPU per event (ours ÷ it) | | {theirs:.1} µs ({:.2}×) |",
                 ours / theirs
+            );
+        }
+        if let Some(stored) = peer.stored {
+            println!(
+                "| the same with {name}: bytes stored by the broker per event | | {:.0} B |",
+                stored as f64 / total as f64
             );
         }
     }

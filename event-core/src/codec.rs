@@ -219,7 +219,17 @@ pub const CONTENT_TYPE: &str = "application/json";
 /// ([`WireFormat::Binary`]).
 pub const BINARY_CONTENT_TYPE: &str = "application/vnd.kafka-events.rkyv";
 
-/// Bytes of a partition key.
+/// Bytes of a partition key: an id as its lower-case hyphenated text, a string as its bytes,
+/// an integer in decimal.
+///
+/// ```
+/// use event_core::codec::KeyBytes;
+/// let id = uuid::Uuid::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8);
+/// assert_eq!(id.key_bytes(), Some(id.hyphenated().to_string().into_bytes()));
+/// assert_eq!(id.key_bytes(), Some(b"67e55044-10b1-426f-9247-bb680e5fe0c8".to_vec()));
+/// assert_eq!(42u32.key_bytes(), Some(b"42".to_vec()));
+/// assert_eq!(None::<String>.key_bytes(), None);
+/// ```
 pub trait KeyBytes {
     /// The key, or `None` for no key.
     fn key_bytes(&self) -> Option<Vec<u8>>;
@@ -227,7 +237,14 @@ pub trait KeyBytes {
 
 impl KeyBytes for uuid::Uuid {
     fn key_bytes(&self) -> Option<Vec<u8>> {
-        Some(self.hyphenated().to_string().into_bytes())
+        // Written into a buffer of its exact size: no formatter, one allocation.
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        Some(
+            self.hyphenated()
+                .encode_lower(&mut text)
+                .as_bytes()
+                .to_vec(),
+        )
     }
 }
 
