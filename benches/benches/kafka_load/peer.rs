@@ -129,8 +129,9 @@ struct PlainEvent {
     key: Option<Vec<u8>>,
     /// The headers our producer writes on the event's JSON record, with the run's header set.
     headers: Vec<(&'static str, Vec<u8>)>,
-    /// The values sent in turn ([`Codec::Bare`]), or none: written per record.
-    values: Vec<Vec<u8>>,
+    /// The values sent in turn ([`Codec::Bare`]), or none: written per record. Boxed: each
+    /// holds its bytes alone, not the writer's spare capacity.
+    values: Vec<Box<[u8]>>,
 }
 
 impl PlainEvent {
@@ -155,6 +156,7 @@ impl PlainEvent {
             Codec::SerdeJson => Vec::new(),
             Codec::Bare => std::iter::once(first.value)
                 .chain((1..BARE_VALUES).map(|_| record().value))
+                .map(Vec::into_boxed_slice)
                 .collect(),
         };
         PlainEvent {
@@ -173,7 +175,7 @@ impl PlainEvent {
             serde_json::to_vec(&fresh(event)).expect("serde_json writes an envelope")
         }
         let value = match (self.values.is_empty(), &self.event) {
-            (false, _) => Cow::Borrowed(self.values[round % self.values.len()].as_slice()),
+            (false, _) => Cow::Borrowed(&*self.values[round % self.values.len()]),
             (true, AnyEvent::Combat(e)) => Cow::Owned(stamped(e)),
             (true, AnyEvent::Economy(e)) => Cow::Owned(stamped(e)),
             (true, AnyEvent::Social(e)) => Cow::Owned(stamped(e)),
