@@ -19,7 +19,7 @@
 //! to compare); `KAFKA_LOAD_PRODUCER` and `KAFKA_LOAD_CONSUMER` set further librdkafka
 //! properties of the producers and consumers (`linger.ms=20,batch.size=1000000`), ours and
 //! the peer's alike; `KAFKA_LOAD_PEER=0` skips the peer. `KAFKA_LOAD_BARE=1` measures a third
-//! client after the peer: the peer's with its values written before the run (1 024 of each
+//! client after the peer: the peer's with its values written before the run (256 of each
 //! example, each with its own id and timestamp) and nothing decoded (librdkafka alone, the
 //! floor under any client here; its latency has the millisecond resolution of the record's
 //! timestamp). `KAFKA_LOAD_CONSUMERS=1` reads the
