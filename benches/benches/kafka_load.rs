@@ -22,9 +22,9 @@
 //! client after the peer: the peer's with its values written before the run (256 of each
 //! example, each with its own id and timestamp) and nothing decoded (librdkafka alone, the
 //! floor under any client here; its latency has the millisecond resolution of the record's
-//! timestamp). `KAFKA_LOAD_CONSUMERS=1` reads the
-//! four domains with one consumer (ours an `EventConsumer<GameEvent>`, whose variants hold the
-//! domain enums) instead of one consumer per domain, ours and the peer's alike.
+//! timestamp). `KAFKA_LOAD_CONSUMERS=1` reads the four domains with one consumer (ours an
+//! `EventConsumer<GameEvent>`, whose variants hold the domain enums) instead of one consumer
+//! per domain, ours and the peer's alike.
 //! `KAFKA_LOAD_HEADERS=lean` has our producer write lean headers (`HeaderSet::Lean`:
 //! `event_type` alone, plus `content-type` on binary records) instead of every header
 //! (`event_type`, `event_version`, `content-type`, `correlation_id` when set); the peer writes

@@ -10,10 +10,11 @@
 //!
 //! With [`Codec::Bare`] the same client measures librdkafka alone: each event's values are
 //! written before the run ([`BARE_VALUES`] of each example, each with its own id and
-//! timestamp, so that batches compress as the other clients' do: values written once each
-//! compressed to a third) and sent as those bytes; its consumer dispatches on the header as
-//! before but decodes nothing, taking the send time from the record's timestamp (librdkafka's,
-//! in milliseconds). What is left is what any client of librdkafka pays here.
+//! timestamp, so that batches compress as the other clients' do; one value per example,
+//! sent again and again, compressed to a third of their size) and sent as those bytes; its
+//! consumer dispatches on the header as before but decodes nothing, taking the send time from
+//! the record's timestamp (librdkafka's, in milliseconds). What is left is what any client of
+//! librdkafka pays here.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
