@@ -152,9 +152,9 @@ impl WireFormat {
     }
 }
 
-/// Which headers a record carries besides `event_type`. Every field a header repeats is in
-/// the value too, and the consumers of every language read a record either way: they dispatch
-/// on `event_type` and take a missing `content-type` for JSON.
+/// Which headers a record carries. Every field a header repeats is in the value too, and the
+/// consumers of every language read a record either way: they dispatch on the `event_type`
+/// header (without one, on the value's) and take a missing `content-type` for JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HeaderSet {
     /// `event_type`, `event_version`, `content-type`, and `correlation_id` when the envelope
@@ -166,6 +166,14 @@ pub enum HeaderSet {
     /// without one). Fewer bytes per record, and two or three fewer headers for librdkafka to
     /// allocate, batch, compress, parse and free on each side: for hot-path producers.
     Lean,
+    /// No header on a JSON record (a binary record, which names its event by a hash, carries
+    /// [`Lean`](Self::Lean)'s): its consumers dispatch on the envelope's own `event_type`,
+    /// its second member, read without parsing the rest ([`event_type_of`]). No header list
+    /// for librdkafka to allocate, batch, parse and free per record on either side. For
+    /// topics whose consumers read the event type from the value when the header is missing
+    /// (event-kafka's and the Go and TypeScript consumers of `interop/` do; a tool that
+    /// routes on the header alone does not).
+    None,
 }
 
 /// What a record carries besides the envelope, and how its value is written.
@@ -395,8 +403,12 @@ impl<T: KafkaEvent> Envelope<T> {
             None => (self.to_json()?, WireFormat::Json),
         };
         let full = options.headers == HeaderSet::Full;
-        let mut headers: Vec<(&'static str, Vec<u8>)> = Vec::with_capacity(4);
-        headers.push((EVENT_TYPE_HEADER, T::EVENT_TYPE.as_bytes().to_vec()));
+        let headerless = options.headers == HeaderSet::None && format == WireFormat::Json;
+        let mut headers: Vec<(&'static str, Vec<u8>)> = Vec::new();
+        if !headerless {
+            headers.reserve_exact(4);
+            headers.push((EVENT_TYPE_HEADER, T::EVENT_TYPE.as_bytes().to_vec()));
+        }
         if full {
             headers.push((VERSION_HEADER, self.version().as_bytes().to_vec()));
         }
@@ -614,13 +626,25 @@ pub fn decode_envelope<T: KafkaEvent>(
     }
 }
 
-/// The event type of a record: its `event_type` header (borrowed), else the body's
-/// `event_type` field.
-pub fn event_type_of<'h>(
-    header: Option<&'h [u8]>,
-    value: &[u8],
-) -> Result<Cow<'h, str>, DispatchError> {
+/// The event type of a record: its `event_type` header, else the body's `event_type` field,
+/// read from the envelope's first members when they are plain strings as this crate writes
+/// them (borrowed, nothing else parsed), else from a parse of the body.
+///
+/// ```
+/// use event_core::codec::event_type_of;
+/// let value = br#"{"event_id":"0b6e3ab4-5f3a-4f6e-9d2c-2f1b7c1e8a90","event_type":"combat.session.start","data":{}}"#;
+/// assert_eq!(event_type_of(None, value).unwrap(), "combat.session.start");
+/// assert_eq!(event_type_of(Some(b"combat.session.end"), value).unwrap(), "combat.session.end");
+/// assert!(event_type_of(None, br#"{"data":{}}"#).is_err());
+/// ```
+pub fn event_type_of<'r>(
+    header: Option<&'r [u8]>,
+    value: &'r [u8],
+) -> Result<Cow<'r, str>, DispatchError> {
     if let Some(name) = header.and_then(|h| std::str::from_utf8(h).ok()) {
+        return Ok(Cow::Borrowed(name));
+    }
+    if let Some(name) = crate::leading::event_type(value) {
         return Ok(Cow::Borrowed(name));
     }
     peek_event_type(value)

@@ -63,6 +63,7 @@ pub mod domain;
 pub mod envelope;
 pub mod json;
 pub mod layout;
+mod leading;
 pub mod metrics;
 pub mod personal;
 pub mod schema;

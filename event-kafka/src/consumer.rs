@@ -8,7 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use event_core::codec::{DomainEvents, WireFormat};
+use event_core::codec::{event_type_of, DomainEvents, WireFormat};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Message};
@@ -319,7 +319,7 @@ fn poll_error<H>(error: KafkaError) -> ConsumeError<H> {
 /// ([`ProduceError::MissingTopic`]), not after a delivery timeout.
 ///
 /// ```no_run
-/// use event_core::codec::{DomainEvents, WireFormat};
+/// use event_core::codec::{event_type_of, DomainEvents, WireFormat};
 /// use event_kafka::{ConsumerOptions, EventConsumer, KafkaConfig, Polled};
 ///
 /// // E is a domain's event enum, e.g. `event_domains::CombatEvent`.
@@ -596,9 +596,9 @@ impl<E: DomainEvents> EventConsumer<E> {
         let (event_type, event_id) = match &decoded {
             Ok(event) => (event.event_type(), Some(event.event_id())),
             Err(_) => (
-                headers
-                    .as_deref()
-                    .map_or(UNKNOWN_EVENT_TYPE, known_event_type::<E>),
+                headers.as_deref().map_or(UNKNOWN_EVENT_TYPE, |headers| {
+                    known_event_type::<E>(headers, payload)
+                }),
                 None,
             ),
         };
@@ -924,12 +924,16 @@ impl<E: DomainEvents> EventConsumer<E> {
     }
 }
 
-/// The `event_type` label of a record that could not be decoded: its header's event type when
-/// `E` has it, else `unknown` (a label never takes a value from the outside world unchecked).
-fn known_event_type<E: DomainEvents>(headers: &[RecordHeader<'_>]) -> &'static str {
-    let named = event_type_header(headers).ok().flatten();
+/// The `event_type` label of a record that could not be decoded: the event type its header
+/// names (without one, its value) when `E` has it, else `unknown` (a label never takes a value
+/// from the outside world unchecked).
+fn known_event_type<E: DomainEvents>(headers: &[RecordHeader<'_>], value: &[u8]) -> &'static str {
+    let Ok(header) = event_type_header(headers) else {
+        return UNKNOWN_EVENT_TYPE;
+    };
+    let named = event_type_of(header, value).ok();
     named
-        .and_then(|name| E::EVENT_TYPES.iter().find(|known| known.as_bytes() == name))
+        .and_then(|name| E::EVENT_TYPES.iter().find(|known| **known == name))
         .copied()
         .unwrap_or(UNKNOWN_EVENT_TYPE)
 }
@@ -970,6 +974,37 @@ mod tests {
 
     fn nowhere() -> KafkaConfig {
         KafkaConfig::new("127.0.0.1:1")
+    }
+
+    #[test]
+    fn an_undecodable_record_is_labelled_by_its_header_else_its_value_if_known() {
+        use crate::tests_support::Events;
+        let header = |value: &'static [u8]| RecordHeader {
+            name: b"event_type",
+            value: Some(value),
+        };
+        let value = br#"{"event_id":"x","event_type":"probe.signal.sent","data":"#;
+        let stranger = br#"{"event_id":"x","event_type":"probe.signal.forged","data":"#;
+        assert_eq!(
+            known_event_type::<Events>(&[], value),
+            "probe.signal.sent",
+            "no header: the value's"
+        );
+        assert_eq!(
+            known_event_type::<Events>(&[header(b"probe.signal.sent")], stranger),
+            "probe.signal.sent",
+            "the header first"
+        );
+        assert_eq!(
+            known_event_type::<Events>(&[], stranger),
+            UNKNOWN_EVENT_TYPE
+        );
+        assert_eq!(known_event_type::<Events>(&[], b"\xff"), UNKNOWN_EVENT_TYPE);
+        let twice = [header(b"probe.signal.sent"), header(b"probe.signal.sent")];
+        assert_eq!(
+            known_event_type::<Events>(&twice, value),
+            UNKNOWN_EVENT_TYPE
+        );
     }
 
     #[test]

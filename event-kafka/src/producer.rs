@@ -596,9 +596,10 @@ impl EventProducer {
     }
 
     /// Writes `headers` on every record: [`HeaderSet::Full`] by default, [`HeaderSet::Lean`]
-    /// (`event_type` alone, plus `content-type` on binary records) for hot-path producers.
-    /// The consumers of every language read both: the value carries the version and the
-    /// correlation id either way.
+    /// (`event_type` alone, plus `content-type` on binary records) for hot-path producers,
+    /// [`HeaderSet::None`] (no header on a JSON record) where every consumer reads the event
+    /// type from the value. The consumers of every language read all three: the value carries
+    /// the event type, the version and the correlation id either way.
     ///
     /// ```no_run
     /// # use event_kafka::{EventProducer, KafkaConfig};
@@ -932,10 +933,14 @@ impl EventProducer {
         record: &'a KafkaRecord,
         awaiting: Arc<Awaiting>,
     ) -> Record<'a> {
-        let headers = headers(record.headers.iter().map(|(k, v)| (*k, v.as_slice())));
-        let base = BaseRecord::with_opaque_to(topic, awaiting)
-            .payload(record.value.as_slice())
-            .headers(headers);
+        let mut base = BaseRecord::with_opaque_to(topic, awaiting).payload(record.value.as_slice());
+        // No header list at all for a record without headers: librdkafka would allocate,
+        // batch and free an empty one.
+        if !record.headers.is_empty() {
+            base = base.headers(headers(
+                record.headers.iter().map(|(k, v)| (*k, v.as_slice())),
+            ));
+        }
         match &record.key {
             Some(key) => base.key(key.as_slice()),
             None => base,

@@ -2,13 +2,15 @@
 //! encode/decode, hostile input, Kafka records and per-domain dispatch.
 
 use event_core::catalog::{example_envelope, Example};
+use std::borrow::Cow;
+
 use event_core::codec::{
-    decode_envelope, CodecError, DecodeOptions, DispatchError, HeaderSet, RecordOptions,
-    WireFormat, BINARY_CONTENT_TYPE,
+    decode_envelope, event_type_of, CodecError, DecodeOptions, DispatchError, HeaderSet,
+    RecordOptions, WireFormat, BINARY_CONTENT_TYPE,
 };
 use event_core::validate::Validate;
 use event_core::{DomainEvents, Envelope, KafkaEvent};
-use event_domains::CombatEvent;
+use event_domains::{CombatEvent, GameEvent};
 use kafka_events_tests::fixture::{AnnouncementPosted, ArenaEvent, MatchEnd, MatchStart};
 use kafka_events_tests::{data_definition, draft7_validator, violation};
 use proptest::prelude::*;
@@ -209,6 +211,72 @@ fn lean_records_carry_the_event_type_and_a_binary_content_type_only_and_read_bac
     assert_eq!(lean.header("correlation_id"), None);
     let read = Envelope::<MatchStart>::from_json(&lean.value).expect("decodes");
     assert_eq!(read.correlation_id(), envelope.correlation_id());
+}
+
+#[test]
+fn headerless_json_records_are_dispatched_on_the_envelopes_own_event_type() {
+    let headerless = |format| RecordOptions {
+        format,
+        headers: HeaderSet::None,
+        ..RecordOptions::default()
+    };
+    let examples = GameEvent::examples();
+    assert_eq!(
+        examples.len(),
+        GameEvent::EVENT_TYPES.len(),
+        "every catalog event"
+    );
+    for example in examples {
+        let json = example
+            .to_record_with(&headerless(WireFormat::Json))
+            .expect("encodes");
+        let full = example.to_record().expect("encodes");
+        assert!(json.headers.is_empty(), "{:?}", json.headers);
+        assert_eq!((&json.value, &json.key), (&full.value, &full.key));
+        // Read from the envelope's first members, as written: nothing else parsed.
+        assert!(
+            matches!(
+                event_type_of(None, &json.value),
+                Ok(Cow::Borrowed(name)) if name == example.event_type()
+            ),
+            "{}",
+            example.event_type()
+        );
+        assert_eq!(GameEvent::decode_record(&json).expect("decodes"), example);
+        // A binary record names its event by a hash: it keeps the lean headers.
+        let binary = example
+            .to_record_with(&headerless(WireFormat::Binary))
+            .expect("encodes");
+        if binary.value != json.value {
+            let names: Vec<&str> = binary.headers.iter().map(|(name, _)| *name).collect();
+            assert_eq!(names, ["event_type", "content-type"]);
+        }
+        assert_eq!(GameEvent::decode_record(&binary).expect("decodes"), example);
+    }
+}
+
+#[test]
+fn the_body_names_the_event_when_the_header_does_not() {
+    let envelope = example_envelope(MatchStart::example());
+    let value = envelope.to_json().expect("valid");
+    // The envelope written by another writer, `event_type` after the data: read by a parse.
+    let mut reordered: serde_json::Map<String, Value> =
+        serde_json::from_slice(&value).expect("JSON");
+    let name = reordered.shift_remove("event_type").expect("event_type");
+    reordered.insert("event_type".to_owned(), name);
+    let reordered = serde_json::to_vec(&reordered).expect("JSON");
+    assert!(matches!(
+        event_type_of(None, &reordered),
+        Ok(Cow::Owned(name)) if name == MatchStart::EVENT_TYPE
+    ));
+    assert_eq!(
+        ArenaEvent::decode(None, &reordered).expect("decodes"),
+        ArenaEvent::decode(None, &value).expect("decodes")
+    );
+    assert_eq!(
+        event_type_of(None, b"{\"event_id\":\"x\"}"),
+        Err(DispatchError::MissingEventType)
+    );
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The binary wire format through Apache Kafka: a producer writes a domain's events as binary
 //! records (`content-type: application/vnd.kafka-events.rkyv`) beside JSON ones on the same
-//! topic and the typed consumer reads both alike, with every header or the lean set; events
-//! with personal data stay JSON; a corrupt binary record and an unknown content type go to the
-//! dead-letter topic.
+//! topic and the typed consumer reads both alike, with every header, the lean set or none;
+//! events with personal data stay JSON; a corrupt binary record and an unknown content type go
+//! to the dead-letter topic.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -15,28 +15,42 @@ use kafka_events_tests::kafka::{
     assert_round_trip, consume, fresh, own_examples, send_all, Isolated, LIMIT,
 };
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::message::{Headers, Message};
+use rdkafka::message::{BorrowedMessage, Headers, Message};
 
-/// The content type of every record of `topic`, by event type (reads `count` records in a
-/// raw consumer of its own).
-fn content_types(corner: &Isolated, topic: &str, count: usize) -> BTreeMap<String, Vec<String>> {
+/// Reads `count` records of `topic` in a raw consumer of its own (group `group`), handing
+/// each to `read`.
+fn read_raw(
+    corner: &Isolated,
+    topic: &str,
+    group: &str,
+    count: usize,
+    mut read: impl FnMut(&BorrowedMessage<'_>),
+) {
     let consumer: BaseConsumer = corner
         .config
         .rdkafka_config()
-        .set("group.id", format!("raw-content-types{}", corner.suffix))
+        .set("group.id", format!("{group}{}", corner.suffix))
         .set("auto.offset.reset", "earliest")
         .create()
         .expect("raw consumer");
     consumer
         .subscribe(&[corner.topic(topic).as_str()])
         .expect("subscribe");
-    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let (mut read, started) = (0, Instant::now());
-    while read < count && started.elapsed() < LIMIT {
+    let (mut seen, started) = (0, Instant::now());
+    while seen < count && started.elapsed() < LIMIT {
         let Some(Ok(message)) = consumer.poll(Duration::from_millis(200)) else {
             continue;
         };
-        read += 1;
+        seen += 1;
+        read(&message);
+    }
+    assert_eq!(seen, count, "records of {topic} read before the limit");
+}
+
+/// The content type of every record of `topic`, by event type (reads `count` records).
+fn content_types(corner: &Isolated, topic: &str, count: usize) -> BTreeMap<String, Vec<String>> {
+    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    read_raw(corner, topic, "raw-content-types", count, |message| {
         let header = |name: &str| {
             message
                 .headers()
@@ -49,7 +63,19 @@ fn content_types(corner: &Isolated, topic: &str, count: usize) -> BTreeMap<Strin
             .entry(header("event_type"))
             .or_default()
             .push(header("content-type"));
-    }
+    });
+    found
+}
+
+/// The header names of every record of `topic`, in the order read (reads `count` records).
+fn header_names(corner: &Isolated, topic: &str, count: usize) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    read_raw(corner, topic, "raw-header-names", count, |message| {
+        let names = message.headers().map_or_else(Vec::new, |headers| {
+            headers.iter().map(|h| h.key.to_owned()).collect()
+        });
+        found.push(names);
+    });
     found
 }
 
@@ -85,6 +111,34 @@ fn binary_and_json_records_on_one_topic_are_read_alike() {
             "{event_type}: a lean JSON record, a JSON one, a binary one"
         );
     }
+}
+
+#[test]
+fn headerless_json_records_are_dispatched_on_the_envelopes_event_type() {
+    let corner = Isolated::new("wire-headerless");
+    // No header on a JSON record; a binary one keeps the lean set, its value names its event
+    // by a hash only.
+    let json = corner.producer().with_header_set(HeaderSet::None);
+    let binary = corner
+        .producer()
+        .with_domain_wire_format("combat", WireFormat::Binary)
+        .with_header_set(HeaderSet::None);
+    let in_json = fresh(own_examples::<CombatEvent>());
+    let in_binary = fresh(own_examples::<CombatEvent>());
+    send_all(&json, &in_json);
+    send_all(&binary, &in_binary);
+    let sent = [in_json.clone(), in_binary.clone()].concat();
+    let seen = consume(&corner.consumer::<CombatEvent>("headerless"), sent.len());
+    assert_round_trip(&sent, &seen);
+
+    let mut names = header_names(&corner, "game.combat.events", sent.len());
+    names.sort();
+    let mut expected = vec![Vec::<String>::new(); in_json.len()];
+    expected.extend(vec![
+        vec!["event_type".to_owned(), "content-type".to_owned()];
+        in_binary.len()
+    ]);
+    assert_eq!(names, expected, "no header on JSON, the lean set on binary");
 }
 
 #[test]
