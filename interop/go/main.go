@@ -9,7 +9,8 @@
 // the Rust producer writes, and prints one JSON line per record ({"event_type", "event_id",
 // "topic", "partition", "key"}). -invalid writes one combat.player.attack whose weapon_id is
 // longer than its schema allows instead. consume reads -count records, decodes each into its
-// generated struct by its event_type header, validates the value against the exported Draft 7
+// generated struct by its event_type header (without one, the value's event_type), validates
+// the value against the exported Draft 7
 // schema, checks the struct re-encodes to the same JSON, and prints a JSON summary; it exits
 // with status 1 when any record failed.
 package main
@@ -393,7 +394,14 @@ func consume(ctx context.Context, seeds []string, catalog map[string]catalogEven
 		}
 		fetches.EachRecord(func(rec *kgo.Record) {
 			result.Read++
-			eventType := ""
+			var identity struct {
+				EventID   string `json:"event_id"`
+				EventType string `json:"event_type"`
+			}
+			_ = json.Unmarshal(rec.Value, &identity)
+			// Without an event_type header (a Rust producer with HeaderSet::None), the
+			// value's own event_type names the event.
+			eventType := identity.EventType
 			for _, header := range rec.Headers {
 				if header.Key == "event_type" {
 					eventType = string(header.Value)
@@ -403,10 +411,6 @@ func consume(ctx context.Context, seeds []string, catalog map[string]catalogEven
 				result.Failures = append(result.Failures, fmt.Sprintf("%s %s/%d@%d: %v", eventType, rec.Topic, rec.Partition, rec.Offset, err))
 				return
 			}
-			var identity struct {
-				EventID string `json:"event_id"`
-			}
-			_ = json.Unmarshal(rec.Value, &identity)
 			result.Valid++
 			result.ByEventType[eventType]++
 			result.EventIDs = append(result.EventIDs, identity.EventID)

@@ -9,9 +9,9 @@
 // the Rust producer writes, and prints one JSON line per record ({"event_type", "event_id",
 // "topic", "partition", "key"}). --invalid writes one combat.player.attack whose weapon_id is
 // longer than its schema allows instead. consume reads --count records, validates each value
-// against the exported Draft 7 schema of its event_type header (Ajv), which also types it as the
-// generated `KafkaEvent` union, and prints a JSON summary; it exits with status 1 when any
-// record failed.
+// against the exported Draft 7 schema of its event_type header (without one, the value's
+// event_type) with Ajv, which also types it as the generated `KafkaEvent` union, and prints a
+// JSON summary; it exits with status 1 when any record failed.
 
 import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
@@ -223,10 +223,16 @@ async function consume(kafka: Kafka, catalog: Catalog, suffix: string, group: st
         return;
       }
       summary.read++;
-      const eventType = message.headers?.event_type?.toString() ?? "";
+      let eventType = message.headers?.event_type?.toString() ?? "";
       let checked: KafkaEvent | string;
       try {
-        checked = validators.check(eventType, JSON.parse(message.value?.toString() ?? ""));
+        const value: unknown = JSON.parse(message.value?.toString() ?? "");
+        // Without an event_type header (a Rust producer with HeaderSet::None), the value's
+        // own event_type names the event.
+        if (!eventType && typeof value === "object" && value !== null && "event_type" in value) {
+          eventType = String(value.event_type);
+        }
+        checked = validators.check(eventType, value);
       } catch (error) {
         checked = `not JSON: ${(error as Error).message}`;
       }

@@ -46,7 +46,7 @@ fn headers_schema() -> Value {
     json!({
         "type": "object",
         "properties": {
-            "event_type": {"type": "string", "description": "The event's name, domain.entity.action."},
+            "event_type": {"type": "string", "description": "The event's name, domain.entity.action (also the value's `event_type`); left out of JSON records by a producer without headers, whose consumers read the value's."},
             "event_version": {"type": "string", "description": "The schema version (also the value's `version`); left out by a producer with lean headers."},
             "content-type": {"type": "string", "enum": [CONTENT_TYPE, BINARY_CONTENT_TYPE], "description": "The value's format; without it, application/json (a producer with lean headers writes it on binary records only, which Rust consumers read)."},
             "correlation_id": {"type": "string", "format": "uuid", "description": "Id of the flow that caused the event (also the value's `correlation_id`); left out by a producer with lean headers."},
@@ -55,8 +55,7 @@ fn headers_schema() -> Value {
             "ce_source": {"type": "string"},
             "ce_type": {"type": "string"},
             "ce_time": {"type": "string", "format": "date-time"}
-        },
-        "required": ["event_type"]
+        }
     })
 }
 

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use event_core::codec::DomainEvents;
+use event_core::codec::{DomainEvents, HeaderSet};
 use event_domains::{CombatEvent, EconomyEvent, PlayerEvent, SocialEvent, SystemEvent};
 use event_kafka::{EventConsumer, EventProducer, PendingDelivery, Polled};
 use event_tools::cli::{run, Command as Export};
@@ -222,10 +222,10 @@ fn writes_every_example_for_the_rust_consumers(program: &Program) {
     assert!(keyed >= 10, "{keyed} keyed events compared");
 }
 
-/// Enqueues each example of `E` not sent yet, with a fresh id (noted in `sent`); the pending
-/// deliveries by event type.
+/// Enqueues each example of `E` not sent yet, with a fresh id (noted in `sent`), through the
+/// `producers` in turn; the pending deliveries by event type.
 fn send_new<E: DomainEvents>(
-    producer: &EventProducer,
+    producers: &[EventProducer],
     sent: &mut BTreeMap<&'static str, Uuid>,
 ) -> Vec<(&'static str, PendingDelivery)> {
     let mut pending = Vec::new();
@@ -234,6 +234,7 @@ fn send_new<E: DomainEvents>(
             continue;
         }
         let example = example.with_event_id(Uuid::new_v4());
+        let producer = &producers[sent.len() % producers.len()];
         sent.insert(example.event_type(), example.event_id());
         let delivery = producer.enqueue_event(&example).expect("enqueued");
         pending.push((example.event_type(), delivery));
@@ -241,18 +242,22 @@ fn send_new<E: DomainEvents>(
     pending
 }
 
-/// Every example of the catalog once, with fresh ids, through the Rust producer: the ids and
-/// the partitions written, by event type.
+/// Every example of the catalog once, with fresh ids, through the Rust producer (every other
+/// one with no header at all, `HeaderSet::None`: the value names the event): the ids and the
+/// partitions written, by event type.
 fn send_every_example(
     corner: &Isolated,
 ) -> (BTreeMap<&'static str, Uuid>, BTreeMap<&'static str, i32>) {
-    let producer = corner.producer();
+    let producers = [
+        corner.producer(),
+        corner.producer().with_header_set(HeaderSet::None),
+    ];
     let mut sent = BTreeMap::new();
-    let mut pending = send_new::<CombatEvent>(&producer, &mut sent);
-    pending.extend(send_new::<EconomyEvent>(&producer, &mut sent));
-    pending.extend(send_new::<SocialEvent>(&producer, &mut sent));
-    pending.extend(send_new::<SystemEvent>(&producer, &mut sent));
-    pending.extend(send_new::<PlayerEvent>(&producer, &mut sent));
+    let mut pending = send_new::<CombatEvent>(&producers, &mut sent);
+    pending.extend(send_new::<EconomyEvent>(&producers, &mut sent));
+    pending.extend(send_new::<SocialEvent>(&producers, &mut sent));
+    pending.extend(send_new::<SystemEvent>(&producers, &mut sent));
+    pending.extend(send_new::<PlayerEvent>(&producers, &mut sent));
     let partitions = pending
         .into_iter()
         .map(|(event_type, delivery)| (event_type, delivery.wait().expect("delivered").partition))
