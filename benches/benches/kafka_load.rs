@@ -27,8 +27,10 @@
 //! per domain, ours and the peer's alike.
 //! `KAFKA_LOAD_HEADERS=lean` has our producer write lean headers (`HeaderSet::Lean`:
 //! `event_type` alone, plus `content-type` on binary records) instead of every header
-//! (`event_type`, `event_version`, `content-type`, `correlation_id` when set); the peer writes
-//! the same headers as ours on its JSON records.
+//! (`event_type`, `event_version`, `content-type`, `correlation_id` when set), and
+//! `KAFKA_LOAD_HEADERS=none` none on its JSON records (`HeaderSet::None`: consumers read the
+//! envelope's `event_type`); the peer writes the same headers as ours on its JSON records,
+//! and without an `event_type` header its consumers read the envelope's as ours do.
 //! `KAFKA_LOAD_ORDER=peer-first` measures the peer before ours (the host's speed drifts
 //! through a run; alternate the order to see which way). Our producer hands events over
 //! detached (`enqueue_event_detached`); `KAFKA_LOAD_DELIVERIES=pending` takes a
@@ -257,10 +259,11 @@ impl Settings {
             peer: env_number("KAFKA_LOAD_PEER", 1) != 0,
             bare: env_number("KAFKA_LOAD_BARE", 0) != 0,
             peer_first: env_switch("KAFKA_LOAD_ORDER", "ours-first", "peer-first"),
-            headers: if env_switch("KAFKA_LOAD_HEADERS", "full", "lean") {
-                HeaderSet::Lean
-            } else {
-                HeaderSet::Full
+            headers: match std::env::var("KAFKA_LOAD_HEADERS").as_deref() {
+                Err(_) | Ok("full") => HeaderSet::Full,
+                Ok("lean") => HeaderSet::Lean,
+                Ok("none") => HeaderSet::None,
+                Ok(other) => panic!("KAFKA_LOAD_HEADERS={other}: expected full, lean or none"),
             },
             consumers: match env_number("KAFKA_LOAD_CONSUMERS", 4) {
                 1 => 1,

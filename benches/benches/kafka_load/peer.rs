@@ -1,8 +1,9 @@
 //! The load's peer: the same mix, rate and librdkafka settings through a client a user without
 //! this framework would write with rdkafka and serde_json. A `ThreadedProducer` whose context
 //! counts failed deliveries (no future per record) sends `serde_json::to_vec` of each event's
-//! envelope with its partition key and an `event_type` header; per domain a `BaseConsumer`
-//! reads its topics, dispatches on that header and decodes with `serde_json::from_slice` into
+//! envelope with its partition key and an `event_type` header (none with `HeaderSet::None`);
+//! per domain a `BaseConsumer` reads its topics, dispatches on that header (without one, on
+//! the envelope's `event_type`, read as ours reads it) and decodes with `serde_json::from_slice` into
 //! the event's envelope, librdkafka storing offsets as records are polled. No validation,
 //! metrics, spans, dead letters or personal-data checks, and each event's topic, key and name
 //! are computed once, not per record: the peer is the floor of what librdkafka and serde cost
@@ -24,7 +25,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use event_core::catalog::{EventVisitor, Example};
-use event_core::codec::{DomainEvents, HeaderSet, KafkaRecord, RecordOptions, EVENT_TYPE_HEADER};
+use event_core::codec::{
+    event_type_of, DomainEvents, HeaderSet, KafkaRecord, RecordOptions, EVENT_TYPE_HEADER,
+};
 use event_core::Envelope;
 use event_domains::{CombatEvent, EconomyEvent, SocialEvent, SystemEvent};
 use event_kafka::{CONSUMER_DEFAULTS, PRODUCER_DEFAULTS};
@@ -183,18 +186,19 @@ impl PlainEvent {
             (true, AnyEvent::Social(e)) => Cow::Owned(stamped(e)),
             (true, AnyEvent::System(e)) => Cow::Owned(stamped(e)),
         };
-        let headers = self
-            .headers
-            .iter()
-            .fold(OwnedHeaders::new(), |headers, (name, value)| {
-                headers.insert(Header {
-                    key: name,
-                    value: Some(value.as_slice()),
-                })
-            });
-        let mut record = BaseRecord::<[u8], [u8]>::to(&self.topic)
-            .payload(value.as_ref())
-            .headers(headers);
+        let mut record = BaseRecord::<[u8], [u8]>::to(&self.topic).payload(value.as_ref());
+        if !self.headers.is_empty() {
+            let headers =
+                self.headers
+                    .iter()
+                    .fold(OwnedHeaders::new(), |headers, (name, value)| {
+                        headers.insert(Header {
+                            key: name,
+                            value: Some(value.as_slice()),
+                        })
+                    });
+            record = record.headers(headers);
+        }
         if let Some(key) = &self.key {
             record = record.key(key.as_slice());
         }
@@ -328,16 +332,17 @@ fn consume(
     consume_loop(expected, handoff, || {
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(message)) => {
-                let sent = message
+                let header = message
                     .headers()
                     .and_then(|headers| {
                         headers
                             .iter()
                             .find(|header| header.key == EVENT_TYPE_HEADER)
                     })
-                    .and_then(|header| header.value)
-                    .and_then(|name| std::str::from_utf8(name).ok())
-                    .and_then(|name| decoders.get(name))
+                    .and_then(|header| header.value);
+                let sent = event_type_of(header, message.payload().unwrap_or_default())
+                    .ok()
+                    .and_then(|name| decoders.get(name.as_ref()))
                     .and_then(|decode| decode(&message));
                 sent.map_or(Read::DeadLetter, read_now)
             }
