@@ -319,7 +319,7 @@ fn poll_error<H>(error: KafkaError) -> ConsumeError<H> {
 /// ([`ProduceError::MissingTopic`]), not after a delivery timeout.
 ///
 /// ```no_run
-/// use event_core::codec::{event_type_of, DomainEvents, WireFormat};
+/// use event_core::codec::{DomainEvents, WireFormat};
 /// use event_kafka::{ConsumerOptions, EventConsumer, KafkaConfig, Polled};
 ///
 /// // E is a domain's event enum, e.g. `event_domains::CombatEvent`.
