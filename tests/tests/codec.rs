@@ -434,6 +434,27 @@ fn hostile_or_wrong_input_gives_typed_errors() {
 }
 
 proptest! {
+    /// Any object with an `event_type` string among other members, in any order and with
+    /// any characters (escaped by serde_json), is dispatched on that name: read from the
+    /// first members when they are plain, parsed otherwise.
+    #[test]
+    fn the_body_names_its_event_whatever_its_members_order_and_escapes(
+        before in proptest::collection::vec(("[a-z_]{1,8}", ".{0,12}"), 0..6),
+        name in ".{1,24}",
+        after in proptest::collection::vec(("[a-z_]{1,8}", ".{0,12}"), 0..3),
+    ) {
+        let mut members = serde_json::Map::new();
+        for (key, value) in before.into_iter().filter(|(key, _)| key != "event_type") {
+            members.insert(key, Value::String(value));
+        }
+        members.insert("event_type".to_owned(), Value::String(name.clone()));
+        for (key, value) in after.into_iter().filter(|(key, _)| key != "event_type") {
+            members.entry(key).or_insert(Value::String(value));
+        }
+        let bytes = serde_json::to_vec(&members).expect("JSON");
+        prop_assert_eq!(event_type_of(None, &bytes).expect("named"), name);
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = decode(&bytes);
