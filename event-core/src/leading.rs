@@ -1,6 +1,8 @@
 //! The envelope's `event_type` read from the first members of its JSON, without parsing the
 //! rest: how a consumer dispatches a record that carries no `event_type` header.
 
+use crate::json::Parser;
+
 /// The members read before giving up: the envelope writes `event_type` second, after
 /// `event_id`.
 const MEMBERS: usize = 4;
@@ -8,36 +10,23 @@ const MEMBERS: usize = 4;
 /// The `event_type` of a JSON object whose members up to it (at most [`MEMBERS`]) are plain
 /// strings: no escape, no control character, no other kind of value. `None` for anything
 /// else, and the caller parses the body instead; the work is bounded by the value's length.
+/// The reader's own tokenizer reads it ([`Parser`]), eight bytes at a time.
 pub(crate) fn event_type(value: &[u8]) -> Option<&str> {
-    let mut rest = skip_whitespace(value).strip_prefix(b"{")?;
+    let mut parser = Parser::new(value);
+    if !parser.begin_object().ok()? {
+        return None;
+    }
     for _ in 0..MEMBERS {
-        let (name, after) = plain_string(skip_whitespace(rest))?;
-        let after = skip_whitespace(after).strip_prefix(b":")?;
-        let (member, after) = plain_string(skip_whitespace(after))?;
+        let name = parser.key().ok()?;
+        let member = parser.plain_string().ok()?;
         if name == b"event_type" {
             return std::str::from_utf8(member).ok();
         }
-        rest = skip_whitespace(after).strip_prefix(b",")?;
+        if !parser.next_member().ok()? {
+            return None;
+        }
     }
     None
-}
-
-/// A JSON string without escapes at the start of `bytes`: its contents and what follows it.
-fn plain_string(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
-    let body = bytes.strip_prefix(b"\"")?;
-    let end = body
-        .iter()
-        .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
-    (body[end] == b'"').then(|| (&body[..end], &body[end + 1..]))
-}
-
-/// `bytes` after JSON's insignificant whitespace.
-fn skip_whitespace(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
-        .unwrap_or(bytes.len());
-    &bytes[start..]
 }
 
 #[cfg(test)]
