@@ -10,9 +10,8 @@
 // "topic", "partition", "key"}). -invalid writes one combat.player.attack whose weapon_id is
 // longer than its schema allows instead. consume reads -count records, decodes each into its
 // generated struct by its event_type header (without one, the value's event_type), validates
-// the value against the exported Draft 7
-// schema, checks the struct re-encodes to the same JSON, and prints a JSON summary; it exits
-// with status 1 when any record failed.
+// the value against the exported Draft 7 schema, checks the struct re-encodes to the same
+// JSON, and prints a JSON summary; it exits with status 1 when any record failed.
 package main
 
 import (
