@@ -336,7 +336,8 @@ pub struct EnvelopeLayout<T: Binary + KafkaEvent> {
     pub event_type_hash: u64,
     #[rkyv(with = AsOwned)]
     pub version: Cow<'static, str>,
-    pub source: String,
+    #[rkyv(with = AsOwned)]
+    pub source: Cow<'static, str>,
     #[rkyv(with = MetadataLayout)]
     pub metadata: Metadata,
     #[rkyv(with = Timestamp)]
@@ -400,7 +401,8 @@ impl<T: Binary + KafkaEvent> From<EnvelopeLayout<T>> for Envelope<T> {
 #[rkyv(archived = ArchivedMetadata)]
 #[allow(missing_docs)] // the fields of `Metadata`, documented there
 pub struct MetadataLayout {
-    pub ttl: String,
+    #[rkyv(with = AsOwned)]
+    pub ttl: Cow<'static, str>,
     pub retry_count: u32,
     #[rkyv(with = PriorityLayout)]
     pub priority: Priority,

@@ -90,6 +90,46 @@ impl Priority {
     }
 }
 
+/// A number of days written `{days}d`, built at compile time (a `u32` has at most ten digits).
+struct DaysText {
+    bytes: [u8; 11],
+    len: usize,
+}
+
+impl DaysText {
+    const fn of(mut days: u32) -> DaysText {
+        let mut reversed = [0u8; 10];
+        let mut digits = 0;
+        loop {
+            reversed[digits] = b'0' + (days % 10) as u8;
+            digits += 1;
+            days /= 10;
+            if days == 0 {
+                break;
+            }
+        }
+        let mut bytes = [0u8; 11];
+        let mut i = 0;
+        while i < digits {
+            bytes[i] = reversed[digits - 1 - i];
+            i += 1;
+        }
+        bytes[digits] = b'd';
+        DaysText {
+            bytes,
+            len: digits + 1,
+        }
+    }
+
+    const fn as_str(&'static self) -> &'static str {
+        let (text, _) = self.bytes.split_at(self.len);
+        match core::str::from_utf8(text) {
+            Ok(text) => text,
+            Err(_) => panic!("digits and `d` are ASCII"),
+        }
+    }
+}
+
 /// A domain of events and the topic its events go to.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a domain",
@@ -105,6 +145,20 @@ pub trait Domain: 'static {
     const PARTITIONS: u32;
     /// Retention of the topic, in days.
     const RETENTION_DAYS: u32;
+    /// The time to live an envelope of the domain carries unless told otherwise
+    /// ([`Envelope::with_ttl`](crate::Envelope::with_ttl)): the retention in days, e.g. `7d`.
+    /// Computed from [`RETENTION_DAYS`](Self::RETENTION_DAYS) at compile time, so that an
+    /// envelope made or read with it holds this text instead of allocating its own.
+    ///
+    /// ```
+    /// event_core::domain! { pub struct Ops { name: "ops", topic: "ops.events", partitions: 1, retention_days: 90, priority: Low } }
+    /// use event_core::Domain;
+    /// assert_eq!(Ops::DEFAULT_TTL, "90d");
+    /// ```
+    const DEFAULT_TTL: &'static str = {
+        let text: &'static DaysText = &DaysText::of(Self::RETENTION_DAYS);
+        text.as_str()
+    };
     /// Priority of the domain's events.
     const PRIORITY: Priority;
     /// The fields that key an event of this domain when it names no `key`, by preference:
@@ -233,6 +287,23 @@ macro_rules! __versioned_topic {
 mod tests {
     use super::*;
     use crate::__private::key_field_index;
+
+    #[test]
+    fn the_default_ttl_is_the_retention_in_days() {
+        struct Days<const N: u32>;
+        impl<const N: u32> Domain for Days<N> {
+            const NAME: &'static str = "days";
+            const TOPIC: &'static str = "days";
+            const PARTITIONS: u32 = 1;
+            const RETENTION_DAYS: u32 = N;
+            const PRIORITY: Priority = Priority::Low;
+        }
+        assert_eq!(Days::<1>::DEFAULT_TTL, "1d");
+        assert_eq!(Days::<10>::DEFAULT_TTL, "10d");
+        assert_eq!(Days::<1_000>::DEFAULT_TTL, "1000d");
+        assert_eq!(Days::<{ u32::MAX }>::DEFAULT_TTL, "4294967295d");
+        assert_eq!(Days::<0>::DEFAULT_TTL, "0d");
+    }
 
     #[test]
     fn segments_and_topics() {

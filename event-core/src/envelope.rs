@@ -16,13 +16,14 @@ use crate::KafkaEvent;
 
 /// Delivery metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::EventSchema)]
-#[event(binary = false)]
+// `read_json = false`: its reader borrows the domain's usual time to live (`json::envelope`).
+#[event(binary = false, read_json = false)]
 pub struct Metadata {
     /// Delivery priority; the domain's priority by default.
     pub priority: Priority,
     /// Time to live, e.g. 7d: digits, then ms, s, m, h or d.
     #[event(pattern = "^[0-9]+(ms|s|m|h|d)$")]
-    pub ttl: String,
+    pub ttl: Cow<'static, str>,
     /// Delivery retries so far.
     pub retry_count: u32,
 }
@@ -55,7 +56,7 @@ pub struct Envelope<T> {
     pub(crate) version: Cow<'static, str>,
     /// The producing service.
     #[event(min_length = 1)]
-    pub(crate) source: String,
+    pub(crate) source: Cow<'static, str>,
     /// Id of the flow that caused this event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) correlation_id: Option<Uuid>,
@@ -84,14 +85,14 @@ impl<T: KafkaEvent> Envelope<T> {
             event_type: Cow::Borrowed(T::EVENT_TYPE),
             timestamp: Utc::now(),
             version: Cow::Borrowed(T::VERSION.as_str()),
-            source: UNKNOWN_SOURCE.to_owned(),
+            source: Cow::Borrowed(UNKNOWN_SOURCE),
             correlation_id: None,
             session_id: None,
             player_id: None,
             data,
             metadata: Metadata {
                 priority: <T::Domain as Domain>::PRIORITY,
-                ttl: format!("{}d", <T::Domain as Domain>::RETENTION_DAYS),
+                ttl: Cow::Borrowed(<T::Domain as Domain>::DEFAULT_TTL),
                 retry_count: 0,
             },
         }
@@ -111,8 +112,9 @@ impl<T> Envelope<T> {
         self
     }
 
-    /// Sets the producing service, e.g. `"combat-service"`.
-    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+    /// Sets the producing service, e.g. `"combat-service"` (a `&'static str` is held, not
+    /// copied).
+    pub fn with_source(mut self, source: impl Into<Cow<'static, str>>) -> Self {
         self.source = source.into();
         self
     }
@@ -141,8 +143,9 @@ impl<T> Envelope<T> {
         self
     }
 
-    /// Sets the event's time to live, e.g. `"7d"` or `"30m"`.
-    pub fn with_ttl(mut self, ttl: impl Into<String>) -> Self {
+    /// Sets the event's time to live, e.g. `"7d"` or `"30m"` (a `&'static str` is held, not
+    /// copied).
+    pub fn with_ttl(mut self, ttl: impl Into<Cow<'static, str>>) -> Self {
         self.metadata.ttl = ttl.into();
         self
     }

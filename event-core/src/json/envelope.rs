@@ -1,16 +1,32 @@
-//! The envelope's reader, written by hand (`#[event(read_json = false)]` on [`Envelope`]) for
-//! one thing the derive cannot know: the event type and version an envelope of `T` should
-//! carry. Read text equal to `T`'s is borrowed from `T`'s constants instead of allocated, two
-//! allocations less per record; any other text is kept, and the codec refuses it after. The
-//! members and their rules are the derive's: serde's names, `correlation_id`, `session_id`
-//! and `player_id` absent as `None`, the rest required, an unknown or repeated member a bail.
+//! The envelope's reader, written by hand (`#[event(read_json = false)]` on [`Envelope`] and
+//! [`Metadata`]) for one thing the derive cannot know: the event type, version and time to
+//! live an envelope of `T` usually carries. Read text equal to `T`'s name and version or to its
+//! domain's [`DEFAULT_TTL`](crate::Domain::DEFAULT_TTL) is borrowed from those constants
+//! instead of allocated, three allocations less per record; any other text is kept (and the
+//! codec refuses another name or major version after). The members and their rules are the
+//! derive's: serde's names, `correlation_id`, `session_id` and `player_id` absent as `None`,
+//! the rest required, an unknown or repeated member a bail.
 
 use std::borrow::Cow;
 
 use super::parser::{Bail, Parser};
 use super::ReadJson;
 use crate::envelope::{Envelope, Metadata};
-use crate::KafkaEvent;
+use crate::{Domain, KafkaEvent};
+
+/// The envelope's members, in the order serde writes them.
+const ENVELOPE_MEMBERS: &[&[u8]] = &[
+    b"event_id",
+    b"event_type",
+    b"timestamp",
+    b"version",
+    b"source",
+    b"correlation_id",
+    b"session_id",
+    b"player_id",
+    b"data",
+    b"metadata",
+];
 
 /// Fills an empty slot; a repeated member bails (serde_json reports it).
 fn fill<V>(slot: &mut Option<V>, value: V) -> Result<(), Bail> {
@@ -33,6 +49,39 @@ fn constant(parser: &mut Parser<'_>, expected: &'static str) -> Result<Cow<'stat
     })
 }
 
+/// The metadata, its `ttl` borrowed when it is `usual_ttl`.
+fn metadata(parser: &mut Parser<'_>, usual_ttl: &'static str) -> Result<Metadata, Bail> {
+    let mut priority = None;
+    let mut ttl = None;
+    let mut retry_count = None;
+    if parser.begin_object()? {
+        let mut next = 0;
+        loop {
+            match parser.member(&[b"priority", b"ttl", b"retry_count"], &mut next)? {
+                0 => fill(&mut priority, ReadJson::read_json(parser)?)?,
+                1 => fill(&mut ttl, constant(parser, usual_ttl)?)?,
+                2 => fill(&mut retry_count, ReadJson::read_json(parser)?)?,
+                _ => return Err(Bail),
+            }
+            if !parser.next_member()? {
+                break;
+            }
+        }
+    }
+    Ok(Metadata {
+        priority: priority.ok_or(Bail)?,
+        ttl: ttl.ok_or(Bail)?,
+        retry_count: retry_count.ok_or(Bail)?,
+    })
+}
+
+/// Metadata read on its own knows no domain: its `ttl` is kept as read.
+impl ReadJson for Metadata {
+    fn read_json(parser: &mut Parser<'_>) -> Result<Self, Bail> {
+        metadata(parser, "")
+    }
+}
+
 impl<T: KafkaEvent> ReadJson for Envelope<T> {
     fn read_json(parser: &mut Parser<'_>) -> Result<Self, Bail> {
         let mut event_id = None;
@@ -46,18 +95,22 @@ impl<T: KafkaEvent> ReadJson for Envelope<T> {
         let mut data = None;
         let mut metadata = None;
         if parser.begin_object()? {
+            let mut next = 0;
             loop {
-                match parser.key()? {
-                    b"event_id" => fill(&mut event_id, ReadJson::read_json(parser)?)?,
-                    b"event_type" => fill(&mut event_type, constant(parser, T::EVENT_TYPE)?)?,
-                    b"timestamp" => fill(&mut timestamp, ReadJson::read_json(parser)?)?,
-                    b"version" => fill(&mut version, constant(parser, T::VERSION.as_str())?)?,
-                    b"source" => fill(&mut source, ReadJson::read_json(parser)?)?,
-                    b"correlation_id" => fill(&mut correlation_id, ReadJson::read_json(parser)?)?,
-                    b"session_id" => fill(&mut session_id, ReadJson::read_json(parser)?)?,
-                    b"player_id" => fill(&mut player_id, ReadJson::read_json(parser)?)?,
-                    b"data" => fill(&mut data, T::read_json(parser)?)?,
-                    b"metadata" => fill(&mut metadata, Metadata::read_json(parser)?)?,
+                match parser.member(ENVELOPE_MEMBERS, &mut next)? {
+                    0 => fill(&mut event_id, ReadJson::read_json(parser)?)?,
+                    1 => fill(&mut event_type, constant(parser, T::EVENT_TYPE)?)?,
+                    2 => fill(&mut timestamp, ReadJson::read_json(parser)?)?,
+                    3 => fill(&mut version, constant(parser, T::VERSION.as_str())?)?,
+                    4 => fill(&mut source, ReadJson::read_json(parser)?)?,
+                    5 => fill(&mut correlation_id, ReadJson::read_json(parser)?)?,
+                    6 => fill(&mut session_id, ReadJson::read_json(parser)?)?,
+                    7 => fill(&mut player_id, ReadJson::read_json(parser)?)?,
+                    8 => fill(&mut data, T::read_json(parser)?)?,
+                    9 => fill(
+                        &mut metadata,
+                        self::metadata(parser, <T::Domain as Domain>::DEFAULT_TTL)?,
+                    )?,
                     _ => return Err(Bail),
                 }
                 if !parser.next_member()? {
@@ -113,6 +166,17 @@ mod tests {
         assert_eq!(back, envelope);
         assert!(matches!(back.event_type, Cow::Borrowed(_)));
         assert!(matches!(back.version, Cow::Borrowed(_)));
+        assert_eq!(back.metadata.ttl, "1d");
+        assert!(matches!(back.metadata.ttl, Cow::Borrowed(_)));
+
+        let shorter = Envelope::new(Attack { damage: 3 }).with_ttl("30m");
+        let shorter = read(&serde_json::to_string(&shorter).unwrap()).unwrap();
+        assert_eq!(shorter.metadata.ttl, "30m");
+        assert!(matches!(shorter.metadata.ttl, Cow::Owned(_)));
+        let alone: Metadata =
+            super::super::read_fast(br#"{"priority":"low","ttl":"1d","retry_count":2}"#).unwrap();
+        assert_eq!(alone.ttl, "1d");
+        assert_eq!(alone.retry_count, 2);
 
         let other = json.replace("combat.player.attack", "combat.player.defend");
         let other = read(&other).unwrap();
@@ -128,6 +192,12 @@ mod tests {
             read(&json.replacen("{", r#"{"data":{"damage":1},"#, 1)),
             Err(Bail)
         );
+        assert_eq!(read(&json.replace("\"ttl\"", "\"expiry\"")), Err(Bail));
+        assert_eq!(
+            read(&json.replace("\"retry_count\"", "\"ttl\":\"1d\",\"retry_count\"")),
+            Err(Bail)
+        );
+        assert_eq!(read(&json.replace(",\"retry_count\":0", "")), Err(Bail));
         let without_metadata = json.split(",\"metadata\"").next().unwrap().to_owned() + "}";
         assert_eq!(read(&without_metadata), Err(Bail));
         assert!(serde_json::from_str::<Envelope<Attack>>(&without_metadata).is_err());

@@ -90,8 +90,17 @@ pub fn from_slice<T: ReadJson + serde::de::DeserializeOwned>(
 
 /// The fast reader alone: the value, or [`Bail`] where [`from_slice`] asks serde_json. What it
 /// accepts serde_json accepts, with the same value (the tests check it against serde_json).
+///
+/// ```
+/// use event_core::json::{read_fast, Bail};
+/// assert_eq!(read_fast::<Vec<String>>(br#"["a","b"]"#), Ok(vec!["a".into(), "b".into()]));
+/// // Input that is not UTF-8, even where serde_json would not look, is left to serde_json.
+/// assert_eq!(read_fast::<Vec<String>>(b"[\"a\"] \xff"), Err(Bail));
+/// ```
 pub fn read_fast<T: ReadJson>(bytes: &[u8]) -> Result<T, Bail> {
-    let mut parser = Parser::new(bytes);
+    // Input that is not UTF-8 is left to serde_json, which reports where.
+    let text = std::str::from_utf8(bytes).map_err(|_| Bail)?;
+    let mut parser = Parser::from_text(text);
     let value = T::read_json(&mut parser)?;
     parser.finish()?;
     Ok(value)

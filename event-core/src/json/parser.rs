@@ -60,19 +60,67 @@ fn plain_run(bytes: &[u8], from: usize) -> usize {
     at
 }
 
+/// `text` begins with `prefix` (`text` is at least as long): a name of up to 16 bytes is
+/// compared as two overlapping words, not byte by byte.
+#[inline]
+fn starts_with(text: &[u8], prefix: &[u8]) -> bool {
+    let len = prefix.len();
+    let Some(text) = text.get(..len) else {
+        return false;
+    };
+    let word = |bytes: &[u8], at: usize| -> u64 {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(word)
+    };
+    let half = |bytes: &[u8], at: usize| -> u32 {
+        let mut half = [0u8; 4];
+        half.copy_from_slice(&bytes[at..at + 4]);
+        u32::from_le_bytes(half)
+    };
+    match len {
+        8..=16 => word(text, 0) == word(prefix, 0) && word(text, len - 8) == word(prefix, len - 8),
+        4..=7 => half(text, 0) == half(prefix, 0) && half(text, len - 4) == half(prefix, len - 4),
+        // The first, middle and last bytes are all of them.
+        1..=3 => {
+            text[0] == prefix[0]
+                && text[len / 2] == prefix[len / 2]
+                && text[len - 1] == prefix[len - 1]
+        }
+        _ => text == prefix,
+    }
+}
+
 /// A position in the input being read.
 #[derive(Debug)]
 pub struct Parser<'a> {
     bytes: &'a [u8],
+    /// The input as text when it is known to be UTF-8 ([`Parser::from_text`]): a string is
+    /// then a slice of it, not checked again.
+    text: Option<&'a str>,
     at: usize,
     depth: u32,
 }
 
 impl<'a> Parser<'a> {
-    /// A parser at the start of `bytes`.
+    /// A parser at the start of `bytes`, which need not be UTF-8: each string read as text
+    /// is checked on its own (for a reader of a few members, such as
+    /// [`event_type_of`](crate::codec::event_type_of)).
     pub fn new(bytes: &'a [u8]) -> Self {
         Parser {
             bytes,
+            text: None,
+            at: 0,
+            depth: 0,
+        }
+    }
+
+    /// A parser at the start of `text`: its strings are slices of it, with no UTF-8 check of
+    /// their own (one check of the whole input is cheaper than one per string).
+    pub fn from_text(text: &'a str) -> Self {
+        Parser {
+            bytes: text.as_bytes(),
+            text: Some(text),
             at: 0,
             depth: 0,
         }
@@ -80,12 +128,13 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn skip_whitespace(&mut self) {
+        // Every byte above the space is something else: one comparison for the compact JSON
+        // writers write.
         while let Some(&byte) = self.bytes.get(self.at) {
-            if matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
-                self.at += 1;
-            } else {
+            if byte > b' ' || !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
                 break;
             }
+            self.at += 1;
         }
     }
 
@@ -98,6 +147,11 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn eat(&mut self, byte: u8) -> Result<(), Bail> {
+        // The byte right here, as compact JSON has it, before any whitespace is looked for.
+        if self.bytes.get(self.at) == Some(&byte) {
+            self.at += 1;
+            return Ok(());
+        }
         if self.peek() == Some(byte) {
             self.at += 1;
             Ok(())
@@ -179,6 +233,33 @@ impl<'a> Parser<'a> {
         let key = self.plain_string()?;
         self.eat(b':')?;
         Ok(key)
+    }
+
+    /// Which of `names` the next member's key is, its `:` consumed: the index of the name
+    /// written there, trying `names[*next]` first and then the names after it (a writer writes
+    /// members in declaration order, some left out), and setting `*next` past the one found.
+    /// Each name is compared with the input as it stands, so a key with an escape, or not
+    /// among `names`, bails. A name holding `"`, `\` or a control character is never written
+    /// so: the caller must not accept its index (the derives give it no arm).
+    #[inline]
+    pub fn member(&mut self, names: &[&[u8]], next: &mut usize) -> Result<usize, Bail> {
+        self.eat(b'"')?;
+        let rest = &self.bytes[self.at..];
+        let mut index = *next;
+        for _ in 0..names.len() {
+            if index >= names.len() {
+                index = 0;
+            }
+            let name = names[index];
+            if rest.get(name.len()) == Some(&b'"') && starts_with(rest, name) {
+                self.at += name.len() + 1;
+                self.eat(b':')?;
+                *next = index + 1;
+                return Ok(index);
+            }
+            index += 1;
+        }
+        Err(Bail)
     }
 
     /// The `:` between a map's key and its value.
@@ -416,7 +497,11 @@ impl<'a> Parser<'a> {
         let end = plain_run(self.bytes, start);
         match self.bytes.get(end) {
             Some(b'"') => {
-                let text = std::str::from_utf8(&self.bytes[start..end]).map_err(|_| Bail)?;
+                // `"` is ASCII, so `start..end` lies on character boundaries of the text.
+                let text = match self.text {
+                    Some(text) => text.get(start..end).ok_or(Bail)?,
+                    None => std::str::from_utf8(&self.bytes[start..end]).map_err(|_| Bail)?,
+                };
                 self.at = end + 1;
                 Ok(Cow::Borrowed(text))
             }
@@ -546,6 +631,87 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NAMES: &[&[u8]] = &[b"id", b"data", b"correlation_id", b"a_name_longer_than_16"];
+
+    /// The indexes `member` reads from `text`'s object, then what stopped it.
+    fn members(text: &str) -> (Vec<usize>, Result<(), Bail>) {
+        let mut parser = Parser::from_text(text);
+        let mut found = Vec::new();
+        let mut next = 0;
+        let result = (|| {
+            if parser.begin_object()? {
+                loop {
+                    found.push(parser.member(NAMES, &mut next)?);
+                    parser.unsigned()?;
+                    if !parser.next_member()? {
+                        break;
+                    }
+                }
+            }
+            parser.finish()
+        })();
+        (found, result)
+    }
+
+    #[test]
+    fn members_are_found_in_any_order_by_their_whole_name() {
+        let written = r#"{"id":1,"data":2,"correlation_id":3,"a_name_longer_than_16":4}"#;
+        assert_eq!(members(written), (vec![0, 1, 2, 3], Ok(())));
+        // Some left out, the rest in another order, whitespace around the colon.
+        let shuffled = r#"{ "a_name_longer_than_16" : 4 , "data":2,"id" :1}"#;
+        assert_eq!(members(shuffled), (vec![3, 1, 0], Ok(())));
+        // A name that only begins or ends like one of them is none of them.
+        for other in [
+            "dat",
+            "database",
+            "ata",
+            "i",
+            "idd",
+            "correlation_i",
+            "xorrelation_id",
+        ] {
+            let text = format!(r#"{{"{other}":1}}"#);
+            assert_eq!(members(&text), (vec![], Err(Bail)), "{other}");
+        }
+        // An escaped key bails, even when it reads as a name (serde_json reads it then).
+        assert_eq!(members(r#"{"\u0069d":1}"#), (vec![], Err(Bail)));
+        assert_eq!(members(r#"{"da\"ta":1}"#), (vec![], Err(Bail)));
+        // No colon, an unterminated key.
+        assert_eq!(members(r#"{"id" 1}"#), (vec![], Err(Bail)));
+        assert_eq!(members(r#"{"id"#), (vec![], Err(Bail)));
+    }
+
+    #[test]
+    fn names_are_compared_whole_at_every_length() {
+        let text: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for len in 0..=24 {
+            let prefix = &text[..len];
+            assert!(starts_with(&text, prefix), "{len}");
+            assert!(!starts_with(&text[..len.saturating_sub(1)], prefix) || len == 0);
+            for at in 0..len {
+                let mut other = prefix.to_vec();
+                other[at] ^= 0x20;
+                assert!(!starts_with(&text, &other), "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn strings_of_checked_text_and_of_bytes_agree() {
+        let text = r#"["plain","caf\u00e9","né"]"#;
+        for mut parser in [Parser::new(text.as_bytes()), Parser::from_text(text)] {
+            assert!(parser.begin_array().unwrap());
+            assert_eq!(parser.string().unwrap(), "plain");
+            assert!(parser.next_item().unwrap());
+            assert_eq!(parser.string().unwrap(), "café");
+            assert!(parser.next_item().unwrap());
+            assert_eq!(parser.string().unwrap(), "né");
+            assert!(!parser.next_item().unwrap());
+        }
+        // Bytes that are not UTF-8 are refused in a string read from bytes.
+        assert_eq!(Parser::new(b"\"\xff\"").string(), Err(Bail));
+    }
 
     #[test]
     fn integers_follow_serde_json() {

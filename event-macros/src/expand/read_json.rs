@@ -183,14 +183,21 @@ fn members(
                 let ty = field.ty;
                 quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;)
             });
-    let arms = fields
+    let read: Vec<(&Field, &syn::Ident)> = fields
         .iter()
         .zip(&slots)
         .filter(|(f, _)| is_read(f))
-        .map(|(field, slot)| {
-            let key = syn::LitByteStr::new(field.name.as_bytes(), proc_macro2::Span::call_site());
+        .collect();
+    let names = read.iter().map(|(field, _)| byte_string(&field.name));
+    // A name that cannot be written without an escape gets no arm: the reader compares
+    // names with the input as written, so such a key bails (serde_json reads it).
+    let arms = read
+        .iter()
+        .enumerate()
+        .filter(|(_, (field, _))| is_plain(&field.name))
+        .map(|(index, (field, slot))| {
             let reader = member_reader(field);
-            quote!(#key => #reader.fill(&mut #slot, parser),)
+            quote!(#index => #reader.fill(&mut #slot, parser),)
         });
     // A member that must be there is taken by `let .. else` into a binding of the slot's name:
     // a plain return where `?` would have the compiler resolve and expand `Try` per member.
@@ -224,9 +231,9 @@ fn members(
         .collect();
     // One early return for every member's read, not one per arm: a smaller body for the
     // compiler to check (measured: about 5 % of a 200-event crate's build).
-    let key = or_return(quote!(parser.key()));
+    let member = or_return(quote!(parser.member(__NAMES, &mut __next)));
     let read = or_return(quote! {
-        match #key {
+        match #member {
             #(#arms)*
             _ => ::core::result::Result::Err(::event_core::json::Bail),
         }
@@ -251,11 +258,23 @@ fn members(
     };
     let build = construct(path, Style::Named, fields, values.into_iter());
     quote! {
+        // The members in the order serde writes them: the reader tries the next one first.
+        const __NAMES: &[&[u8]] = &[#(#names),*];
+        let mut __next = 0usize;
         #(#declarations)*
         #read_all
         #(#required)*
         #build
     }
+}
+
+fn byte_string(name: &str) -> syn::LitByteStr {
+    syn::LitByteStr::new(name.as_bytes(), proc_macro2::Span::call_site())
+}
+
+/// A name JSON writes as it is: no `"`, `\` or control character to escape.
+fn is_plain(name: &str) -> bool {
+    !name.chars().any(|c| c == '"' || c == '\\' || c < ' ')
 }
 
 /// The value of `result`, else a return with its error: what `?` does, without the `Try`
@@ -323,7 +342,7 @@ fn variant_path(variant: &Variant) -> TokenStream {
 }
 
 fn name_literal(variant: &Variant) -> syn::LitByteStr {
-    syn::LitByteStr::new(variant.name.as_bytes(), proc_macro2::Span::call_site())
+    byte_string(&variant.name)
 }
 
 /// Externally tagged: `"unit"`, or `{"variant": content}`.
