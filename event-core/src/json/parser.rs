@@ -60,7 +60,7 @@ fn plain_run(bytes: &[u8], from: usize) -> usize {
     at
 }
 
-/// `text` begins with `prefix` (`text` is at least as long): a name of up to 16 bytes is
+/// `text` begins with `prefix` (never when it is shorter): a name of up to 16 bytes is
 /// compared as two overlapping words, not byte by byte.
 #[inline]
 fn starts_with(text: &[u8], prefix: &[u8]) -> bool {

@@ -268,6 +268,7 @@ fn members(
     }
 }
 
+/// `name` as a byte-string literal, `b"name"`.
 fn byte_string(name: &str) -> syn::LitByteStr {
     syn::LitByteStr::new(name.as_bytes(), proc_macro2::Span::call_site())
 }
