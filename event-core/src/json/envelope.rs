@@ -49,25 +49,42 @@ fn constant(parser: &mut Parser<'_>, expected: &'static str) -> Result<Cow<'stat
     })
 }
 
-/// The metadata, its `ttl` borrowed when it is `usual_ttl`.
-fn metadata(parser: &mut Parser<'_>, usual_ttl: &'static str) -> Result<Metadata, Bail> {
-    let mut priority = None;
-    let mut ttl = None;
-    let mut retry_count = None;
+/// Reads an object's members, handing each member's index in `names` to `read`, which reads
+/// its value.
+#[inline]
+fn members(
+    parser: &mut Parser<'_>,
+    names: &[&[u8]],
+    mut read: impl FnMut(usize, &mut Parser<'_>) -> Result<(), Bail>,
+) -> Result<(), Bail> {
     if parser.begin_object()? {
         let mut next = 0;
         loop {
-            match parser.member(&[b"priority", b"ttl", b"retry_count"], &mut next)? {
-                0 => fill(&mut priority, ReadJson::read_json(parser)?)?,
-                1 => fill(&mut ttl, constant(parser, usual_ttl)?)?,
-                2 => fill(&mut retry_count, ReadJson::read_json(parser)?)?,
-                _ => return Err(Bail),
-            }
+            let index = parser.member(names, &mut next)?;
+            read(index, parser)?;
             if !parser.next_member()? {
                 break;
             }
         }
     }
+    Ok(())
+}
+
+/// The metadata, its `ttl` borrowed when it is `usual_ttl`.
+fn metadata(parser: &mut Parser<'_>, usual_ttl: &'static str) -> Result<Metadata, Bail> {
+    let mut priority = None;
+    let mut ttl = None;
+    let mut retry_count = None;
+    members(
+        parser,
+        &[b"priority", b"ttl", b"retry_count"],
+        |index, parser| match index {
+            0 => fill(&mut priority, ReadJson::read_json(parser)?),
+            1 => fill(&mut ttl, constant(parser, usual_ttl)?),
+            2 => fill(&mut retry_count, ReadJson::read_json(parser)?),
+            _ => Err(Bail),
+        },
+    )?;
     Ok(Metadata {
         priority: priority.ok_or(Bail)?,
         ttl: ttl.ok_or(Bail)?,
@@ -94,30 +111,22 @@ impl<T: KafkaEvent> ReadJson for Envelope<T> {
         let mut player_id = None;
         let mut data = None;
         let mut metadata = None;
-        if parser.begin_object()? {
-            let mut next = 0;
-            loop {
-                match parser.member(ENVELOPE_MEMBERS, &mut next)? {
-                    0 => fill(&mut event_id, ReadJson::read_json(parser)?)?,
-                    1 => fill(&mut event_type, constant(parser, T::EVENT_TYPE)?)?,
-                    2 => fill(&mut timestamp, ReadJson::read_json(parser)?)?,
-                    3 => fill(&mut version, constant(parser, T::VERSION.as_str())?)?,
-                    4 => fill(&mut source, ReadJson::read_json(parser)?)?,
-                    5 => fill(&mut correlation_id, ReadJson::read_json(parser)?)?,
-                    6 => fill(&mut session_id, ReadJson::read_json(parser)?)?,
-                    7 => fill(&mut player_id, ReadJson::read_json(parser)?)?,
-                    8 => fill(&mut data, T::read_json(parser)?)?,
-                    9 => fill(
-                        &mut metadata,
-                        self::metadata(parser, <T::Domain as Domain>::DEFAULT_TTL)?,
-                    )?,
-                    _ => return Err(Bail),
-                }
-                if !parser.next_member()? {
-                    break;
-                }
-            }
-        }
+        members(parser, ENVELOPE_MEMBERS, |index, parser| match index {
+            0 => fill(&mut event_id, ReadJson::read_json(parser)?),
+            1 => fill(&mut event_type, constant(parser, T::EVENT_TYPE)?),
+            2 => fill(&mut timestamp, ReadJson::read_json(parser)?),
+            3 => fill(&mut version, constant(parser, T::VERSION.as_str())?),
+            4 => fill(&mut source, ReadJson::read_json(parser)?),
+            5 => fill(&mut correlation_id, ReadJson::read_json(parser)?),
+            6 => fill(&mut session_id, ReadJson::read_json(parser)?),
+            7 => fill(&mut player_id, ReadJson::read_json(parser)?),
+            8 => fill(&mut data, T::read_json(parser)?),
+            9 => fill(
+                &mut metadata,
+                self::metadata(parser, <T::Domain as Domain>::DEFAULT_TTL)?,
+            ),
+            _ => Err(Bail),
+        })?;
         Ok(Envelope {
             event_id: event_id.ok_or(Bail)?,
             event_type: event_type.ok_or(Bail)?,
