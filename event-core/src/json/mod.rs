@@ -23,6 +23,7 @@ mod escape;
 mod members;
 mod parser;
 mod read_impls;
+mod uuid_text;
 mod write_impls;
 
 pub use escape::write_str;

@@ -489,6 +489,30 @@ impl<'a> Parser<'a> {
         fallback(&self.string()?).ok_or(Bail)
     }
 
+    /// [`string_with`](Self::string_with) for a text whose usual form is `LEN` bytes (a
+    /// hyphenated UUID): when a `"` follows the `LEN` bytes after the opening one, `accept`
+    /// reads them in place, without the string being scanned for its end first. `accept` must
+    /// refuse any bytes holding `"`, `\` or a control character (a digit-and-separator check
+    /// does); whatever it refuses is read as [`string_with`](Self::string_with) reads it.
+    #[inline]
+    pub fn sized_string_with<const LEN: usize, T>(
+        &mut self,
+        accept: impl Fn(&[u8]) -> Option<T>,
+        fallback: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T, Bail> {
+        let mark = self.at;
+        self.eat(b'"')?;
+        let start = self.at;
+        if self.bytes.get(start + LEN) == Some(&b'"') {
+            if let Some(value) = accept(&self.bytes[start..start + LEN]) {
+                self.at = start + LEN + 1;
+                return Ok(value);
+            }
+        }
+        self.at = mark;
+        self.string_with(accept, fallback)
+    }
+
     /// A string: borrowed when it has no escape, else unescaped.
     #[inline]
     pub fn string(&mut self) -> Result<Cow<'a, str>, Bail> {

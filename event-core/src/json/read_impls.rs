@@ -8,6 +8,7 @@ use std::hash::{BuildHasher, Hash};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 
 use super::parser::{Bail, Parser};
+use super::uuid_text::hyphenated_uuid;
 use super::ReadJson;
 
 type Read<T> = Result<T, Bail>;
@@ -90,55 +91,12 @@ impl ReadJson for char {
     }
 }
 
-/// The hyphenated form `8-4-4-4-12` in hex digits of either case, the form uuid writes; `None`
-/// for any other text.
-#[inline]
-fn hyphenated_uuid(text: &[u8]) -> Option<uuid::Uuid> {
-    const fn hex_values() -> [u8; 256] {
-        let mut table = [0xff; 256];
-        let mut digit = 0;
-        while digit < 10 {
-            table[b'0' as usize + digit] = digit as u8;
-            digit += 1;
-        }
-        let mut letter = 0;
-        while letter < 6 {
-            table[b'a' as usize + letter] = 10 + letter as u8;
-            table[b'A' as usize + letter] = 10 + letter as u8;
-            letter += 1;
-        }
-        table
-    }
-    static HEX: [u8; 256] = hex_values();
-    let text: &[u8; 36] = text.try_into().ok()?;
-    if text[8] != b'-' || text[13] != b'-' || text[18] != b'-' || text[23] != b'-' {
-        return None;
-    }
-    // The 32 digits side by side, then decoded in pairs without a branch: an invalid digit's
-    // 0xff shows in the high bits of `invalid`.
-    let mut digits = [0u8; 32];
-    digits[..8].copy_from_slice(&text[..8]);
-    digits[8..12].copy_from_slice(&text[9..13]);
-    digits[12..16].copy_from_slice(&text[14..18]);
-    digits[16..20].copy_from_slice(&text[19..23]);
-    digits[20..].copy_from_slice(&text[24..]);
-    let mut bytes = [0u8; 16];
-    let mut invalid = 0u8;
-    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        let high = HEX[usize::from(pair[0])];
-        let low = HEX[usize::from(pair[1])];
-        invalid |= high | low;
-        *byte = high << 4 | low;
-    }
-    (invalid & 0xf0 == 0).then(|| uuid::Uuid::from_bytes(bytes))
-}
-
 impl ReadJson for uuid::Uuid {
     /// The hyphenated form directly; every other form uuid's `FromStr` takes through it, as
     /// uuid's `Deserialize` does.
     #[inline]
     fn read_json(parser: &mut Parser<'_>) -> Read<Self> {
-        parser.string_with(hyphenated_uuid, |text| uuid::Uuid::try_parse(text).ok())
+        parser.sized_string_with::<36, _>(hyphenated_uuid, |text| uuid::Uuid::try_parse(text).ok())
     }
 }
 
@@ -350,6 +308,43 @@ mod tests {
             same_as_serde::<uuid::Uuid>(&format!("{text:?}"));
         }
         assert!(hyphenated_uuid(b"0B9E7A52-3C1D-4F8E-A6B2-9D4C8E1F7A30").is_some());
+    }
+
+    #[test]
+    fn ids_read_in_place_agree_with_serde_whatever_byte_is_changed() {
+        // Every byte of the 36, and the quote after them, replaced by every byte value, raw
+        // and as an escape: what the in-place read accepts must be serde_json's value, and it
+        // must never take a quote, backslash or control byte for a digit.
+        let id = *b"\"0b9e7a52-3c1d-4f8e-a6b2-9d4c8e1f7a30\"";
+        for at in 1..=37 {
+            for byte in 0..=u8::MAX {
+                let mut text = id.to_vec();
+                text[at] = byte;
+                if let Ok(text) = std::str::from_utf8(&text) {
+                    same_as_serde::<uuid::Uuid>(text);
+                    same_as_serde::<uuid::Uuid>(&format!("{text} "));
+                }
+                let escaped = format!(
+                    "{}\\u{:04x}{}",
+                    std::str::from_utf8(&id[..at]).unwrap(),
+                    byte,
+                    std::str::from_utf8(&id[at + 1..]).unwrap()
+                );
+                same_as_serde::<uuid::Uuid>(&escaped);
+            }
+        }
+        // Read in place, then the parser goes on after the closing quote.
+        let text =
+            r#"["0b9e7a52-3c1d-4f8e-a6b2-9d4c8e1f7a30","00000000-0000-0000-0000-00000000000A"]"#;
+        let mut parser = Parser::new(text.as_bytes());
+        let ids = <Vec<uuid::Uuid>>::read_json(&mut parser).map_err(|_| ());
+        assert_eq!(
+            ids,
+            Ok(serde_json::from_str::<Vec<uuid::Uuid>>(text).unwrap())
+        );
+        let mut parser = Parser::new(br#""0b9e7a52-3c1d-4f8e-a6b2-9d4c8e1f7a30"   "#);
+        assert!(uuid::Uuid::read_json(&mut parser).is_ok());
+        assert!(parser.finish().is_ok());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
 use super::escape::write_str;
+use super::uuid_text::quoted_hyphenated;
 use super::WriteJson;
 
 type Written = Result<(), serde_json::Error>;
@@ -88,11 +89,7 @@ impl WriteJson for uuid::Uuid {
     /// The hyphenated lowercase form, as uuid's `Serialize` writes it to JSON.
     #[inline]
     fn write_json(&self, out: &mut Vec<u8>) -> Written {
-        let mut buffer = [0u8; 38];
-        buffer[0] = b'"';
-        self.hyphenated().encode_lower(&mut buffer[1..37]);
-        buffer[37] = b'"';
-        out.extend_from_slice(&buffer);
+        out.extend_from_slice(&quoted_hyphenated(self));
         Ok(())
     }
 }
