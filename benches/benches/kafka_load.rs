@@ -146,11 +146,12 @@ impl AnyEvent {
     }
 
     /// Encode (validated) and validated decode of this event, as producer and consumer do,
-    /// combat events in `combat_format`.
-    fn encode_decode(&self, combat_format: WireFormat) -> usize {
-        fn round<E: DomainEvents>(event: &E, format: WireFormat) -> usize {
+    /// combat events in `combat_format`, with the run's `headers`.
+    fn encode_decode(&self, combat_format: WireFormat, headers: HeaderSet) -> usize {
+        fn round<E: DomainEvents>(event: &E, format: WireFormat, headers: HeaderSet) -> usize {
             let options = RecordOptions {
                 format,
+                headers,
                 ..RecordOptions::default()
             };
             let record = event.to_record_with(&options).expect("encodes");
@@ -158,10 +159,10 @@ impl AnyEvent {
             decoded.map(|_| record.value.len()).unwrap_or(0)
         }
         match self {
-            AnyEvent::Combat(e) => round(e, combat_format),
-            AnyEvent::Economy(e) => round(e, WireFormat::Json),
-            AnyEvent::Social(e) => round(e, WireFormat::Json),
-            AnyEvent::System(e) => round(e, WireFormat::Json),
+            AnyEvent::Combat(e) => round(e, combat_format, headers),
+            AnyEvent::Economy(e) => round(e, WireFormat::Json, headers),
+            AnyEvent::Social(e) => round(e, WireFormat::Json, headers),
+            AnyEvent::System(e) => round(e, WireFormat::Json, headers),
         }
     }
 }
@@ -857,7 +858,7 @@ fn main() {
     let codec_started = Instant::now();
     let mut bytes = 0usize;
     for i in 0..codec_events {
-        bytes += mix[i % mix.len()].encode_decode(settings.combat_format);
+        bytes += mix[i % mix.len()].encode_decode(settings.combat_format, settings.headers);
     }
     let codec_per_event = codec_started.elapsed().as_secs_f64() / codec_events as f64;
     // The bench's own share: making each event and reading its latency, on one thread.
