@@ -34,6 +34,7 @@ pub use members::{
 };
 pub use parser::{Bail, Parser, MAX_DEPTH};
 pub use read_impls::ReadKey;
+pub(crate) use uuid_text::quoted_hyphenated;
 pub use write_impls::JsonKey;
 
 /// A value that writes itself as JSON, byte for byte what `serde_json::to_vec` writes for it.

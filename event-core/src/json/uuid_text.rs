@@ -46,7 +46,7 @@ pub(super) fn hyphenated_uuid(text: &[u8]) -> Option<uuid::Uuid> {
 
 /// The lowercase hyphenated form of `id`, between quotes: 38 bytes.
 #[inline]
-pub(super) fn quoted_hyphenated(id: &uuid::Uuid) -> [u8; 38] {
+pub(crate) fn quoted_hyphenated(id: &uuid::Uuid) -> [u8; 38] {
     const fn digit_pairs() -> [[u8; 2]; 256] {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut table = [[0; 2]; 256];
