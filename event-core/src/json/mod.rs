@@ -101,7 +101,7 @@ pub fn from_slice<T: ReadJson + serde::de::DeserializeOwned>(
 /// ```
 pub fn read_fast<T: ReadJson>(bytes: &[u8]) -> Result<T, Bail> {
     // Input that is not UTF-8 is left to serde_json, which reports where.
-    let text = std::str::from_utf8(bytes).map_err(|_| Bail)?;
+    let text = simdutf8::basic::from_utf8(bytes).map_err(|_| Bail)?;
     let mut parser = Parser::from_text(text);
     let value = T::read_json(&mut parser)?;
     parser.finish()?;
