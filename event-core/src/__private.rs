@@ -12,7 +12,7 @@ pub use std::vec::Vec;
 pub use std::{format, vec};
 pub use uuid::Uuid;
 
-use crate::codec::KeyBytes;
+use crate::codec::{DispatchError, KeyBytes};
 use crate::domain::{is_valid_segment, is_valid_topic};
 
 /// The domain of a type whose derive failed (see the derives' fallback impls).
@@ -274,6 +274,24 @@ impl<T: ?Sized> ProbeNoKey for &KeyProbe<'_, T> {
     fn probe_key(&self) -> Option<Vec<u8>> {
         None
     }
+}
+
+/// The event type of a record as [`event_type_of`](crate::codec::event_type_of) finds it
+/// (its UTF-8 `event_type` header, else the body's `event_type`), as bytes checked to be UTF-8
+/// but not converted: what a derived `decode_as` compares with its events' names.
+pub fn event_type_name<'r>(
+    header: Option<&'r [u8]>,
+    value: &'r [u8],
+) -> Result<Cow<'r, [u8]>, DispatchError> {
+    if let Some(name) = header.filter(|name| crate::leading::is_utf8(name)) {
+        return Ok(Cow::Borrowed(name));
+    }
+    if let Some(name) = crate::leading::event_type(value) {
+        return Ok(Cow::Borrowed(name));
+    }
+    crate::codec::peek_event_type(value)
+        .map(|name| Cow::Owned(name.into_bytes()))
+        .ok_or(DispatchError::MissingEventType)
 }
 
 #[cfg(test)]

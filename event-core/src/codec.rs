@@ -636,13 +636,10 @@ pub fn event_type_of<'r>(
     header: Option<&'r [u8]>,
     value: &'r [u8],
 ) -> Result<Cow<'r, str>, DispatchError> {
-    if let Some(name) = header.and_then(|h| std::str::from_utf8(h).ok()) {
-        return Ok(Cow::Borrowed(name));
-    }
-    if let Some(name) = crate::leading::event_type(value) {
-        return Ok(Cow::Borrowed(name));
-    }
-    peek_event_type(value)
-        .map(Cow::Owned)
-        .ok_or(DispatchError::MissingEventType)
+    let name = match crate::__private::event_type_name(header, value)? {
+        Cow::Borrowed(name) => std::str::from_utf8(name).ok().map(Cow::Borrowed),
+        Cow::Owned(name) => String::from_utf8(name).ok().map(Cow::Owned),
+    };
+    // The name is UTF-8 whichever way it was found.
+    name.ok_or(DispatchError::MissingEventType)
 }

@@ -183,7 +183,7 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
         variants,
         |name, event| {
             quote! {
-                if event_type == <#event as #core::KafkaEvent>::EVENT_TYPE {
+                if *event_type == *<#event as #core::KafkaEvent>::EVENT_TYPE.as_bytes() {
                     return #core::codec::decode_envelope::<#event>(format, value)
                         .map(Self::#name)
                         .map_err(|error| #core::codec::DispatchError::Codec {
@@ -195,9 +195,9 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
         },
         |name, inner| {
             quote! {
-                if <#inner as #traits>::EVENT_TYPES.iter().any(|known| *known == &*event_type) {
+                if <#inner as #traits>::EVENT_TYPES.iter().any(|known| *known.as_bytes() == *event_type) {
                     return <#inner as #traits>::decode_as(
-                        ::core::option::Option::Some(event_type.as_bytes()),
+                        ::core::option::Option::Some(&event_type),
                         format,
                         value,
                     )
@@ -302,10 +302,10 @@ fn expand(ident: &syn::Ident, variants: &[Variant]) -> TokenStream {
                 format: #core::codec::WireFormat,
                 value: &[u8],
             ) -> ::core::result::Result<Self, #core::codec::DispatchError> {
-                let event_type = #core::codec::event_type_of(event_type_header, value)?;
+                let event_type = #private::event_type_name(event_type_header, value)?;
                 #(#decoders)*
                 ::core::result::Result::Err(#core::codec::DispatchError::UnknownEventType {
-                    event_type: event_type.into_owned(),
+                    event_type: #private::String::from_utf8_lossy(&event_type).into_owned(),
                     domain: <Self as #traits>::DOMAIN,
                 })
             }

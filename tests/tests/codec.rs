@@ -513,6 +513,28 @@ fn a_domain_consumer_dispatches_every_event_to_its_variant() {
         ArenaEvent::decode(None, b"{}"),
         Err(DispatchError::MissingEventType)
     );
+    // A header that is not UTF-8 is passed over for the body's name, through the catalog's
+    // nested enums too; a name no event has is named in the error, as it came.
+    let start = example_envelope(MatchStart::example())
+        .to_json()
+        .expect("valid");
+    assert!(matches!(
+        ArenaEvent::decode(Some(b"\xffarena"), &start),
+        Ok(ArenaEvent::MatchStart(_))
+    ));
+    let combat = CombatEvent::examples().remove(0);
+    let record = combat.to_record().expect("valid");
+    assert_eq!(
+        GameEvent::decode(Some(b"\xff"), &record.value).expect("decodes from the body"),
+        GameEvent::Combat(combat)
+    );
+    assert_eq!(
+        ArenaEvent::decode(Some("arena.match.dé".as_bytes()), &start),
+        Err(DispatchError::UnknownEventType {
+            event_type: "arena.match.dé".to_owned(),
+            domain: "arena",
+        })
+    );
 }
 
 /// Logging an event never shows its personal data: `Debug` of the envelope names the field's

@@ -32,6 +32,7 @@ pub use members::{
     Field, FirstError, Read, ViaBail, ViaDeserialize, ViaReadJson, ViaSerde, ViaUnwritable,
     ViaWriteJson,
 };
+pub(crate) use parser::plain_run;
 pub use parser::{Bail, Parser, MAX_DEPTH};
 pub use read_impls::ReadKey;
 pub(crate) use uuid_text::quoted_hyphenated;

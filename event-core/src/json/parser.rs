@@ -30,7 +30,7 @@ static STRING_STOP: [bool; 256] = {
 /// Where the plain run of a string starting at `from` ends: the index of its first `"`, `\`
 /// or control character, or `bytes.len()`. Eight bytes at a time.
 #[inline]
-fn plain_run(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn plain_run(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     // The high bit of each byte of `x` that is zero (exact for the lowest such byte, which is
