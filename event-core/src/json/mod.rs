@@ -22,6 +22,7 @@ mod envelope;
 mod escape;
 mod members;
 mod parser;
+mod plain;
 mod read_impls;
 mod uuid_text;
 mod write_impls;
@@ -32,8 +33,8 @@ pub use members::{
     Field, FirstError, Read, ViaBail, ViaDeserialize, ViaReadJson, ViaSerde, ViaUnwritable,
     ViaWriteJson,
 };
-pub(crate) use parser::plain_run;
 pub use parser::{Bail, Parser, MAX_DEPTH};
+pub(crate) use plain::plain_run;
 pub use read_impls::ReadKey;
 pub(crate) use uuid_text::quoted_hyphenated;
 pub use write_impls::JsonKey;

@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 
+use super::plain::plain_run;
+
 /// The fast reader stopped: serde_json reads the input instead. Carries nothing on purpose;
 /// the error a user sees is always serde_json's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,52 +15,6 @@ pub struct Bail;
 /// Nesting the reader follows before it bails; serde_json refuses at 128, so whatever the
 /// reader accepts serde_json accepts too.
 pub const MAX_DEPTH: u32 = 100;
-
-/// `"`, `\` and the control characters end the plain run of a string.
-static STRING_STOP: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = true;
-        byte += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
-
-/// Where the plain run of a string starting at `from` ends: the index of its first `"`, `\`
-/// or control character, or `bytes.len()`. Eight bytes at a time.
-#[inline]
-pub(crate) fn plain_run(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte of `x` that is zero (exact for the lowest such byte, which is
-    // the one used).
-    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        let quotes = zero_bytes(word ^ (ONES * u64::from(b'"')));
-        let backslashes = zero_bytes(word ^ (ONES * u64::from(b'\\')));
-        // Bytes below 0x20 borrow into their high bit when 0x20 is taken from each.
-        let controls = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-        let stops = quotes | backslashes | controls;
-        if stops != 0 {
-            return at + (stops.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    while let Some(&byte) = bytes.get(at) {
-        if STRING_STOP[usize::from(byte)] {
-            break;
-        }
-        at += 1;
-    }
-    at
-}
 
 /// `text` begins with `prefix` (never when it is shorter): a name of up to 16 bytes is
 /// compared as two overlapping words, not byte by byte.
