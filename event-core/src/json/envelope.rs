@@ -39,8 +39,12 @@ fn fill<V>(slot: &mut Option<V>, value: V) -> Result<(), Bail> {
     }
 }
 
-/// A name read as `expected` when it is that text.
+/// A name read as `expected` when it is that text: compared where it stands when it is
+/// written as it is (an event type, a version or a ttl needs no escape), else read.
 fn constant(parser: &mut Parser<'_>, expected: &'static str) -> Result<Cow<'static, str>, Bail> {
+    if parser.string_is(expected.as_bytes()) {
+        return Ok(Cow::Borrowed(expected));
+    }
     let text = parser.string()?;
     Ok(if text == expected {
         Cow::Borrowed(expected)

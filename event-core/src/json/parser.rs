@@ -493,6 +493,25 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `true`, and the parser past it, when the next value is the string `expected` as it
+    /// is written: `"`, its bytes, `"`. Else `false`, and only whitespace read. `expected`
+    /// must need no escape (no `"`, `\` or control character), so its bytes are no other
+    /// text's: a name, a version.
+    #[inline]
+    pub fn string_is(&mut self, expected: &[u8]) -> bool {
+        debug_assert_eq!(plain_run(expected, 0), expected.len(), "needs no escape");
+        if self.peek() != Some(b'"') {
+            return false;
+        }
+        let rest = &self.bytes[self.at + 1..];
+        if rest.get(expected.len()) == Some(&b'"') && starts_with(rest, expected) {
+            self.at += expected.len() + 2;
+            true
+        } else {
+            false
+        }
+    }
+
     /// The rest of a string from `start`, the parser at its first backslash.
     fn escaped_string(&mut self, start: usize) -> Result<String, Bail> {
         let mut text = self.bytes[start..self.at].to_vec();
@@ -675,6 +694,40 @@ mod tests {
                 assert!(!starts_with(&text, &other), "{len} {at}");
             }
         }
+    }
+
+    #[test]
+    fn a_string_is_the_expected_one_only_as_written_and_whole() {
+        let is = |text: &str, expected: &str| {
+            let mut parser = Parser::from_text(text);
+            let found = parser.string_is(expected.as_bytes());
+            (found, parser.at)
+        };
+        assert_eq!(
+            is(r#""combat.session.start","#, "combat.session.start"),
+            (true, 22)
+        );
+        assert_eq!(is(" \n\"1.0.0\"", "1.0.0"), (true, 9));
+        assert_eq!(is(r#""""#, ""), (true, 2));
+        // Longer, shorter, another text: not it, and nothing but whitespace read.
+        for other in [
+            r#""1.0.00""#,
+            r#""1.0.""#,
+            r#""1.1.0""#,
+            r#" "1.0.0"#,
+            "1",
+            "",
+            "null",
+        ] {
+            let (found, at) = is(other, "1.0.0");
+            assert!(!found, "{other}");
+            assert_eq!(at, other.len() - other.trim_start().len(), "{other}");
+        }
+        // The same text escaped is left to the string reader.
+        assert!(!is(r#""1\u002e0.0""#, "1.0.0").0);
+        let mut parser = Parser::from_text(r#""1\u002e0.0""#);
+        assert!(!parser.string_is(b"1.0.0"));
+        assert_eq!(parser.string().unwrap(), "1.0.0");
     }
 
     #[test]
