@@ -496,9 +496,10 @@ impl<'a> Parser<'a> {
     /// `true`, and the parser past it, when the next value is the string `expected` as it
     /// is written: `"`, its bytes, `"`. Else `false`, and only whitespace read. `expected`
     /// must need no escape (no `"`, `\` or control character), so its bytes are no other
-    /// text's: a name, a version.
+    /// text's: a name, a version. Crate-private for that reason: its callers pass the
+    /// envelope's constants, which the naming and version rules keep plain.
     #[inline]
-    pub fn string_is(&mut self, expected: &[u8]) -> bool {
+    pub(crate) fn string_is(&mut self, expected: &[u8]) -> bool {
         debug_assert_eq!(plain_run(expected, 0), expected.len(), "needs no escape");
         if self.peek() != Some(b'"') {
             return false;
