@@ -199,6 +199,25 @@ impl<'a> Parser<'a> {
     /// so: the caller must not accept its index (the derives give it no arm).
     #[inline]
     pub fn member(&mut self, names: &[&[u8]], next: &mut usize) -> Result<usize, Bail> {
+        // The usual case, small enough to be compiled into each reader: the next name in
+        // declaration order right here, as compact JSON has it.
+        if let (Some(name), Some(b'"')) = (names.get(*next), self.bytes.get(self.at)) {
+            let rest = &self.bytes[self.at + 1..];
+            if rest.get(name.len()) == Some(&b'"')
+                && rest.get(name.len() + 1) == Some(&b':')
+                && starts_with(rest, name)
+            {
+                self.at += name.len() + 3;
+                *next += 1;
+                return Ok(*next - 1);
+            }
+        }
+        self.member_anywhere(names, next)
+    }
+
+    /// [`member`](Self::member) for any other case: whitespace, a name out of order, or none.
+    #[inline(never)]
+    fn member_anywhere(&mut self, names: &[&[u8]], next: &mut usize) -> Result<usize, Bail> {
         self.eat(b'"')?;
         let rest = &self.bytes[self.at..];
         let mut index = *next;
