@@ -13,7 +13,8 @@
 //! are created with `compression.type=producer` so the broker stores the batches as sent);
 //! `KAFKA_LOAD_FETCH_WAIT_MS` the consumers' `fetch.wait.max.ms` (default: librdkafka's);
 //! `KAFKA_LOAD_WARMUP_SECONDS` (default 30) how long the same load runs before the clock
-//! starts (the broker's JIT compiler needs it; the peer, on a warm broker, gets a third of it);
+//! starts (the broker's JIT compiler needs it; the clients after the first, on a warm broker,
+//! get a third of it);
 //! `KAFKA_LOAD_COMBAT_FORMAT=binary` writes the combat domain's events as binary records
 //! (`WireFormat::Binary`) instead of JSON, the other domains staying JSON (run it once each way
 //! to compare); `KAFKA_LOAD_PRODUCER` and `KAFKA_LOAD_CONSUMER` set further librdkafka
@@ -31,8 +32,10 @@
 //! `KAFKA_LOAD_HEADERS=none` none on its JSON records (`HeaderSet::None`: consumers read the
 //! envelope's `event_type`); the peer writes the same headers as ours on its JSON records,
 //! and without an `event_type` header its consumers read the envelope's as ours do.
-//! `KAFKA_LOAD_ORDER=peer-first` measures the peer before ours (the host's speed drifts
-//! through a run; alternate the order to see which way). Our producer hands events over
+//! The clients run one at a time: each is started (and warmed up) once the one before it is
+//! closed, so none is measured beside another's idle polling. `KAFKA_LOAD_ORDER=peer-first`
+//! measures the peers before ours (the host's speed drifts through a run; alternate the order
+//! to see which way). Our producer hands events over
 //! detached (`enqueue_event_detached`); `KAFKA_LOAD_DELIVERIES=pending` takes a
 //! `PendingDelivery` per record instead, confirmed by a thread of its own.
 //!
@@ -670,7 +673,7 @@ impl Measured {
             thread_groups_line("this process", &self.usage.own_threads)
         );
         println!(
-            "  left out of this process's CPU: the other clients' threads, {:.2} s",
+            "  left out of this process's CPU: threads running before the client started, {:.2} s",
             self.usage.left_out_cpu.max(0.0)
         );
     }
@@ -680,43 +683,22 @@ fn seconds(cpu: Option<f64>) -> String {
     cpu.map_or("n/a".to_owned(), |s| format!("{s:.1} s"))
 }
 
-fn main() {
-    let settings = Settings::from_env();
+/// Runs our client: its consumers and producer started, `warm_up_seconds` of the load through
+/// them (after every example once: connections, producer id, metadata), then the measured
+/// load, without the threads `left_out`; the clients are closed when it returns.
+fn measure_ours(
+    settings: &Settings,
+    config: &KafkaConfig,
+    broker: Option<&Broker>,
+    mix: &[AnyEvent],
+    warm_up_seconds: u64,
+    left_out: HashSet<String>,
+) -> Measured {
     let total = settings.total;
     let rate = settings.rate;
-    let warm_up = (settings.warm_up_seconds * rate) as usize;
-    let (broker, bootstrap) = match std::env::var("KAFKA_LOAD_BOOTSTRAP") {
-        Ok(bootstrap) => (None, bootstrap),
-        Err(_) => {
-            let broker = Broker::start().unwrap_or_else(|error| panic!("{error}"));
-            let bootstrap = broker.bootstrap();
-            (Some(broker), bootstrap)
-        }
-    };
-    let config = KafkaConfig::new(bootstrap.clone());
-    let catalog_topics = topic_configs(event_domains::catalog().events());
-    let mut topics =
-        with_dead_letter_topics(catalog_topics.clone(), event_kafka::DEAD_LETTER_SUFFIX);
-    for codec in settings.peers() {
-        topics.extend(with_topic_suffix(catalog_topics.clone(), codec.suffix()));
-    }
-    if settings.compression.is_some() {
-        // The catalog's topics store lz4 and would recompress another codec; to measure the
-        // codec itself, the broker keeps each batch as the producer sent it.
-        set_topic_setting(&mut topics, "compression.type", "producer");
-    }
-    let options = ProvisionOptions {
-        replication_factor: Some(1),
-        ..ProvisionOptions::default()
-    };
-    provision(&config, &topics, &options).unwrap_or_else(|error| panic!("{error}"));
-
-    let mix = AnyEvent::mix();
+    let warm_up = (warm_up_seconds * rate) as usize;
     let consumers = settings.consumers as usize;
     let mut expected = vec![0usize; consumers];
-    // Every example once (connections, producer id, metadata), then a warm-up at the offered
-    // rate (the broker's JIT compiles its hot paths: 8–13 CPU-seconds of C2 compiler threads
-    // in the first 20 s, p99 falling from 60 to 16 ms meanwhile), then the measured load.
     for event in mix
         .iter()
         .chain((0..warm_up + total).map(|i| &mix[i % mix.len()]))
@@ -758,7 +740,7 @@ fn main() {
                 eprintln!("delivery: {error}");
             }
         });
-    for event in &mix {
+    for event in mix {
         if let Some(pending) = event.send(&producer, false) {
             pending
                 .wait()
@@ -775,67 +757,23 @@ fn main() {
     send_paced(
         warm_up,
         rate,
-        sender(&producer, &mix, pending_tx.as_ref(), 0),
+        sender(&producer, mix, pending_tx.as_ref(), 0),
     );
     // Let the consumers drain the warm-up before the clock starts.
     producer
         .flush(Duration::from_secs(60))
         .unwrap_or_else(|error| panic!("warm-up: {error}"));
-    // The peers' clients, warmed up on the broker ours warmed, before any is measured.
-    // Which threads are whose: each client is measured without the others' (idle, they
-    // still poll).
-    let main_thread = std::process::id().to_string();
-    let mut known = process::thread_ids();
-    let our_threads: HashSet<String> = known
-        .iter()
-        .filter(|tid| **tid != main_thread)
-        .cloned()
-        .collect();
-    let mut peers = Vec::new();
-    for codec in settings.peers() {
-        let peer = peer::Peer::start(&bootstrap, &settings, codec);
-        let now = process::thread_ids();
-        let threads: HashSet<String> = now.difference(&known).cloned().collect();
-        known = now;
-        peers.push((peer, threads));
-    }
-    let peer_threads: HashSet<String> = peers
-        .iter()
-        .flat_map(|(_, threads)| threads.iter().cloned())
-        .collect();
     thread::sleep(Duration::from_secs(3));
-
-    // Each peer measured without ours and the other peers' threads; before ours when asked
-    // (the host's speed drifts through a run: alternate the order to see which way).
-    let measure_peers =
-        |peers: Vec<(peer::Peer, HashSet<String>)>| -> Vec<(peer::Codec, Measured)> {
-            peers
-                .into_iter()
-                .map(|(peer, own)| {
-                    let left_out = our_threads
-                        .iter()
-                        .chain(peer_threads.difference(&own))
-                        .cloned()
-                        .collect();
-                    (peer.codec(), peer.measure(broker.as_ref(), left_out))
-                })
-                .collect()
-        };
-    let (peers, mut measured_peers) = if settings.peer_first {
-        (Vec::new(), measure_peers(peers))
-    } else {
-        (peers, Vec::new())
-    };
-    let ours = measure(
-        broker.as_ref(),
+    measure(
+        broker,
         consumers,
         expected.iter().sum(),
-        peer_threads.clone(),
+        left_out,
         |started| {
             send_paced(
                 total,
                 rate,
-                sender(&producer, &mix, pending_tx.as_ref(), warm_up),
+                sender(&producer, mix, pending_tx.as_ref(), warm_up),
             );
             let produced_in = started.elapsed();
             drop(pending_tx);
@@ -850,8 +788,89 @@ fn main() {
                 failed,
             }
         },
-    );
-    drop(producer);
+    )
+}
+
+fn main() {
+    let settings = Settings::from_env();
+    let total = settings.total;
+    let rate = settings.rate;
+    let (broker, bootstrap) = match std::env::var("KAFKA_LOAD_BOOTSTRAP") {
+        Ok(bootstrap) => (None, bootstrap),
+        Err(_) => {
+            let broker = Broker::start().unwrap_or_else(|error| panic!("{error}"));
+            let bootstrap = broker.bootstrap();
+            (Some(broker), bootstrap)
+        }
+    };
+    let config = KafkaConfig::new(bootstrap.clone());
+    let catalog_topics = topic_configs(event_domains::catalog().events());
+    let mut topics =
+        with_dead_letter_topics(catalog_topics.clone(), event_kafka::DEAD_LETTER_SUFFIX);
+    for codec in settings.peers() {
+        topics.extend(with_topic_suffix(catalog_topics.clone(), codec.suffix()));
+    }
+    if settings.compression.is_some() {
+        // The catalog's topics store lz4 and would recompress another codec; to measure the
+        // codec itself, the broker keeps each batch as the producer sent it.
+        set_topic_setting(&mut topics, "compression.type", "producer");
+    }
+    let options = ProvisionOptions {
+        replication_factor: Some(1),
+        ..ProvisionOptions::default()
+    };
+    provision(&config, &topics, &options).unwrap_or_else(|error| panic!("{error}"));
+
+    let mix = AnyEvent::mix();
+    // One client at a time, each started once the one before it is closed: an idle client
+    // still polls (its consumer's fetch waits `fetch.wait.max.ms` at the broker, then asks
+    // again), and the measured one would pay for that on these two cores. The first client
+    // warms the broker (its JIT compiles the hot paths: 8–13 CPU-seconds of C2 compiler
+    // threads in the first 20 s, p99 falling from 60 to 16 ms meanwhile); each later one warms
+    // itself for a third of that on the warm broker.
+    let ours_and_peers = std::iter::once(None).chain(settings.peers().into_iter().map(Some));
+    let clients: Vec<Option<peer::Codec>> = if settings.peer_first {
+        let mut clients: Vec<_> = ours_and_peers.collect();
+        clients.rotate_left(1);
+        clients
+    } else {
+        ours_and_peers.collect()
+    };
+    let main_thread = std::process::id().to_string();
+    let mut ours = None;
+    let mut measured_peers = Vec::new();
+    for (position, client) in clients.into_iter().enumerate() {
+        let warm_up_seconds = if position == 0 {
+            settings.warm_up_seconds
+        } else {
+            settings.warm_up_seconds / 3
+        };
+        // Any thread of this process running before the client starts (one a closed client
+        // has not yet ended) is left out of the client's CPU.
+        let mut lingering = process::thread_ids();
+        lingering.remove(&main_thread);
+        match client {
+            None => {
+                let measured = measure_ours(
+                    &settings,
+                    &config,
+                    broker.as_ref(),
+                    &mix,
+                    warm_up_seconds,
+                    lingering,
+                );
+                ours = Some((measured, warm_up_seconds));
+            }
+            Some(codec) => {
+                let peer = peer::Peer::start(&bootstrap, &settings, codec, warm_up_seconds);
+                let measured = peer.measure(broker.as_ref(), lingering);
+                measured_peers.push((codec, warm_up_seconds, measured));
+            }
+        }
+    }
+    let Some((ours, ours_warm_up_seconds)) = ours else {
+        unreachable!("our client is always measured");
+    };
 
     // The codec's share: encode + validated decode of the same mix on one thread.
     let codec_events = total.min(200_000);
@@ -871,8 +890,7 @@ fn main() {
     let bench_per_event = bench_started.elapsed().as_secs_f64() / codec_events as f64;
 
     println!(
-        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} after {} s of warm-up (combat events as {}, {:?} headers, {} consumer(s), {} measured first, compression.type={}, fetch.wait.max.ms={}, producers {:?}, consumers {:?})",
-        settings.warm_up_seconds,
+        "kafka-load: {total} mixed events offered at {rate}/s to {bootstrap} after {ours_warm_up_seconds} s of warm-up (combat events as {}, {:?} headers, {} consumer(s), {} measured first, one client at a time, compression.type={}, fetch.wait.max.ms={}, producers {:?}, consumers {:?})",
         match settings.combat_format {
             WireFormat::Json => "JSON",
             WireFormat::Binary => "binary records",
@@ -887,12 +905,10 @@ fn main() {
     );
     ours.print_summary(total);
 
-    measured_peers.extend(measure_peers(peers));
-    for (codec, measured) in &measured_peers {
+    for (codec, warm_up_seconds, measured) in &measured_peers {
         println!(
-            "the same load through {}, {} s of warm-up on the warm broker:",
+            "the same load through {}, after {warm_up_seconds} s of warm-up:",
             codec.describe(),
-            peer::warm_up_seconds(&settings)
         );
         measured.print_summary(total);
     }
@@ -938,7 +954,7 @@ fn main() {
             "| CPU of this process per event (produce + consume) | ≤ 5 µs | {per_event:.1} µs |"
         );
     }
-    for (codec, peer) in &measured_peers {
+    for (codec, _, peer) in &measured_peers {
         let latency = peer.latency();
         let name = codec.short();
         println!(

@@ -83,11 +83,6 @@ impl Codec {
     }
 }
 
-/// How long the peer warms up: a third of our warm-up, on the broker ours warmed.
-pub fn warm_up_seconds(settings: &Settings) -> u64 {
-    settings.warm_up_seconds / 3
-}
-
 /// librdkafka's configuration: our clients' defaults without the statistics our metrics read.
 fn client_config(bootstrap: &str, defaults: &[(&str, &str)]) -> ClientConfig {
     let mut config = ClientConfig::new();
@@ -385,14 +380,14 @@ pub struct Peer {
 }
 
 impl Peer {
-    /// Starts the peer's consumers and producer and runs a third of our warm-up through them
-    /// (on the broker our warm-up warmed).
-    pub fn start(bootstrap: &str, settings: &Settings, codec: Codec) -> Peer {
+    /// Starts the peer's consumers and producer and runs `warm_up_seconds` of the load through
+    /// them.
+    pub fn start(bootstrap: &str, settings: &Settings, codec: Codec, warm_up_seconds: u64) -> Peer {
         let mix: Vec<PlainEvent> = AnyEvent::mix()
             .into_iter()
             .map(|event| PlainEvent::of(event, settings.headers, codec))
             .collect();
-        let warm_up = (warm_up_seconds(settings) * settings.rate) as usize;
+        let warm_up = (warm_up_seconds * settings.rate) as usize;
         let sent = (0..warm_up + settings.total).map(|i| &mix[i % mix.len()]);
         let expected = if settings.consumers == 1 {
             vec![sent.count()]
@@ -437,16 +432,13 @@ impl Peer {
         peer.producer
             .flush(Duration::from_secs(60))
             .unwrap_or_else(|error| panic!("peer{} warm-up: {error}", codec.suffix()));
+        // As ours: the consumers drain the warm-up before the clock starts.
+        thread::sleep(Duration::from_secs(3));
         peer
     }
 
-    /// The peer's codec.
-    pub fn codec(&self) -> Codec {
-        self.codec
-    }
-
-    /// Measures the load through the peer, as ours, without the threads `left_out` (the other
-    /// clients').
+    /// Measures the load through the peer, as ours, without the threads `left_out` (any that
+    /// ran before it started); its clients are closed when it returns.
     pub fn measure(self, broker: Option<&Broker>, left_out: HashSet<String>) -> Measured {
         let failed_before = self.producer.context().failed.load(Ordering::Relaxed);
         let expected = self.expected.iter().sum();

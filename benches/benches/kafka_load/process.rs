@@ -2,9 +2,8 @@
 //! of the broker's JVM (each split by thread), CPU stolen by the host, and this process's
 //! resident memory sampled through the window. Every reading is `None` off Linux.
 //!
-//! The threads of the client not being measured (the peer's while ours runs, and the other
-//! way round) are left out of this process's figures: idle, they still poll (rdkafka's poll
-//! spins through the last millisecond of each timeout, about 1 % of a core per client).
+//! Threads that ran before the measured client started (a closed client's, still on their way
+//! out) are left out of this process's figures.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
