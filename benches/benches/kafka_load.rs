@@ -432,7 +432,14 @@ impl Consumers {
         let mut latencies = Vec::new();
         let mut dead_letters = 0;
         for (mut domain, dead) in self.done.iter().take(self.threads.len()) {
-            latencies.append(&mut domain);
+            // The first thread's records are taken as they are: a copy of them would show in
+            // the window's last resident-memory sample (as growth, when the allocator keeps
+            // the freed original).
+            if latencies.is_empty() {
+                latencies = domain;
+            } else {
+                latencies.append(&mut domain);
+            }
             dead_letters += dead;
         }
         drop(watchdog);
