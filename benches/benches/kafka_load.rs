@@ -835,49 +835,55 @@ fn main() {
     // warms the broker (its JIT compiles the hot paths: 8–13 CPU-seconds of C2 compiler
     // threads in the first 20 s, p99 falling from 60 to 16 ms meanwhile); each later one warms
     // itself for a third of that on the warm broker.
-    let ours_and_peers = std::iter::once(None).chain(settings.peers().into_iter().map(Some));
-    let clients: Vec<Option<peer::Codec>> = if settings.peer_first {
-        let mut clients: Vec<_> = ours_and_peers.collect();
-        clients.rotate_left(1);
-        clients
+    let (peers_before, peers_after) = if settings.peer_first {
+        (settings.peers(), Vec::new())
     } else {
-        ours_and_peers.collect()
+        (Vec::new(), settings.peers())
     };
     let main_thread = std::process::id().to_string();
-    let mut ours = None;
-    let mut measured_peers = Vec::new();
-    for (position, client) in clients.into_iter().enumerate() {
-        let warm_up_seconds = if position == 0 {
+    let warm_up_seconds = |position: usize| {
+        if position == 0 {
             settings.warm_up_seconds
         } else {
             settings.warm_up_seconds / 3
-        };
-        // Any thread of this process running before the client starts (one a closed client
-        // has not yet ended) is left out of the client's CPU.
-        let mut lingering = process::thread_ids();
-        lingering.remove(&main_thread);
-        match client {
-            None => {
-                let measured = measure_ours(
-                    &settings,
-                    &config,
-                    broker.as_ref(),
-                    &mix,
-                    warm_up_seconds,
-                    lingering,
-                );
-                ours = Some((measured, warm_up_seconds));
-            }
-            Some(codec) => {
-                let peer = peer::Peer::start(&bootstrap, &settings, codec, warm_up_seconds);
-                let measured = peer.measure(broker.as_ref(), lingering);
-                measured_peers.push((codec, warm_up_seconds, measured));
-            }
         }
-    }
-    let Some((ours, ours_warm_up_seconds)) = ours else {
-        unreachable!("our client is always measured");
     };
+    // Any thread of this process running before a client starts (one a closed client has not
+    // yet ended) is left out of the client's CPU.
+    let lingering = || {
+        let mut threads = process::thread_ids();
+        threads.remove(&main_thread);
+        threads
+    };
+    // The peers `codecs`, measured in turn from the run's `first` client on.
+    let measure_peers = |codecs: Vec<peer::Codec>, first: usize| {
+        codecs
+            .into_iter()
+            .zip(first..)
+            .map(|(codec, position)| {
+                let warm_up_seconds = warm_up_seconds(position);
+                let left_out = lingering();
+                let peer = peer::Peer::start(&bootstrap, &settings, codec, warm_up_seconds);
+                (
+                    codec,
+                    warm_up_seconds,
+                    peer.measure(broker.as_ref(), left_out),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let ours_position = peers_before.len();
+    let mut measured_peers = measure_peers(peers_before, 0);
+    let ours_warm_up_seconds = warm_up_seconds(ours_position);
+    let ours = measure_ours(
+        &settings,
+        &config,
+        broker.as_ref(),
+        &mix,
+        ours_warm_up_seconds,
+        lingering(),
+    );
+    measured_peers.extend(measure_peers(peers_after, ours_position + 1));
 
     // The codec's share: encode + validated decode of the same mix on one thread.
     let codec_events = total.min(200_000);
