@@ -455,6 +455,10 @@ impl Consumers {
     }
 }
 
+/// How long a client waits after its warm-up's last delivery before the clock starts: its
+/// consumers drain the warm-up meanwhile.
+const DRAIN_WARM_UP: Duration = Duration::from_secs(3);
+
 /// How often the bench's confirming thread takes the deliveries handed over meanwhile.
 const CONFIRM_EVERY: Duration = Duration::from_millis(5);
 
@@ -766,11 +770,10 @@ fn measure_ours(
         rate,
         sender(&producer, mix, pending_tx.as_ref(), 0),
     );
-    // Let the consumers drain the warm-up before the clock starts.
     producer
         .flush(Duration::from_secs(60))
         .unwrap_or_else(|error| panic!("warm-up: {error}"));
-    thread::sleep(Duration::from_secs(3));
+    thread::sleep(DRAIN_WARM_UP);
     measure(
         broker,
         consumers,

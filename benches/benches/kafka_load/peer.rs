@@ -41,7 +41,7 @@ use rdkafka::ClientContext;
 
 use super::{
     consume_loop, fresh, measure, read_now, send_paced, AnyEvent, Consumers, Handoff, Measured,
-    Produced, Read, Settings,
+    Produced, Read, Settings, DRAIN_WARM_UP,
 };
 
 /// What the peer does with each event's value.
@@ -432,8 +432,7 @@ impl Peer {
         peer.producer
             .flush(Duration::from_secs(60))
             .unwrap_or_else(|error| panic!("peer{} warm-up: {error}", codec.suffix()));
-        // As ours: the consumers drain the warm-up before the clock starts.
-        thread::sleep(Duration::from_secs(3));
+        thread::sleep(DRAIN_WARM_UP);
         peer
     }
 

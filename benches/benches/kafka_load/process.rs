@@ -132,7 +132,7 @@ pub struct Window {
 pub struct Usage {
     /// CPU seconds of this process, without the threads left out.
     pub own_cpu: Option<f64>,
-    /// CPU seconds of the threads left out (the other clients').
+    /// CPU seconds of the threads left out (any that ran before the client started).
     pub left_out_cpu: f64,
     /// CPU seconds of the broker's JVM (when this process started it).
     pub broker_cpu: Option<f64>,
