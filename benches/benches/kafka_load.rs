@@ -51,7 +51,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use chrono::Utc;
 use event_core::codec::{DomainEvents, HeaderSet, RecordOptions, WireFormat};
@@ -343,10 +343,13 @@ fn consume_loop(expected: usize, handoff: Handoff, mut read: impl FnMut() -> Rea
 
 /// How long a record took from its envelope's timestamp to now.
 fn read_now(sent: chrono::DateTime<Utc>) -> Read {
-    let latency = (Utc::now() - sent).num_microseconds().unwrap_or(i64::MAX);
+    // The wall clock as it is: `Utc::now` would make a calendar date of it.
+    let latency = SystemTime::now()
+        .duration_since(sent.into())
+        .map_or(0, |age| u64::try_from(age.as_micros()).unwrap_or(u64::MAX));
     Read::Event {
         sent_ms: sent.timestamp_millis(),
-        latency_us: latency.max(0) as u64,
+        latency_us: latency,
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use event_core::codec::{event_type_of, DomainEvents, WireFormat};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
@@ -529,6 +529,15 @@ impl<E: DomainEvents> EventConsumer<E> {
         if let Some(mut audit) = self.audit() {
             audit.publish_if_due(false).map_err(ConsumeError::Audit)?;
         }
+        // The usual case: no partition waits for a retry and a record is ready. Taken without
+        // a wait, it needs no deadline: no clock read, no second look at the retries.
+        if self.retries().next_due().is_none() {
+            match self.consumer.poll(Duration::ZERO) {
+                Some(Ok(message)) => return self.process(&message, handler),
+                Some(Err(error)) => return Err(poll_error(error)),
+                None => {}
+            }
+        }
         let mut now = Instant::now();
         let deadline = now + timeout;
         loop {
@@ -637,7 +646,8 @@ impl<E: DomainEvents> EventConsumer<E> {
         instruments.handled(started.elapsed());
         let failure = match outcome {
             Ok(Ok(())) => {
-                if let Ok(age) = (chrono::Utc::now() - created).to_std() {
+                // The wall clock as it is: `Utc::now` would make a calendar date of it.
+                if let Ok(age) = SystemTime::now().duration_since(created.into()) {
                     instruments.end_to_end(age);
                 }
                 self.retries().settled(&position);

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use event_core::catalog::{example_envelope, Example};
+use event_core::catalog::{example_envelope, example_time, Example};
 use event_core::codec::{DomainEvents, EVENT_TYPE_HEADER};
 use event_core::metrics::{
     CONSUMED_BYTES_TOTAL, CONSUMED_TOTAL, CONSUMER_LAG, DEAD_LETTERED_TOTAL, DECODE_ERRORS_TOTAL,
@@ -111,6 +111,7 @@ const POISON: usize = 3;
 
 #[test]
 fn the_prometheus_endpoint_counts_what_happened_and_the_lag_gauge_reads_the_true_lag() {
+    let began = SystemTime::now();
     let endpoint = free_port();
     event_kafka::serve_prometheus(endpoint).expect("endpoint");
     let corner = Isolated::new("observed");
@@ -283,6 +284,22 @@ fn the_prometheus_endpoint_counts_what_happened_and_the_lag_gauge_reads_the_true
             with(&[attack], &by_group)
         ),
         VALID as f64
+    );
+    // Each handled event's age runs from its envelope's timestamp (the examples' fixed time)
+    // to its handling, which came after the test started and before now.
+    let since_example = |at: SystemTime| {
+        at.duration_since(example_time(0).into())
+            .expect("the examples' time is in the past")
+            .as_secs_f64()
+            * VALID as f64
+    };
+    let ages = sum(
+        &format!("{END_TO_END_SECONDS}_sum"),
+        with(&[attack], &by_group),
+    );
+    assert!(
+        (since_example(began)..=since_example(SystemTime::now())).contains(&ages),
+        "the ages of {VALID} events add up to {ages} s"
     );
     assert!(sum(CONSUMED_BYTES_TOTAL, with(&[], &by_group)) > produced_bytes as f64);
     // The producer's queue depth is reported (from librdkafka's statistics, every second).
