@@ -5,7 +5,7 @@
 //! nothing was skipped (the group's committed offsets reach the end of every partition), and
 //! every send either failed for its caller or was delivered.
 //!
-//! Each test prints one line `FAULT | …` with its figures (the README's table).
+//! Each test prints one line `FAULT | …` with its figures (the table of docs/robustness.md).
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
