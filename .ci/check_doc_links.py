@@ -72,7 +72,7 @@ def main():
     root = Path(__file__).resolve().parent.parent
     listed = subprocess.run(
         ["git", "ls-files", "*.md"], cwd=root, capture_output=True, text=True, check=True
-    ).stdout.split()
+    ).stdout.splitlines()
     files = [root / name for name in listed]
     problems = 0
     for path in files:
