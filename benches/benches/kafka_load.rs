@@ -670,12 +670,10 @@ impl Measured {
             "  p99 (ms) of the events sent in each second: {}",
             latency.per_second_p99.join(" ")
         );
-        let memory = &self.usage.memory;
-        if let (Some(first), Some(last)) = (memory.first(), memory.last()) {
-            let peak = memory.iter().copied().fold(0.0, f64::max);
+        if let Some(memory) = self.usage.memory_summary() {
             println!(
-                "  resident memory of this process (MiB, every 0.5 s): start {first:.0}, middle {:.0}, end {last:.0}, peak {peak:.0}",
-                memory[memory.len() / 2]
+                "  resident memory of this process (MiB, every 0.5 s): start {:.0}, middle {:.0}, end {:.0}, peak {:.0}",
+                memory.start, memory.middle, memory.end, memory.peak
             );
         }
         println!(
@@ -971,6 +969,12 @@ fn main() {
     if let Some(per_event) = ours_per_event {
         println!(
             "| CPU of this process per event (produce + consume) | ≤ 5 µs | {per_event:.1} µs |"
+        );
+    }
+    if let Some(memory) = ours.usage.memory_summary() {
+        println!(
+            "| resident memory of this process through the window: start → middle → end (peak) | flat | {:.0} → {:.0} → {:.0} MiB ({:.0}) |",
+            memory.start, memory.middle, memory.end, memory.peak
         );
     }
     for (codec, _, peer) in &measured_peers {

@@ -146,6 +146,31 @@ pub struct Usage {
     pub memory: Vec<f64>,
 }
 
+/// The resident memory of a window in brief, in MiB.
+pub struct MemorySummary {
+    /// The first sample.
+    pub start: f64,
+    /// The sample halfway through.
+    pub middle: f64,
+    /// The last sample.
+    pub end: f64,
+    /// The largest sample.
+    pub peak: f64,
+}
+
+impl Usage {
+    /// The window's resident memory in brief, when it was sampled at all.
+    pub fn memory_summary(&self) -> Option<MemorySummary> {
+        let (start, end) = (*self.memory.first()?, *self.memory.last()?);
+        Some(MemorySummary {
+            start,
+            middle: self.memory[self.memory.len() / 2],
+            end,
+            peak: self.memory.iter().copied().fold(start, f64::max),
+        })
+    }
+}
+
 impl Window {
     /// Starts a window over this process, but for the threads `left_out`, and, when known, the
     /// broker's.
