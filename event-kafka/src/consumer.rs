@@ -40,9 +40,9 @@ use event_core::personal::without_values;
 /// A consumer that is behind fills librdkafka's queue of fetched records to its bound
 /// (`queued.max.messages.kbytes`, 64 MiB); librdkafka then postpones each partition's next
 /// fetch by `fetch.queue.backoff.ms`, 1 s by its default, more than the handler needs to empty
-/// the queue, so the consumer waits with a backlog on the broker. At 100 ms the queue is
-/// refilled before it runs dry: in the load bench at 250 000 events/s, one consumer kept up
-/// (243 856/s, P99 37 ms) where with 1 s it fell behind and read 56 583/s (docs/kafka.md).
+/// the queue, so the consumer waits with a backlog on the broker. With 100 ms, in the load
+/// bench at 250 000 events/s, one consumer kept up (243 856/s, P99 37 ms) where with 1 s it
+/// fell behind and read 56 583/s (docs/kafka.md).
 pub const CONSUMER_DEFAULTS: &[(&str, &str)] = &[
     ("isolation.level", "read_committed"),
     ("enable.auto.commit", "true"),
